@@ -1,0 +1,5 @@
+"""Allow ``python -m peerscenarios``."""
+
+from peerscenarios.cli import main
+
+raise SystemExit(main())

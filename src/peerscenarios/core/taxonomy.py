@@ -1,0 +1,154 @@
+"""The role and competency taxonomy that scenarios are tagged with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Role(str, Enum):
+    """The role a response reflects: peer-aligned, or one kind of drift away from it."""
+
+    PEER = "peer-aligned"
+    CLINICAL = "clinical-drift"
+    CASE_MANAGEMENT = "case-management-drift"
+    SINGLE_PATHWAY = "single-pathway-drift"
+    DIRECTIVE = "directive-drift"
+    AUTHORITY = "authority-drift"
+    SELF_DISCLOSURE = "self-disclosure-misuse"
+    BOUNDARY = "boundary-slip"
+
+    @property
+    def label(self) -> str:
+        """Plain-language name shown to trainees."""
+        return ROLE_INFO[self].label
+
+    @property
+    def is_drift(self) -> bool:
+        """True for every role except peer-aligned."""
+        return self is not Role.PEER
+
+
+@dataclass(frozen=True, slots=True)
+class RoleInfo:
+    """How a role is named and explained in the app."""
+
+    label: str
+    short: str
+    symbol: str
+    sounds_like: str
+    why_it_matters: str
+    keywords: tuple[str, ...]
+
+
+ROLE_INFO: dict[Role, RoleInfo] = {
+    Role.PEER: RoleInfo(
+        label="Peer-aligned",
+        short="Peer",
+        symbol="✓",
+        sounds_like="Shares a little lived experience, asks what the person wants, offers choices.",
+        why_it_matters="Connection, hope and the person's own choices: the role as intended.",
+        keywords=("peer", "mutual", "choice", "lived experience", "hope", "equal", "strength"),
+    ),
+    Role.CLINICAL: RoleInfo(
+        label="Clinical drift",
+        short="Clinical",
+        symbol="✚",
+        sounds_like="Diagnoses, assesses symptoms, advises on medication, uses clinical jargon.",
+        why_it_matters="Peers do not diagnose, treat or give medical advice.",
+        keywords=("clinic", "diagnos", "medical", "medication", "therap", "treat", "prescri",
+                  "symptom", "doctor", "label"),
+    ),
+    Role.CASE_MANAGEMENT: RoleInfo(
+        label="Case-management drift",
+        short="Case management",
+        symbol="▣",
+        sounds_like="Does the task for the person or coordinates services on their behalf.",
+        why_it_matters="Doing-for takes away the person's own growth; peers teach and accompany.",
+        keywords=("case manag", "for them", "for her", "for him", "doing-for", "doing it for",
+                  "on their behalf", "on her behalf", "on his behalf", "coordinat", "takes over",
+                  "take over", "hand"),
+    ),
+    Role.SINGLE_PATHWAY: RoleInfo(
+        label="Sponsor / single-pathway drift",
+        short="Single pathway",
+        symbol="⇥",
+        sounds_like="Prescribes one recovery path as the only right one.",
+        why_it_matters="Peers support many pathways; the person chooses theirs.",
+        keywords=("sponsor", "pathway", "one path", "one way", "only way", "steps", "abstinen"),
+    ),
+    Role.DIRECTIVE: RoleInfo(
+        label="Directive or coercive drift",
+        short="Directive",
+        symbol="!",
+        sounds_like="Tells the person what they must do, pressures, threatens consequences.",
+        why_it_matters="Peers never force or coerce, and speak up for choice.",
+        keywords=("direct", "coerc", "pressur", "must", "force", "tell", "telling", "order",
+                  "push", "threat", "insist"),
+    ),
+    Role.AUTHORITY: RoleInfo(
+        label="Authority / program drift",
+        short="Authority",
+        symbol="▲",
+        sounds_like="Speaks for the program's rules, motivates through fear, acts as the expert.",
+        why_it_matters="Peers advocate for the person, inside and outside the program.",
+        keywords=("authorit", "program", "rule", "expert", "fear", "policy", "agency", "staff",
+                  "team"),
+    ),
+    Role.SELF_DISCLOSURE: RoleInfo(
+        label="Self-disclosure misuse",
+        short="Self-disclosure",
+        symbol="◉",
+        sounds_like="Tells own story at length, centres self, compares, shares graphic detail.",
+        why_it_matters="Lived experience is shared briefly, for the other person's benefit.",
+        keywords=("disclos", "your own story", "your story", "your experience", "about you",
+                  "centre", "center", "spotlight", "compar", "detail"),
+    ),
+    Role.BOUNDARY: RoleInfo(
+        label="Boundary or ethics slip",
+        short="Boundary",
+        symbol="⚠",
+        sounds_like="Breaks confidentiality, lends money, blurs friendship, keeps unsafe secrets.",
+        why_it_matters="The relationship has to stay safe and clear for both people.",
+        keywords=("boundar", "confidential", "ethic", "privacy", "friend", "money", "loan",
+                  "lend", "secret", "dual", "gossip", "trust"),
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Competency:
+    """One of SAMHSA's twelve core competencies for peer workers."""
+
+    number: int
+    title: str
+
+
+COMPETENCIES: dict[int, Competency] = {
+    c.number: c
+    for c in (
+        Competency(1, "Engages peers in collaborative and caring relationships"),
+        Competency(2, "Provides support"),
+        Competency(3, "Shares lived experiences of recovery"),
+        Competency(4, "Personalizes peer support"),
+        Competency(5, "Supports recovery planning"),
+        Competency(6, "Links to resources, services, and supports"),
+        Competency(7, "Provides information about skills related to health, wellness, and recovery"),
+        Competency(8, "Helps peers to manage crises"),
+        Competency(9, "Values communication"),
+        Competency(10, "Supports collaboration and teamwork"),
+        Competency(11, "Promotes leadership and advocacy"),
+        Competency(12, "Promotes growth and development"),
+    )
+}
+
+EFFECT_MIN = -2
+EFFECT_MAX = 2
+
+
+def role_from_tag(tag: str) -> Role | None:
+    """Return the role for a tag as written in a scenario file, or None if unknown."""
+    try:
+        return Role(tag)
+    except ValueError:
+        return None
