@@ -1,0 +1,1 @@
+"""Alembic migrations for the PeerScenarios database, run programmatically at start-up."""
