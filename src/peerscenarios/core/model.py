@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from types import MappingProxyType
 
 from peerscenarios.core.taxonomy import Role
@@ -64,7 +64,7 @@ class Ending:
     debrief: str
 
 
-class NodeKind(str, Enum):
+class NodeKind(StrEnum):
     """What happens after a node's text: a decision, a plain continue, or an ending."""
 
     DECISION = "decision"

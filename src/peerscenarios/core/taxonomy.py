@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     """The role a response reflects: peer-aligned, or one kind of drift away from it."""
 
     PEER = "peer-aligned"
@@ -133,7 +133,9 @@ COMPETENCIES: dict[int, Competency] = {
         Competency(4, "Personalizes peer support"),
         Competency(5, "Supports recovery planning"),
         Competency(6, "Links to resources, services, and supports"),
-        Competency(7, "Provides information about skills related to health, wellness, and recovery"),
+        Competency(
+            7, "Provides information about skills related to health, wellness, and recovery"
+        ),
         Competency(8, "Helps peers to manage crises"),
         Competency(9, "Values communication"),
         Competency(10, "Supports collaboration and teamwork"),

@@ -1,0 +1,217 @@
+"""Command-line entry: starts the app, and the author and admin subcommands.
+
+``peerscenarios``                  the desktop app
+``peerscenarios validate PATH...``  check scenario files (``--strict``, ``--json``, ``--coverage``)
+``peerscenarios paths FILE``        every route through a scenario
+``peerscenarios where``             where data, scenarios and backups live
+``peerscenarios export ...``        a learner portfolio as PDF, Markdown or CSV
+``peerscenarios present [ID]``      facilitator mode
+``peerscenarios backup|restore``    database backups
+
+Exit codes: 0 fine, 1 problems found (or an expected error), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from peerscenarios import __version__
+
+
+def _add_location_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data-dir", metavar="DIR", type=Path,
+                   help="folder for the database, your scenarios and backups "
+                        "(default: your user data folder; env PEERSCENARIOS_DATA_DIR)")
+    p.add_argument("--db", metavar="URL",
+                   help="SQLAlchemy database URL (default: the SQLite file in the data folder)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="peerscenarios",
+        description="Offline branching-scenario trainer for peer support specialists.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _add_location_args(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    v = sub.add_parser("validate", help="check scenario files and folders")
+    v.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    v.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    v.add_argument("--json", action="store_true", help="print diagnostics as JSON")
+    v.add_argument("--coverage", action="store_true",
+                   help="also print competency and drift-kind coverage matrices")
+    v.add_argument("--no-lint", action="store_true", help="skip the language and content lint")
+
+    r = sub.add_parser("paths", help="list every route through a scenario")
+    r.add_argument("file", type=Path, metavar="FILE")
+    r.add_argument("--json", action="store_true", help="print routes as JSON")
+
+    w = sub.add_parser("where", help="show where data, scenarios and backups live")
+    _add_location_args(w)
+
+    e = sub.add_parser("export", help="export a learner portfolio")
+    _add_location_args(e)
+    e.add_argument("--format", choices=("pdf", "md", "csv"), required=True)
+    e.add_argument("--out", type=Path, required=True, metavar="FILE")
+    e.add_argument("--profile", metavar="NAME", help="profile name (default: the only one)")
+    e.add_argument("--since", metavar="DATE", help="only attempts on or after YYYY-MM-DD")
+    e.add_argument("--until", metavar="DATE", help="only attempts on or before YYYY-MM-DD")
+
+    pr = sub.add_parser("present", help="run a scenario with a group (facilitator mode)")
+    _add_location_args(pr)
+    pr.add_argument("scenario_id", nargs="?", metavar="SCENARIO_ID")
+
+    b = sub.add_parser("backup", help="make a backup of the database now")
+    _add_location_args(b)
+    rs = sub.add_parser("restore", help="restore the database from a backup file")
+    _add_location_args(rs)
+    rs.add_argument("backup_file", type=Path, metavar="BACKUP")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _apply_locations(args)
+    cmd = args.command
+    if cmd == "validate":
+        return cmd_validate(args)
+    if cmd == "paths":
+        return cmd_paths(args)
+    if cmd == "where":
+        return cmd_where(args)
+    if cmd == "export":
+        from peerscenarios.export.cli import cmd_export
+
+        return cmd_export(args)
+    if cmd in ("backup", "restore"):
+        return cmd_backup(args)
+    from peerscenarios.ui.app import run_app
+
+    return run_app(args)
+
+
+def _apply_locations(args: argparse.Namespace) -> None:
+    data_dir = getattr(args, "data_dir", None)
+    if data_dir is not None:
+        from peerscenarios import paths
+
+        paths.set_data_dir_override(data_dir.expanduser().resolve())
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """``validate``: print every diagnostic; exit 1 on errors (or warnings with --strict)."""
+    from peerscenarios.core.coverage import coverage
+    from peerscenarios.core.diagnostics import Severity, diagnostics_to_json
+    from peerscenarios.core.library import load_library
+
+    missing = [p for p in args.paths if not p.exists()]
+    if missing:
+        for p in missing:
+            print(f"peerscenarios validate: no such file or folder: {p}", file=sys.stderr)
+        return 2
+    lib = load_library(args.paths, with_lint=not args.no_lint)
+    diags = list(lib.diagnostics)
+    if args.json:
+        print(diagnostics_to_json(diags))
+    else:
+        for d in diags:
+            print(d.format())
+    errors = sum(1 for d in diags if d.severity is Severity.ERROR)
+    warnings = len(diags) - errors
+    if not args.json:
+        print(f"{len(lib.files)} file(s), {len(lib.scenarios)} scenario(s) loaded: "
+              f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
+    if args.coverage:
+        report = coverage(lib.scenarios)
+        if args.json:
+            print(json.dumps(report.to_dict(), indent=2))
+        else:
+            print()
+            print(report.to_text())
+    if not lib.files:
+        print("peerscenarios validate: no scenario files (*.yaml, *.yml) found", file=sys.stderr)
+        return 1
+    if errors or (args.strict and warnings):
+        return 1
+    return 0
+
+
+def cmd_paths(args: argparse.Namespace) -> int:
+    """``paths``: list every route through one scenario with its ending and role tally."""
+    from peerscenarios.core.library import check_file
+    from peerscenarios.core.routes import enumerate_routes
+
+    if not args.file.is_file():
+        print(f"peerscenarios paths: no such file: {args.file}", file=sys.stderr)
+        return 2
+    loaded = check_file(args.file, with_lint=False)
+    if loaded.scenario is None:
+        for d in loaded.diagnostics:
+            print(d.format(), file=sys.stderr)
+        return 1
+    sc = loaded.scenario
+    routes = enumerate_routes(sc)
+    if args.json:
+        print(json.dumps({"scenario": sc.id, "routes": [r.to_dict() for r in routes]}, indent=2))
+        return 0
+    print(f"{sc.title} ({sc.id}): {len(routes)} route(s)")
+    endings: dict[str, int] = {}
+    for i, route in enumerate(routes, 1):
+        endings[route.ending] = endings.get(route.ending, 0) + 1
+        tally = ", ".join(f"{r.label} {n}" for r, n in route.roles) or "no decisions"
+        print(f"{i:>3}. {' > '.join(route.choice_ids) or '(no choices)'}")
+        print(f"     ending: {route.ending}   roles: {tally}")
+    never = [n.id for n in sc.iter_nodes() if n.ending and n.id not in endings]
+    print("endings reached: " + ", ".join(f"{k} ({v})" for k, v in endings.items()))
+    if never:
+        print("endings never reached: " + ", ".join(never))
+    return 0
+
+
+def cmd_where(args: argparse.Namespace) -> int:
+    """``where``: print the folders and database the app would use."""
+    from peerscenarios import paths
+
+    print(f"data folder:        {paths.data_dir()}")
+    print(f"database:           {args.db or paths.default_database_url()}")
+    print(f"your scenarios:     {paths.user_scenarios_dir()}")
+    print(f"built-in scenarios: {paths.builtin_scenarios_dir()}")
+    print(f"backups:            {paths.backups_dir()}")
+    print(f"logs:               {paths.log_dir()}")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """``backup`` / ``restore``: database backups through SQLite's backup API."""
+    from peerscenarios import paths
+    from peerscenarios.errors import PeerScenariosError
+    from peerscenarios.storage import Storage, restore_backup
+
+    try:
+        if args.command == "backup":
+            storage = Storage.open(args.db)
+            try:
+                print(storage.backup_now())
+            finally:
+                storage.close()
+        else:
+            restore_backup(args.backup_file, paths.database_path())
+            print(f"restored {args.backup_file} to {paths.database_path()}")
+    except PeerScenariosError as exc:
+        print(f"peerscenarios {args.command}: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    os.environ.setdefault("PYTHONUTF8", "1")
+    raise SystemExit(main())

@@ -1,0 +1,191 @@
+"""Loading a library of scenario files from folders, with a cache for fast second starts."""
+
+from __future__ import annotations
+
+import copyreg
+import os
+import pickle
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+from peerscenarios.core.diagnostics import Diagnostic, Severity
+from peerscenarios.core.lint import lint
+from peerscenarios.core.model import Scenario
+from peerscenarios.core.validator import ValidationResult, validate_file
+
+# Bump whenever the model or the checks change, so stale cache entries are ignored.
+CACHE_VERSION = 3
+SCENARIO_SUFFIXES = (".yaml", ".yml")
+
+
+def _pickle_mappingproxy(m: MappingProxyType[object, object]) -> tuple[object, ...]:
+    return (MappingProxyType, (dict(m),))
+
+
+copyreg.pickle(MappingProxyType, _pickle_mappingproxy)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedFile:
+    """One file's outcome: its scenario (None if it has errors) and every diagnostic."""
+
+    path: str
+    scenario: Scenario | None
+    diagnostics: tuple[Diagnostic, ...]
+    builtin: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """True if the scenario loaded."""
+        return self.scenario is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Library:
+    """Every loaded scenario, and the files that could not be loaded."""
+
+    files: tuple[LoadedFile, ...] = ()
+    scenarios: tuple[Scenario, ...] = field(default=())
+
+    @property
+    def problems(self) -> tuple[LoadedFile, ...]:
+        """Files that failed to load."""
+        return tuple(f for f in self.files if not f.ok)
+
+    @property
+    def diagnostics(self) -> tuple[Diagnostic, ...]:
+        """All diagnostics from all files, in file order."""
+        return tuple(d for f in self.files for d in f.diagnostics)
+
+    def by_id(self, scenario_id: str) -> Scenario | None:
+        """The scenario with this id, or None."""
+        for s in self.scenarios:
+            if s.id == scenario_id:
+                return s
+        return None
+
+    def is_builtin(self, scenario_id: str) -> bool:
+        """True if the scenario comes from the built-in folder."""
+        return any(f.builtin for f in self.files if f.scenario and f.scenario.id == scenario_id)
+
+
+def find_files(paths: Iterable[Path]) -> list[Path]:
+    """Scenario files named directly, and those found (recursively) in folders, sorted."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out.extend(sorted(q for q in p.rglob("*")
+                              if q.suffix.lower() in SCENARIO_SUFFIXES and q.is_file()))
+        else:
+            out.append(p)
+    return out
+
+
+def check_file(path: Path, *, with_lint: bool = True) -> LoadedFile:
+    """Validate (and lint) one file."""
+    result: ValidationResult = validate_file(str(path))
+    diags = list(result.diagnostics)
+    if with_lint:
+        diags += lint(result)
+    diags.sort(key=lambda d: (d.line, d.col))
+    return LoadedFile(str(path), result.scenario, tuple(diags))
+
+
+class _Cache:
+    """A pickle of LoadedFile per path, keyed by size and mtime, in a private folder."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.file = folder / f"library-v{CACHE_VERSION}.pickle" if folder else None
+        self.entries: dict[str, tuple[int, int, LoadedFile]] = {}
+        self.dirty = False
+        if self.file is None:
+            return
+        try:
+            with open(self.file, "rb") as fh:
+                data = pickle.load(fh)
+            if isinstance(data, dict):
+                self.entries = data
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError,
+                TypeError, ValueError, IndexError):
+            # A missing or unreadable cache only costs a cold load.
+            self.entries = {}
+
+    def get(self, path: Path, st: os.stat_result) -> LoadedFile | None:
+        hit = self.entries.get(str(path))
+        if hit is not None and hit[0] == st.st_size and hit[1] == st.st_mtime_ns:
+            return hit[2]
+        return None
+
+    def put(self, path: Path, st: os.stat_result, loaded: LoadedFile) -> None:
+        self.entries[str(path)] = (st.st_size, st.st_mtime_ns, loaded)
+        self.dirty = True
+
+    def save(self, keep: set[str]) -> None:
+        if self.file is None:
+            return
+        stale = set(self.entries) - keep
+        if not self.dirty and not stale:
+            return
+        for k in stale:
+            del self.entries[k]
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd, tmp = tempfile.mkstemp(dir=self.file.parent, prefix=".cache-")
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(self.entries, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.file)
+        except OSError:
+            # Caching is an optimisation; a read-only or full disk must not stop the app.
+            pass
+
+
+def load_library(
+    folders: Sequence[Path],
+    *,
+    builtin: Sequence[Path] = (),
+    cache_dir: Path | None = None,
+    with_lint: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> Library:
+    """Load every scenario under ``builtin`` and ``folders``.
+
+    Files that fail are kept with their diagnostics; a second file with an
+    already-used scenario id is refused (PS024). ``progress(done, total)`` is
+    called as files are read.
+    """
+    cache = _Cache(cache_dir)
+    items = [(p, True) for p in find_files(builtin)] + [(p, False) for p in find_files(folders)]
+    total = len(items)
+    files: list[LoadedFile] = []
+    seen_ids: dict[str, str] = {}
+    keep: set[str] = set()
+    for i, (path, is_builtin) in enumerate(items, 1):
+        try:
+            st = path.stat()
+        except OSError:
+            st = None
+        loaded = cache.get(path, st) if st is not None else None
+        if loaded is None:
+            loaded = check_file(path, with_lint=with_lint)
+            if st is not None:
+                cache.put(path, st, loaded)
+        keep.add(str(path))
+        loaded = LoadedFile(loaded.path, loaded.scenario, loaded.diagnostics, is_builtin)
+        sc = loaded.scenario
+        if sc is not None:
+            if sc.id in seen_ids:
+                diag = Diagnostic(str(path), 1, 1, Severity.ERROR,
+                                  f"scenario id '{sc.id}' is already used by {seen_ids[sc.id]}; "
+                                  "give this scenario its own id", "PS024", sc.id)
+                loaded = LoadedFile(loaded.path, None, (*loaded.diagnostics, diag), is_builtin)
+            else:
+                seen_ids[sc.id] = str(path)
+        files.append(loaded)
+        if progress is not None:
+            progress(i, total)
+    cache.save(keep)
+    scenarios = tuple(f.scenario for f in files if f.scenario is not None)
+    return Library(tuple(files), scenarios)

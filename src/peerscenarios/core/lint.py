@@ -1,0 +1,242 @@
+"""Content lint: language and teaching-quality checks on a scenario that already validates.
+
+These are warnings (errors under ``--strict``): stigmatising terms, feedback
+that teaches nothing, decisions whose drift choices are all one kind, an
+estimate of minutes that disagrees with the text, and missing content warnings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from peerscenarios.core.diagnostics import Diagnostic, Severity
+from peerscenarios.core.model import Node, Scenario
+from peerscenarios.core.routes import enumerate_routes
+from peerscenarios.core.taxonomy import ROLE_INFO
+from peerscenarios.core.validator import TextSpan, ValidationResult
+
+WORDS_PER_MINUTE = 130
+SECONDS_PER_DECISION = 30
+SECONDS_PER_PROMPT = 60
+
+
+@dataclass(frozen=True, slots=True)
+class StigmaTerm:
+    """A stigmatising expression, the word that allows it, and what to write instead."""
+
+    pattern: re.Pattern[str]
+    key: str
+    instead: str
+
+
+def _t(regex: str, key: str, instead: str) -> StigmaTerm:
+    return StigmaTerm(re.compile(regex, re.IGNORECASE), key, instead)
+
+
+STIGMA_TERMS: tuple[StigmaTerm, ...] = (
+    _t(r"\baddicts?\b", "addict", "'person who uses drugs' or 'person in recovery'"),
+    _t(r"\bjunkies?\b", "junkie", "'person who uses drugs'"),
+    _t(r"\bdruggies?\b", "druggie", "'person who uses drugs'"),
+    _t(r"\b(?:stay|stays|stayed|staying|get|gets|got|getting|been|being|am|is|was|were|are|"
+       r"keep|kept|keeping|remain|remained)\s+clean\b", "clean",
+       "'in recovery' or 'not using'"),
+    _t(r"\bclean\s+(?:time|tests?|screens?|urines?|uas?|drops?|dates?|and\s+sober)\b", "clean",
+       "'time in recovery' or 'a negative test'"),
+    _t(r"\bdirty\s+(?:tests?|screens?|urines?|uas?|drops?)\b", "dirty", "'a positive test'"),
+    _t(r"\b(?:tested|came\s+back|comes\s+back|come\s+back|was|is|were|went)\s+dirty\b", "dirty",
+       "'a positive test' or 'returned to use'"),
+    _t(r"\bcrazy\b", "crazy", "a description of what is actually happening"),
+    _t(r"\bnon-?compliant\b", "noncompliant",
+       "'not taking the medication right now' or 'chose not to'"),
+    _t(r"\bnon-?compliance\b", "noncompliance", "'chose not to' or 'not taking'"),
+    _t(r"\bsuffer(?:s|ing)?\s+from\b", "suffering from", "'living with' or 'has'"),
+    _t(r"\b(?:an|the|a\s+recovering)\s+alcoholics?\b|\balcoholics\b", "alcoholic",
+       "'person with an alcohol use disorder' or 'person in recovery'"),
+    _t(r"\b(?:substance|drug|alcohol)\s+abusers?\b|\babusers?\b", "abuser",
+       "'person who uses drugs'"),
+    _t(r"\bsubstance\s+abuse\b", "substance abuse", "'substance use'"),
+    _t(r"\bfrequent\s+flyers?\b", "frequent flyer", "'someone who has been here often'"),
+    _t(r"\bcommit(?:ted|s)?\s+suicide\b", "committed suicide", "'died by suicide'"),
+    _t(r"\b(?:a|the)\s+(?:schizophrenics?|bipolars?|borderlines?)\b", "label",
+       "'a person living with ...'"),
+    _t(r"\bpsychos?\b", "psycho", "a description of what is actually happening"),
+    _t(r"\blunatics?\b", "lunatic", "a description of what is actually happening"),
+)
+
+_ONLY_VERDICT = re.compile(
+    r"^\W*(?:that(?:'s| is)\s+)?(?:wrong|incorrect|bad|not\s+good|no|correct|right|good|"
+    r"great|yes)\W*$",
+    re.IGNORECASE,
+)
+MIN_WHY_WORDS = 8
+
+_WARNING_TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("suicide", re.compile(
+        r"\bsuicid\w*|\bkill(?:ing)?\s+(?:myself|himself|herself|themselves|themself)\b|"
+        r"\bend(?:ing)?\s+(?:my|his|her|their)\s+life\b", re.IGNORECASE)),
+    ("overdose", re.compile(r"\boverdos\w*|\bOD(?:'d|ed)\b", re.IGNORECASE)),
+    ("self-harm", re.compile(r"\bself[- ]harm\w*|\bcutting\s+(?:myself|himself|herself)\b",
+                             re.IGNORECASE)),
+)
+
+
+def lint(result: ValidationResult) -> list[Diagnostic]:
+    """Every content warning for a validated file (nothing if it did not validate)."""
+    scenario = result.scenario
+    if scenario is None:
+        return []
+    out: list[Diagnostic] = []
+    out += _stigma(result, scenario)
+    out += _feedback(result, scenario)
+    out += _same_kind(result, scenario)
+    out += _minutes(result, scenario)
+    out += _content_warnings(result, scenario)
+    return out
+
+
+def _diag(result: ValidationResult, scenario: Scenario, line: int, col: int, message: str,
+          code: str, node_id: str = "") -> Diagnostic:
+    return Diagnostic(result.path, line, col, Severity.WARNING, message, code, scenario.id,
+                      node_id)
+
+
+def _stigma(result: ValidationResult, scenario: Scenario) -> list[Diagnostic]:
+    out = []
+    for span in result.spans:
+        for term in STIGMA_TERMS:
+            for m in term.pattern.finditer(span.text):
+                word = m.group(0).lower()
+                if term.key in span.allow or any(a in word for a in span.allow):
+                    continue
+                out.append(_diag(
+                    result, scenario, span.line, span.col,
+                    f"'{m.group(0)}' is stigmatising language; prefer {term.instead} (if a "
+                    f"character says it on purpose, add it to allow_terms)", "PS101",
+                    span.node_id))
+    return out
+
+
+def _spans_for(result: ValidationResult, node_id: str, field: str) -> list[TextSpan]:
+    return [s for s in result.spans if s.node_id == node_id and s.field == field]
+
+
+def _feedback(result: ValidationResult, scenario: Scenario) -> list[Diagnostic]:
+    out = []
+    for node in scenario.iter_nodes():
+        why_spans = _spans_for(result, node.id, "why")
+        for i, choice in enumerate(node.choices):
+            span = why_spans[i] if i < len(why_spans) else None
+            line, col = (span.line, span.col) if span else (1, 1)
+            why = choice.feedback.why
+            if _ONLY_VERDICT.match(why) or len(why.split()) < MIN_WHY_WORDS:
+                out.append(_diag(
+                    result, scenario, line, col,
+                    f"the feedback for choice '{choice.id}' is too thin to teach: say why this "
+                    "response matters for the peer role", "PS102", node.id))
+                continue
+            if choice.role.is_drift:
+                words = f"{why} {choice.feedback.better}".lower()
+                keys = ROLE_INFO[choice.role].keywords
+                if not any(k in words for k in keys):
+                    out.append(_diag(
+                        result, scenario, line, col,
+                        f"the feedback for choice '{choice.id}' never names the role it "
+                        f"drifts into ({choice.role.label.lower()}); say it in plain words, "
+                        f"e.g. using '{keys[0]}'", "PS102", node.id))
+    return out
+
+
+def _same_kind(result: ValidationResult, scenario: Scenario) -> list[Diagnostic]:
+    out = []
+    for node in scenario.iter_nodes():
+        drift = {c.role for c in node.choices if c.role.is_drift}
+        count = sum(1 for c in node.choices if c.role.is_drift)
+        if count >= 2 and len(drift) == 1:
+            line, col = _node_mark(result, node)
+            role = next(iter(drift))
+            out.append(_diag(
+                result, scenario, line, col,
+                f"every drift choice in decision '{node.id}' is {role.label.lower()}; mix "
+                "kinds so the trainee has to tell them apart", "PS103", node.id))
+    return out
+
+
+def _node_mark(result: ValidationResult, node: Node) -> tuple[int, int]:
+    spans = [s for s in result.spans if s.node_id == node.id]
+    if spans:
+        return spans[0].line, spans[0].col
+    return 1, 1
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def estimate_minutes(scenario: Scenario) -> float:
+    """Average minutes of play over all routes: reading, deciding and reflecting."""
+    routes = enumerate_routes(scenario, limit=500)
+    if not routes:
+        return 0.0
+    totals = []
+    for route in routes:
+        words = 0
+        seconds = 0.0
+        for step in route.steps:
+            node = scenario.node(step.node_id)
+            words += _words(node.text) + sum(_words(li.text) for li in node.lines)
+            words += sum(_words(c.text) for c in node.choices)
+            if step.choice_id:
+                fb = node.choice(step.choice_id).feedback
+                words += _words(fb.why) + _words(fb.better)
+                seconds += SECONDS_PER_DECISION
+            if node.ending:
+                words += _words(node.ending.debrief)
+            seconds += SECONDS_PER_PROMPT * len(node.reflect)
+        totals.append(words / WORDS_PER_MINUTE + seconds / 60)
+    return sum(totals) / len(totals)
+
+
+def _minutes(result: ValidationResult, scenario: Scenario) -> list[Diagnostic]:
+    est = estimate_minutes(scenario)
+    if est <= 0:
+        return []
+    if scenario.minutes > est * 2 or scenario.minutes < est / 2:
+        for s in result.spans:
+            if s.field == "title":
+                line = s.line
+                break
+        else:
+            line = 1
+        return [_diag(result, scenario, line, 1,
+                      f"minutes says {scenario.minutes}, but the text reads as about "
+                      f"{est:.0f} minute(s) of play (reading at {WORDS_PER_MINUTE} words a "
+                      "minute, plus time to decide and reflect)", "PS104")]
+    return []
+
+
+def _content_warnings(result: ValidationResult, scenario: Scenario) -> list[Diagnostic]:
+    out = []
+    declared = " ".join(scenario.content_warnings).lower().replace(" ", "-")
+    reported: set[tuple[str, str]] = set()
+    for span in result.spans:
+        if span.field in ("facilitator", "title", "summary"):
+            continue
+        node_declared = declared
+        if span.node_id:
+            try:
+                node = scenario.node(span.node_id)
+            except KeyError:
+                node = None
+            if node is not None:
+                node_declared += " " + " ".join(node.content_warnings).lower().replace(" ", "-")
+        for warning, pattern in _WARNING_TRIGGERS:
+            if warning in node_declared or (span.node_id, warning) in reported:
+                continue
+            if pattern.search(span.text):
+                reported.add((span.node_id, warning))
+                out.append(_diag(
+                    result, scenario, span.line, span.col,
+                    f"this text mentions {warning}, but neither the node nor the scenario "
+                    f"lists '{warning}' in content_warnings", "PS105", span.node_id))
+    return out

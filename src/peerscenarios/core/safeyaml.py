@@ -1,0 +1,116 @@
+"""Safe YAML reading: size, encoding and nesting checks, then composition into located nodes.
+
+We never construct arbitrary Python objects: the file is composed into
+PyYAML's node graph (with line and column for every value) by the safe
+loader, preferably the C one, and the validator reads the nodes itself.
+Hostile input is refused *before* libyaml sees it when it could cost
+unbounded time or stack (deeply nested flow collections make libyaml's
+scanner quadratic and its composer recursive).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import yaml
+
+try:  # the C loader is several times faster; fall back when libyaml is absent
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 512 * 1024
+MAX_DEPTH = 48
+
+_FLOW_BRACKETS = re.compile(r"[\[\]{}]")
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True, slots=True)
+class ReadProblem:
+    """Why a file could not be turned into a YAML node graph."""
+
+    line: int
+    col: int
+    message: str
+    code: str
+
+
+def decode(data: bytes) -> str | ReadProblem:
+    """Check size and encoding; return the text or the problem."""
+    if len(data) > MAX_FILE_BYTES:
+        return ReadProblem(
+            1, 1,
+            f"the file is {len(data) // 1024} KiB; scenario files are limited to "
+            f"{MAX_FILE_BYTES // 1024} KiB",
+            "PS017",
+        )
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return ReadProblem(line, col, "the file is not UTF-8 text (is it a scenario file?)",
+                           "PS020")
+    bad = _CONTROL_CHARS.search(text)
+    if bad is not None:
+        line = text.count("\n", 0, bad.start()) + 1
+        col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        return ReadProblem(
+            line, col,
+            f"the file contains a control character (U+{ord(bad.group()):04X}); "
+            "it looks like binary data, not a scenario",
+            "PS020",
+        )
+    return text
+
+
+def _flow_depth_problem(text: str) -> ReadProblem | None:
+    """Refuse deeply nested ``[`` / ``{`` before libyaml sees them.
+
+    This over-counts brackets inside quoted text, which only matters for
+    files with dozens of unbalanced brackets in prose.
+    """
+    depth = 0
+    for m in _FLOW_BRACKETS.finditer(text):
+        if m.group() in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                pos = m.start()
+                line = text.count("\n", 0, pos) + 1
+                col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+                return ReadProblem(
+                    line, col, f"nesting is deeper than {MAX_DEPTH} levels", "PS019"
+                )
+        elif depth > 0:
+            depth -= 1
+    return None
+
+
+def compose(text: str) -> yaml.Node | ReadProblem | None:
+    """Compose a single YAML document into nodes, or report why not.
+
+    Returns None for an empty document.
+    """
+    problem = _flow_depth_problem(text)
+    if problem is not None:
+        return problem
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        col = mark.column + 1 if mark is not None else 1
+        what = exc.problem or "syntax error"
+        if exc.context:
+            what = f"{exc.context}, {what}"
+        return ReadProblem(line, col, f"YAML syntax error: {what}", "PS001")
+    except yaml.YAMLError as exc:
+        return ReadProblem(1, 1, f"YAML syntax error: {exc}", "PS001")
+    finally:
+        loader.dispose()
+    return node
