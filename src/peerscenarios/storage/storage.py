@@ -330,7 +330,10 @@ class Storage:
     def start_attempt(self, profile_id: int, scenario_id: str, content_hash: str,
                       mode: str | AttemptMode) -> AttemptRecord:
         """Begin a play-through; ``mode`` is ``"practice"`` or ``"assessment"``."""
-        mode_value = AttemptMode(mode).value
+        try:
+            mode_value = AttemptMode(mode).value
+        except ValueError:
+            raise ValueError(f"mode must be 'practice' or 'assessment', not {mode!r}") from None
         now = self._now()
         with self._writing() as s:
             _get(s, Profile, profile_id, "profile")

@@ -1,0 +1,60 @@
+"""Fixtures for storage tests: a private data directory and an open Storage on it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from peerscenarios import paths
+from peerscenarios.storage import Storage
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Send every path to a fresh directory (the shared conftest does too: belt and braces)."""
+    directory = tmp_path / "data"
+    monkeypatch.setenv(paths.DATA_DIR_ENV, str(directory))
+    monkeypatch.setattr(paths, "_data_dir_override", None)
+    return directory
+
+
+@pytest.fixture
+def db_path(data_dir: Path) -> Path:
+    """The database file inside the test data directory."""
+    return data_dir / paths.DATABASE_FILENAME
+
+
+class FakeClock:
+    """A controllable clock: starts at a fixed Monday noon UTC and advances on request."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kwargs: float) -> None:
+        self.now += timedelta(**kwargs)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """A FakeClock for storages that need predictable times."""
+    return FakeClock()
+
+
+@pytest.fixture
+def storage(db_path: Path, clock: FakeClock) -> Iterator[Storage]:
+    """A Storage on a fresh database file, closed after the test."""
+    store = Storage.open(f"sqlite:///{db_path}", clock=clock)
+    yield store
+    store.close()
+
+
+def file_mode(path: Path) -> int:
+    """Permission bits of a file."""
+    return os.stat(path).st_mode & 0o777
