@@ -163,6 +163,10 @@ def probe(path: Path, *, quick_check: bool = True) -> ProbeResult:
     database is left exactly as it was found.
     """
     uri = f"file:{quote(str(path))}?mode=ro"
+    if not path.with_name(path.name + "-wal").exists():
+        # No WAL means no other connection and nothing outside the main file:
+        # immutable=1 reads it without creating -wal/-shm files beside it.
+        uri += "&immutable=1"
     try:
         conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as exc:

@@ -1,0 +1,468 @@
+"""Failure behaviour: damaged, too-new, read-only and full databases; failed migrations; modes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import tempfile
+import textwrap
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event
+
+from peerscenarios.storage import (
+    DatabaseCorrupt,
+    DatabaseReadOnly,
+    DatabaseTooNew,
+    DiskFull,
+    MigrationFailed,
+    RestoreRefused,
+    Storage,
+    move_aside,
+    restore_backup,
+)
+from peerscenarios.storage import migrate as migrate_module
+from peerscenarios.storage.engine import sidecars
+
+from .conftest import file_mode
+
+BIG_TEXT = "reflection " * 20_000  # ~220 kB: needs many new pages
+
+
+def _url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def _make_db(path: Path) -> dict[str, int]:
+    """A closed database with some data; returns ids."""
+    with Storage.open(_url(path), backup=False) as s:
+        p = s.create_profile("Robin")
+        a = s.start_attempt(p.id, "s1", "h", "practice")
+        c = s.record_choice(a.id, "n1", "c1", "peer-aligned", {1: 1}, "ok")
+        r = s.save_reflection(a.id, "r1", "It went better than I feared")
+    return {"profile": p.id, "attempt": a.id, "choice": c.id, "reflection": r.id}
+
+
+def _dump(path: Path) -> list[str]:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def _no_sidecars(path: Path) -> bool:
+    return not any(s.exists() for s in sidecars(path))
+
+
+# -------------------------------------------------------------- corrupt files
+
+
+def _garbage(path: Path) -> None:
+    path.write_bytes(os.urandom(16384))
+
+
+def _text_file(path: Path) -> None:
+    path.write_text("These are my notes, not a database.\n" * 50)
+
+
+def _truncated(path: Path) -> None:
+    _make_db(path)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def _truncated_mid_page(path: Path) -> None:
+    _make_db(path)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) - 1000])
+
+
+def _damaged_page(path: Path) -> None:
+    _make_db(path)
+    data = bytearray(path.read_bytes())
+    page = 4096
+    # Overwrite the middle pages (b-tree pages of tables/indexes) with noise.
+    data[2 * page: len(data) - page] = os.urandom(len(data) - 3 * page)
+    path.write_bytes(bytes(data))
+
+
+def _short_header(path: Path) -> None:
+    path.write_bytes(b"SQLite format 3\x00" + b"\x00" * 20)
+
+
+@pytest.mark.parametrize(
+    "damage", [_garbage, _text_file, _truncated, _truncated_mid_page, _damaged_page, _short_header]
+)
+def test_corrupt_file_refused_and_untouched(db_path: Path, damage: Callable[[Path], None]) -> None:
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    damage(db_path)
+    before = db_path.read_bytes()
+    with pytest.raises(DatabaseCorrupt) as info:
+        Storage.open(_url(db_path))
+    assert "not been changed" in info.value.message
+    assert info.value.hint
+    assert db_path.read_bytes() == before
+    assert _no_sidecars(db_path)
+
+
+def test_not_a_peerscenarios_database(db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(db_path)
+    conn.execute("CREATE TABLE recipes (name TEXT)")
+    conn.commit()
+    conn.close()
+    before = db_path.read_bytes()
+    with pytest.raises(DatabaseCorrupt, match="not a PeerScenarios database"):
+        Storage.open(_url(db_path))
+    assert db_path.read_bytes() == before
+
+
+def test_empty_file_is_a_new_database(db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    db_path.touch()
+    with Storage.open(_url(db_path)) as s:
+        assert s.list_profiles() == []
+        s.create_profile("New")
+
+
+def test_move_aside_keeps_bytes_and_allows_fresh_start(db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    _garbage(db_path)
+    wal = db_path.with_name(db_path.name + "-wal")
+    wal.write_bytes(b"wal bytes")
+    before = db_path.read_bytes()
+    with pytest.raises(DatabaseCorrupt):
+        Storage.open(_url(db_path))
+    moved = move_aside(db_path)
+    assert moved.name.startswith("peerscenarios.sqlite3.damaged-")
+    assert moved.read_bytes() == before
+    assert moved.with_name(moved.name + "-wal").read_bytes() == b"wal bytes"
+    assert not db_path.exists()
+    assert not wal.exists()
+    with Storage.open(_url(db_path)) as s:
+        s.create_profile("Fresh start")
+    # A second damaged file on the same second gets its own name.
+    with Storage.open(_url(db_path)) as s:
+        pass
+    again = move_aside(db_path)
+    assert again != moved
+    assert moved.read_bytes() == before
+
+
+# ----------------------------------------------------------------- too new
+
+
+def test_newer_schema_refused_and_untouched(db_path: Path) -> None:
+    _make_db(db_path)
+    conn = sqlite3.connect(db_path)
+    conn.execute("UPDATE alembic_version SET version_num = 'f00dcafe9999'")
+    conn.commit()
+    conn.close()
+    assert _no_sidecars(db_path)
+    before = db_path.read_bytes()
+    with pytest.raises(DatabaseTooNew) as info:
+        Storage.open(_url(db_path))
+    assert "newer version" in info.value.message
+    assert db_path.read_bytes() == before
+    assert _no_sidecars(db_path)
+
+
+# ------------------------------------------------------------------ read-only
+
+
+def _as_unprivileged(fn: Callable[[], str]) -> str:
+    """Run ``fn`` as an ordinary user (root ignores file permissions) and return its result."""
+    if os.geteuid() != 0:
+        return fn()
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child
+        os.close(read_end)
+        try:
+            os.setgid(65534)
+            os.setuid(65534)
+            result = fn()
+        except BaseException as exc:
+            result = f"child error: {exc!r}"
+        os.write(write_end, result.encode())
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as f:
+        out = f.read().decode()
+    os.waitpid(pid, 0)
+    return out
+
+
+@pytest.fixture
+def shared_dir() -> Iterator[Path]:
+    """A directory an unprivileged user can reach (pytest's tmp dirs are root-only)."""
+    base = Path(tempfile.mkdtemp(prefix="peerscenarios-ro-"))
+    base.chmod(0o755)
+    yield base
+    for root, dirs, files in os.walk(base):
+        for name in dirs + files:
+            os.chmod(os.path.join(root, name), 0o700)
+    shutil.rmtree(base)
+
+
+def _open_result(db: Path) -> Callable[[], str]:
+    def attempt() -> str:
+        try:
+            with Storage.open(_url(db), backup=False) as s:
+                s.create_profile("Should not be written")
+        except DatabaseReadOnly as exc:
+            return f"readonly: {exc.message}"
+        except Exception as exc:
+            return f"other: {exc!r}"
+        return "opened"
+
+    return attempt
+
+
+def _hand_to_nobody(path: Path) -> None:
+    if os.geteuid() == 0:
+        os.chown(path, 65534, 65534)
+
+
+def test_read_only_file_refused_nothing_written(shared_dir: Path) -> None:
+    folder = shared_dir / "data"
+    folder.mkdir()
+    db = folder / "peerscenarios.sqlite3"
+    _make_db(db)
+    for p in (folder, db):
+        _hand_to_nobody(p)
+    db.chmod(0o400)
+    before = db.read_bytes()
+    result = _as_unprivileged(_open_result(db))
+    assert result.startswith("readonly:"), result
+    assert db.read_bytes() == before
+    assert _no_sidecars(db)
+
+
+def test_read_only_folder_refused_nothing_written(shared_dir: Path) -> None:
+    folder = shared_dir / "data"
+    folder.mkdir()
+    db = folder / "peerscenarios.sqlite3"
+    _make_db(db)
+    for p in (folder, db):
+        _hand_to_nobody(p)
+    folder.chmod(0o500)
+    before = db.read_bytes()
+    result = _as_unprivileged(_open_result(db))
+    assert result.startswith("readonly:"), result
+    assert db.read_bytes() == before
+    assert _no_sidecars(db)
+
+
+def test_read_only_during_session(storage: Storage) -> None:
+    """The database becoming unwritable mid-session: a clear error, nothing half-written."""
+    p = storage.create_profile("A")
+    a = storage.start_attempt(p.id, "s", "h", "practice")
+    storage.save_draft(a.id, "r1", "kept")
+    storage.engine.dispose()
+
+    def query_only(dbapi_connection: sqlite3.Connection, record: object) -> None:
+        dbapi_connection.execute("PRAGMA query_only = ON")
+
+    event.listen(storage.engine, "connect", query_only)
+    with pytest.raises(DatabaseReadOnly) as info:
+        storage.save_reflection(a.id, "r1", "new text")
+    assert info.value.hint
+    event.remove(storage.engine, "connect", query_only)
+    storage.engine.dispose()
+    assert storage.get_draft(a.id, "r1") == "kept"
+    assert storage.attempt_detail(a.id).reflections == ()
+
+
+# ------------------------------------------------------------------ disk full
+
+
+def test_disk_full_keeps_earlier_data(storage: Storage) -> None:
+    p = storage.create_profile("A")
+    a = storage.start_attempt(p.id, "s", "h", "practice")
+    storage.record_choice(a.id, "n1", "c1", "peer-aligned", {}, "f")
+    storage.save_draft(a.id, "r1", "draft before the disk filled")
+    storage.save_reflection(a.id, "r0", "saved before the disk filled")
+    storage.engine.dispose()
+    with storage.engine.connect() as conn:
+        pages = conn.exec_driver_sql("PRAGMA page_count").scalar()
+
+    # SQLite reports SQLITE_FULL when a database would grow past max_page_count:
+    # the same error a full disk produces.
+    def cap(dbapi_connection: sqlite3.Connection, record: object) -> None:
+        dbapi_connection.execute(f"PRAGMA max_page_count = {pages}")
+
+    event.listen(storage.engine, "connect", cap)
+    storage.engine.dispose()
+    seen: list[object] = []
+    storage.add_listener(seen.append)
+    with pytest.raises(DiskFull) as info:
+        storage.save_reflection(a.id, "r1", BIG_TEXT)
+    assert "disk is full" in info.value.message
+    with pytest.raises(DiskFull):
+        storage.save_draft(a.id, "r1", BIG_TEXT)
+    assert seen == []  # nothing was reported as changed
+    event.remove(storage.engine, "connect", cap)
+    storage.engine.dispose()
+    assert storage.get_draft(a.id, "r1") == "draft before the disk filled"
+    detail = storage.attempt_detail(a.id)
+    assert [r.text for r in detail.reflections] == ["saved before the disk filled"]
+    assert len(detail.choices) == 1
+    assert storage.integrity_check() == "ok"
+    storage.save_reflection(a.id, "r1", BIG_TEXT)  # works again once there is room
+
+
+# --------------------------------------------------------------- permissions
+
+
+def test_files_are_private(data_dir: Path, db_path: Path) -> None:
+    with Storage.open(_url(db_path)) as s:
+        s.create_profile("A")
+        wal, shm = (db_path.with_name(db_path.name + x) for x in ("-wal", "-shm"))
+        assert wal.exists()
+        assert shm.exists()
+        assert file_mode(data_dir) == 0o700
+        for f in (db_path, wal, shm):
+            assert file_mode(f) == 0o600, f
+        backup = s.backup_now()
+        assert file_mode(backup) == 0o600
+        assert file_mode(backup.parent) == 0o700
+
+
+def test_loose_existing_file_is_tightened(db_path: Path) -> None:
+    _make_db(db_path)
+    db_path.chmod(0o644)
+    with Storage.open(_url(db_path)):
+        assert file_mode(db_path) == 0o600
+
+
+def test_custom_location_under_new_folder(tmp_path: Path) -> None:
+    db = tmp_path / "new" / "folder" / "mine.sqlite3"
+    with Storage.open(_url(db), backup=False) as s:
+        s.create_profile("A")
+    assert file_mode(db.parent) == 0o700
+    assert file_mode(db) == 0o600
+
+
+# ---------------------------------------------------------------- migrations
+
+_REVISION_0002 = '''
+"""Test-only revision: rebuilds the attempt table (a parent of cascading children)."""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("attempt") as batch:
+        batch.add_column(sa.Column("note", sa.Text(), nullable=True))
+    op.execute("UPDATE attempt SET note = 'migrated'")
+    op.execute("DELETE FROM profile WHERE name = 'nobody'")
+    FAIL
+
+
+def downgrade():
+    pass
+'''
+
+
+@pytest.fixture
+def extra_revision(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[bool], None]:
+    """Install a copy of the migrations plus a 0002 that fails (True) or succeeds (False)."""
+
+    def install(fail: bool) -> None:
+        target = tmp_path / "migrations"
+        shutil.copytree(Path(migrate_module.__file__).with_name("migrations"), target,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+        body = _REVISION_0002.replace(
+            "    FAIL\n", "    raise RuntimeError('injected failure')\n" if fail else ""
+        )
+        (target / "versions" / "0002_test.py").write_text(textwrap.dedent(body))
+        monkeypatch.setattr(migrate_module, "script_location", lambda: str(target))
+
+    return install
+
+
+def test_failed_migration_leaves_original_intact(
+    db_path: Path, extra_revision: Callable[[bool], None]
+) -> None:
+    _make_db(db_path)
+    before = _dump(db_path)
+    extra_revision(True)
+    with pytest.raises(MigrationFailed) as info:
+        Storage.open(_url(db_path))
+    assert "Nothing was changed" in info.value.message
+    assert "backup" in info.value.hint
+    assert _dump(db_path) == before
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_migration_backs_up_then_keeps_children(
+    data_dir: Path, db_path: Path, extra_revision: Callable[[bool], None]
+) -> None:
+    ids = _make_db(db_path)
+    extra_revision(False)
+    with Storage.open(_url(db_path)) as s:
+        # The attempt table was rebuilt; its cascading children must survive.
+        detail = s.attempt_detail(ids["attempt"])
+        assert [c.id for c in detail.choices] == [ids["choice"]]
+        assert [r.id for r in detail.reflections] == [ids["reflection"]]
+        assert s.search_reflections(ids["profile"], "feared")
+        assert s.integrity_check() == "ok"
+        backups = s.list_backups()
+    assert len(backups) == 1
+    assert "before-upgrade-from-0001" in backups[0].path.name
+    with sqlite3.connect(backups[0].path) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+
+
+# ------------------------------------------------------------ backup/restore
+
+
+def test_backup_rotation_keeps_newest(db_path: Path) -> None:
+    with Storage.open(_url(db_path), keep_backups=3) as s:
+        s.create_profile("A")
+        made = [s.backup_now() for _ in range(5)]
+        listed = [b.path for b in s.list_backups()]
+    assert len(listed) == 3
+    assert set(listed) == set(made[-3:])
+    assert all(_no_sidecars(p) for p in listed)
+
+
+def test_restore_refused_while_open_then_restores(db_path: Path) -> None:
+    s = Storage.open(_url(db_path))
+    p = s.create_profile("Before backup")
+    backup = s.backup_now()
+    s.create_profile("After backup")
+    with pytest.raises(RestoreRefused, match="still in use"):
+        restore_backup(backup, db_path)
+    s.close()
+    saved = restore_backup(backup, db_path)
+    assert saved is not None
+    assert saved.name.startswith("peerscenarios.sqlite3.before-restore-")
+    assert file_mode(saved) == 0o600
+    with Storage.open(_url(db_path)) as s2:
+        assert [x.id for x in s2.list_profiles()] == [p.id]
+        assert s2.integrity_check() == "ok"
+    with sqlite3.connect(saved) as conn:
+        assert conn.execute("SELECT count(*) FROM profile").fetchone() == (2,)
+
+
+def test_restore_refuses_damaged_backup(db_path: Path, tmp_path: Path) -> None:
+    _make_db(db_path)
+    bad = tmp_path / "bad.sqlite3"
+    _garbage(bad)
+    before = db_path.read_bytes()
+    with pytest.raises(RestoreRefused):
+        restore_backup(bad, db_path)
+    assert db_path.read_bytes() == before
