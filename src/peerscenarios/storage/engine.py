@@ -35,6 +35,9 @@ BUSY_TIMEOUT_MS = 5000
 # Execution option that makes the "begin" hook emit BEGIN IMMEDIATE.
 WRITE_OPTION = "peerscenarios_write"
 SIDECAR_SUFFIXES = ("-wal", "-shm", "-journal")
+LOGGING_NAME = "peerscenarios"
+# The logger SQLAlchemy uses for an engine created with logging_name=LOGGING_NAME.
+ENGINE_LOGGER = f"sqlalchemy.engine.Engine.{LOGGING_NAME}"
 
 # SQLite primary result codes (sqlite3.h); extended codes keep these in the low byte.
 _SQLITE_PERM = 3
@@ -266,11 +269,15 @@ def create_sqlite_engine(url: str | URL, *, memory: bool) -> Engine:
       returns, so a saved reflection survives a power cut, not just a crash
       (NORMAL would only protect against the application crashing).
     - ``hide_parameters``: bound values (reflection text) never reach logs or
-      exception messages, even if someone turns on SQLAlchemy logging.
+      exception messages, even if someone turns on SQLAlchemy logging; and the
+      engine's own logger is pinned to WARNING because at DEBUG SQLAlchemy
+      logs every result row, which would include reflection text.
     """
+    logging.getLogger(ENGINE_LOGGER).setLevel(logging.WARNING)
     kwargs: dict[str, Any] = {
         "echo": False,
         "hide_parameters": True,
+        "logging_name": LOGGING_NAME,
         "connect_args": {"timeout": BUSY_TIMEOUT_MS / 1000},
     }
     if memory:
