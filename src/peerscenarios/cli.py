@@ -18,16 +18,20 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from peerscenarios import __version__
 
 
-def _add_location_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data-dir", metavar="DIR", type=Path,
+def _add_location_args(p: argparse.ArgumentParser, *, sub: bool = True) -> None:
+    # On subcommands the default is SUPPRESS, so `--data-dir X where` keeps X
+    # instead of the subparser resetting it to None.
+    default = argparse.SUPPRESS if sub else None
+    p.add_argument("--data-dir", metavar="DIR", type=Path, default=default,
                    help="folder for the database, your scenarios and backups "
                         "(default: your user data folder; env PEERSCENARIOS_DATA_DIR)")
-    p.add_argument("--db", metavar="URL",
+    p.add_argument("--db", metavar="URL", default=default,
                    help="SQLAlchemy database URL (default: the SQLite file in the data folder)")
 
 
@@ -38,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Offline branching-scenario trainer for peer support specialists.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    _add_location_args(parser)
+    _add_location_args(parser, sub=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     v = sub.add_parser("validate", help="check scenario files and folders")
@@ -120,6 +124,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
         return 2
     lib = load_library(args.paths, with_lint=not args.no_lint)
     diags = list(lib.diagnostics)
+    if args.strict:
+        # Under --strict a warning fails the run, so it is reported as what it is then.
+        diags = [replace(d, severity=Severity.ERROR) for d in diags]
     if args.json:
         print(diagnostics_to_json(diags))
     else:

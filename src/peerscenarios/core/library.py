@@ -21,8 +21,13 @@ CACHE_VERSION = 3
 SCENARIO_SUFFIXES = (".yaml", ".yml")
 
 
+def _make_proxy(d: dict[object, object]) -> MappingProxyType[object, object]:
+    return MappingProxyType(d)
+
+
 def _pickle_mappingproxy(m: MappingProxyType[object, object]) -> tuple[object, ...]:
-    return (MappingProxyType, (dict(m),))
+    # The model's read-only mappings are rebuilt from plain dicts when the cache loads.
+    return (_make_proxy, (dict(m),))
 
 
 copyreg.pickle(MappingProxyType, _pickle_mappingproxy)  # type: ignore[arg-type]

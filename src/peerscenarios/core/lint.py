@@ -16,9 +16,11 @@ from peerscenarios.core.routes import enumerate_routes
 from peerscenarios.core.taxonomy import ROLE_INFO
 from peerscenarios.core.validator import TextSpan, ValidationResult
 
-WORDS_PER_MINUTE = 130
-SECONDS_PER_DECISION = 30
-SECONDS_PER_PROMPT = 60
+# 175 words a minute is the reading pace the course material itself plans with; a
+# decision and a short written reflection add thinking and writing time on top.
+WORDS_PER_MINUTE = 175
+SECONDS_PER_DECISION = 20
+SECONDS_PER_PROMPT = 45
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +60,8 @@ STIGMA_TERMS: tuple[StigmaTerm, ...] = (
     _t(r"\bsubstance\s+abuse\b", "substance abuse", "'substance use'"),
     _t(r"\bfrequent\s+flyers?\b", "frequent flyer", "'someone who has been here often'"),
     _t(r"\bcommit(?:ted|s)?\s+suicide\b", "committed suicide", "'died by suicide'"),
-    _t(r"\b(?:a|the)\s+(?:schizophrenics?|bipolars?|borderlines?)\b", "label",
+    _t(r"\b(?:a|the|classic|typical|just|another)\s+(?:schizophrenics?|bipolars?|"
+       r"borderlines?|manic|paranoid\s+schizophrenic)\b", "label",
        "'a person living with ...'"),
     _t(r"\bpsychos?\b", "psycho", "a description of what is actually happening"),
     _t(r"\blunatics?\b", "lunatic", "a description of what is actually happening"),

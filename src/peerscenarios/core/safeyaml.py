@@ -22,8 +22,12 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 MAX_FILE_BYTES = 512 * 1024
 MAX_DEPTH = 48
+# Block nesting needs indentation or a '- ', '? ' or ': ' per level, so a cap on
+# a line's leading whitespace and indicators caps libyaml's recursion too.
+MAX_LINE_PREFIX = 240
 
 _FLOW_BRACKETS = re.compile(r"[\[\]{}]")
+_BLOCK_PREFIX = re.compile(r"^[ \t]*(?:[-?:][ \t]+)*", re.MULTILINE)
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -90,12 +94,43 @@ def _flow_depth_problem(text: str) -> ReadProblem | None:
     return None
 
 
+def _block_depth_problem(text: str) -> ReadProblem | None:
+    """Refuse lines whose indentation and indicators alone nest absurdly deep."""
+    for m in _BLOCK_PREFIX.finditer(text):
+        if m.end() - m.start() > MAX_LINE_PREFIX:
+            line = text.count("\n", 0, m.start()) + 1
+            return ReadProblem(line, 1, f"nesting is deeper than {MAX_DEPTH} levels", "PS019")
+    return None
+
+
+def structure_problem(root: yaml.Node) -> tuple[yaml.Node, str, str] | None:
+    """Walk the composed tree once: refuse aliases (a node met twice) and deep nesting."""
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, int]] = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return node, f"nesting is deeper than {MAX_DEPTH} levels", "PS019"
+        if id(node) in seen:
+            return (node, "anchors and aliases (&name / *name) are not allowed; write the "
+                          "text out in full", "PS018")
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                stack.append((k, depth + 1))
+                stack.append((v, depth + 1))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, depth + 1) for item in node.value)
+    return None
+
+
 def compose(text: str) -> yaml.Node | ReadProblem | None:
     """Compose a single YAML document into nodes, or report why not.
 
-    Returns None for an empty document.
+    Returns None for an empty document. Aliases and nesting deeper than
+    MAX_DEPTH are reported as problems.
     """
-    problem = _flow_depth_problem(text)
+    problem = _flow_depth_problem(text) or _block_depth_problem(text)
     if problem is not None:
         return problem
     loader = _Loader(text)
@@ -113,4 +148,9 @@ def compose(text: str) -> yaml.Node | ReadProblem | None:
         return ReadProblem(1, 1, f"YAML syntax error: {exc}", "PS001")
     finally:
         loader.dispose()
+    if node is not None:
+        found = structure_problem(node)
+        if found is not None:
+            bad, message, code = found
+            return ReadProblem(bad.start_mark.line + 1, bad.start_mark.column + 1, message, code)
     return node

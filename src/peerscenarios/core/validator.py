@@ -113,7 +113,6 @@ class _Walker:
         self.diags: list[Diagnostic] = []
         self.scenario_id = ""
         self.node_id = ""
-        self.seen: set[int] = set()
         self.spans: list[TextSpan] = []
 
     # -- reporting -------------------------------------------------------
@@ -132,16 +131,10 @@ class _Walker:
     # -- structure -------------------------------------------------------
 
     def check_shared(self, node: yaml.Node, depth: int) -> bool:
-        """Refuse aliases (a node met twice) and over-deep nesting; True if fine."""
-        if depth > safeyaml.MAX_DEPTH:
+        """Depth guard kept for safety; aliases and depth are refused by safeyaml first."""
+        if depth > safeyaml.MAX_DEPTH:  # pragma: no cover - structure_problem catches it
             self.report(node, f"nesting is deeper than {safeyaml.MAX_DEPTH} levels", "PS019")
             return False
-        key = id(node)
-        if key in self.seen:
-            self.report(node, "anchors and aliases (&name / *name) are not allowed; "
-                              "write the text out in full", "PS018")
-            return False
-        self.seen.add(key)
         return True
 
     def mapping(

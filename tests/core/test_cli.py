@@ -1,0 +1,112 @@
+"""The author-facing CLI: validate (text, JSON, strict, coverage), paths and where."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from scenario_samples import VALID
+
+from peerscenarios.cli import main
+
+BUILTIN = Path(__file__).resolve().parents[2] / "scenarios"
+
+
+def test_validate_clean_file(tmp_path: Path, capsys) -> None:
+    f = tmp_path / "ok.yaml"
+    f.write_text(VALID)
+    assert main(["validate", str(f)]) == 0
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "1 scenario(s) loaded: 0 error(s), 0 warning(s)" in err
+
+
+def test_validate_reports_every_problem_one_per_line(tmp_path: Path, capsys) -> None:
+    f = tmp_path / "bad.yaml"
+    f.write_text(VALID.replace("summary:", "sumary:").replace("role: directive-drift", "role: nope"))
+    assert main(["validate", str(tmp_path)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert f"{f}:4:1: error: unknown key 'sumary' in the scenario; did you mean 'summary'? [PS002]" in lines
+    assert any("[PS014]" in ln for ln in lines)
+    assert any("[PS003]" in ln for ln in lines)
+
+
+def test_strict_turns_warnings_into_errors(tmp_path: Path, capsys) -> None:
+    f = tmp_path / "warn.yaml"
+    f.write_text(VALID.replace('text: "Dana puts the letter away."', 'text: "He feels crazy."'))
+    assert main(["validate", str(f)]) == 0
+    assert ": warning: 'crazy'" in capsys.readouterr().out
+    assert main(["validate", "--strict", str(f)]) == 1
+    assert ": error: 'crazy'" in capsys.readouterr().out
+
+
+def test_json_output(tmp_path: Path, capsys) -> None:
+    f = tmp_path / "bad.yaml"
+    f.write_text(VALID.replace("minutes: 2", "minutes: 0"))
+    assert main(["validate", "--json", str(f)]) == 1
+    (d,) = json.loads(capsys.readouterr().out)
+    assert d["code"] == "PS022"
+    assert d["line"] == 5
+    assert d["severity"] == "error"
+
+
+def test_usage_errors_exit_2(tmp_path: Path, capsys) -> None:
+    assert main(["validate", str(tmp_path / "missing.yaml")]) == 2
+    with pytest.raises(SystemExit) as exc:
+        main(["validate"])
+    assert exc.value.code == 2
+    assert main(["paths", str(tmp_path / "missing.yaml")]) == 2
+
+
+def test_empty_folder_is_an_error(tmp_path: Path, capsys) -> None:
+    assert main(["validate", str(tmp_path)]) == 1
+    assert "no scenario files" in capsys.readouterr().err
+
+
+def test_builtin_library_strict_and_coverage(capsys) -> None:
+    assert main(["validate", "--strict", "--coverage", str(BUILTIN)]) == 0
+    out = capsys.readouterr().out
+    assert "Competency focus" in out
+    assert "Gaps: none" in out
+
+
+def test_paths_lists_routes(tmp_path: Path, capsys) -> None:
+    f = tmp_path / "ok.yaml"
+    f.write_text(VALID)
+    assert main(["paths", str(f)]) == 0
+    out = capsys.readouterr().out
+    assert "3 route(s)" in out
+    assert "plan" in out
+    assert "Case-management drift 1" in out
+    assert main(["paths", "--json", str(f)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [r["ending"] for r in data["routes"]] == ["end", "end", "end"]
+
+
+def test_paths_on_broken_file(tmp_path: Path, capsys) -> None:
+    f = tmp_path / "bad.yaml"
+    f.write_text("id: [")
+    assert main(["paths", str(f)]) == 1
+    assert "[PS001]" in capsys.readouterr().err
+
+
+def test_where_respects_data_dir(tmp_path: Path, capsys) -> None:
+    target = tmp_path / "elsewhere"
+    assert main(["--data-dir", str(target), "where"]) == 0
+    out = capsys.readouterr().out
+    assert f"data folder:        {target}" in out
+    assert oct(target.stat().st_mode & 0o777) == "0o700"
+    other = tmp_path / "other"
+    assert main(["where", "--data-dir", str(other)]) == 0
+    assert f"data folder:        {other}" in capsys.readouterr().out
+
+
+def test_python_dash_m_entry_point(tmp_path: Path) -> None:
+    f = tmp_path / "ok.yaml"
+    f.write_text(VALID)
+    proc = subprocess.run([sys.executable, "-m", "peerscenarios", "validate", str(f)],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr

@@ -1,0 +1,104 @@
+"""Library loading: folders, problems kept beside good scenarios, duplicate ids, the cache."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from scenario_samples import VALID
+
+from peerscenarios.core import library
+from peerscenarios.core.library import find_files, load_library
+
+BUILTIN = Path(__file__).resolve().parents[2] / "scenarios"
+
+
+def test_builtin_library_loads_clean() -> None:
+    lib = load_library([], builtin=[BUILTIN])
+    assert len(lib.scenarios) >= 14
+    assert lib.problems == ()
+    assert lib.diagnostics == ()
+    assert all(lib.is_builtin(s.id) for s in lib.scenarios)
+
+
+def test_broken_file_is_listed_and_the_rest_still_loads(tmp_path: Path) -> None:
+    (tmp_path / "good.yaml").write_text(VALID)
+    (tmp_path / "bad.yaml").write_text("id: [\n")
+    (tmp_path / "notes.txt").write_text("ignored")
+    lib = load_library([tmp_path])
+    assert [s.id for s in lib.scenarios] == ["test-scenario"]
+    (bad,) = lib.problems
+    assert bad.path.endswith("bad.yaml")
+    assert bad.diagnostics[0].code == "PS001"
+    assert lib.by_id("test-scenario") is not None
+    assert lib.by_id("nope") is None
+
+
+def test_duplicate_scenario_id_across_files(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(VALID)
+    (tmp_path / "b.yaml").write_text(VALID)
+    lib = load_library([tmp_path])
+    assert len(lib.scenarios) == 1
+    (dup,) = lib.problems
+    assert dup.diagnostics[-1].code == "PS024"
+    assert "already used by" in dup.diagnostics[-1].message
+
+
+def test_user_file_cannot_shadow_builtin(tmp_path: Path) -> None:
+    builtin = tmp_path / "builtin"
+    user = tmp_path / "user"
+    builtin.mkdir()
+    user.mkdir()
+    (builtin / "a.yaml").write_text(VALID)
+    (user / "a.yaml").write_text(VALID)
+    lib = load_library([user], builtin=[builtin])
+    assert lib.is_builtin("test-scenario")
+    assert lib.problems[0].path.startswith(str(user))
+
+
+def test_cache_serves_second_load_and_notices_edits(tmp_path: Path, monkeypatch) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    f = src / "a.yaml"
+    f.write_text(VALID)
+    cache = tmp_path / "cache"
+    first = load_library([src], cache_dir=cache)
+    assert (cache / f"library-v{library.CACHE_VERSION}.pickle").exists()
+
+    calls = []
+    real = library.check_file
+    monkeypatch.setattr(library, "check_file", lambda p, **kw: calls.append(p) or real(p, **kw))
+    second = load_library([src], cache_dir=cache)
+    assert calls == []
+    assert second.scenarios[0] == first.scenarios[0]
+
+    f.write_text(VALID.replace("A test scenario", "An edited scenario"))
+    os.utime(f, ns=(f.stat().st_mtime_ns + 10_000_000, f.stat().st_mtime_ns + 10_000_000))
+    third = load_library([src], cache_dir=cache)
+    assert calls == [f]
+    assert third.scenarios[0].title == "An edited scenario"
+    assert third.scenarios[0].content_hash != first.scenarios[0].content_hash
+
+
+def test_corrupt_cache_is_ignored(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / f"library-v{library.CACHE_VERSION}.pickle").write_bytes(b"not a pickle")
+    (tmp_path / "a.yaml").write_text(VALID)
+    lib = load_library([tmp_path / "a.yaml"], cache_dir=cache)
+    assert len(lib.scenarios) == 1
+
+
+def test_progress_is_reported(tmp_path: Path) -> None:
+    for i in range(3):
+        (tmp_path / f"s{i}.yaml").write_text(VALID.replace("test-scenario", f"test-{i}"))
+    seen = []
+    load_library([tmp_path], progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_find_files_recurses_and_sorts(tmp_path: Path) -> None:
+    (tmp_path / "z").mkdir()
+    (tmp_path / "z" / "b.yml").write_text("x")
+    (tmp_path / "a.yaml").write_text("x")
+    assert [p.name for p in find_files([tmp_path])] == ["a.yaml", "b.yml"]

@@ -1,0 +1,116 @@
+"""Content lint: stigma, thin feedback, same-kind drift, minutes, content warnings."""
+
+from __future__ import annotations
+
+from scenario_samples import VALID
+
+from peerscenarios.core.diagnostics import Severity
+from peerscenarios.core.lint import estimate_minutes, lint
+from peerscenarios.core.validator import validate_bytes
+
+
+def run(text: str):
+    r = validate_bytes(text.encode(), "lint.yaml")
+    assert r.scenario is not None, [d.format() for d in r.diagnostics]
+    return lint(r)
+
+
+def codes(diags):
+    return [d.code for d in diags]
+
+
+def test_sample_is_clean() -> None:
+    assert run(VALID) == []
+
+
+def test_stigmatising_term_in_narrative_is_flagged_with_line() -> None:
+    text = VALID.replace('text: "Dana puts the letter away."',
+                         'text: "Dana says the other addicts at the shelter laughed."')
+    (d,) = run(text)
+    assert d.code == "PS101"
+    assert d.severity is Severity.WARNING
+    assert d.message.startswith("'addicts' is stigmatising language; prefer 'person who uses drugs'")
+    assert d.line == text.splitlines().index('    text: "Dana says the other addicts at the shelter laughed."') + 1
+
+
+def test_allow_marker_accepts_quoted_speech() -> None:
+    text = VALID.replace('        text: "Can you call my landlord for me?"',
+                         '        text: "He called me a junkie. Can you call him for me?"\n'
+                         '        allow_terms: [junkie]')
+    assert run(text) == []
+    flagged = VALID.replace('        text: "Can you call my landlord for me?"',
+                            '        text: "He called me a junkie. Can you call him for me?"')
+    assert codes(run(flagged)) == ["PS101"]
+
+
+def test_clean_and_dirty_only_when_about_use() -> None:
+    ok = VALID.replace('text: "Dana puts the letter away."', 'text: "Dana wipes a clean table."')
+    assert run(ok) == []
+    bad = VALID.replace('text: "Dana puts the letter away."',
+                        'text: "Dana has been clean for a month but had a dirty test."')
+    assert codes(run(bad)) == ["PS101", "PS101"]
+
+
+def test_feedback_that_only_says_wrong() -> None:
+    text = VALID.replace('why: "Making the call for her is the case manager\'s move and leaves her no stronger."',
+                         'why: "Wrong."')
+    (d,) = run(text)
+    assert d.code == "PS102"
+    assert "too thin to teach" in d.message
+
+
+def test_drift_feedback_that_names_no_role() -> None:
+    text = VALID.replace(
+        'why: "Telling her what she must do, with a threat attached, is directive pressure."',
+        'why: "This one does not land well with Dana at all and she goes quiet afterwards."')
+    text = text.replace('better: "Ask what she wants to happen and what would help her make the call."',
+                        'better: "Ask what she wants to happen next."')
+    (d,) = run(text)
+    assert d.code == "PS102"
+    assert "never names the role it drifts into (directive or coercive drift)" in d.message
+
+
+def test_all_drift_choices_same_kind() -> None:
+    text = VALID.replace("role: directive-drift", "role: case-management-drift")
+    text = text.replace('is directive pressure."', 'is the case manager taking over."')
+    (d,) = run(text)
+    assert d.code == "PS103"
+    assert "every drift choice in decision 'start' is case-management drift" in d.message
+
+
+def test_minutes_that_disagree_with_text() -> None:
+    text = VALID.replace("minutes: 2", "minutes: 30")
+    (d,) = run(text)
+    assert d.code == "PS104"
+    assert d.message.startswith("minutes says 30, but the text reads as about")
+
+
+def test_estimate_grows_with_text() -> None:
+    short = validate_bytes(VALID.encode(), "a").scenario
+    longer = validate_bytes(VALID.replace("Dana makes the call.", "Dana makes the call. " + "word " * 500).encode(), "b").scenario
+    assert short is not None
+    assert longer is not None
+    # 500 more words on one of three routes: about a minute more on average.
+    assert estimate_minutes(longer) > estimate_minutes(short) + 0.8
+
+
+def test_missing_content_warning_for_suicide_mention() -> None:
+    text = VALID.replace('text: "Dana puts the letter away."',
+                         'text: "Dana says she has had thoughts of suicide this week."')
+    (d,) = run(text)
+    assert d.code == "PS105"
+    assert "mentions suicide" in d.message
+    assert d.node_id == "waits"
+    declared = text.replace("content_warnings: []", "content_warnings: [suicide]")
+    assert run(declared) == []
+
+
+def test_node_level_content_warning_counts() -> None:
+    text = VALID.replace('    text: "Dana puts the letter away."',
+                         '    content_warnings: [overdose]\n    text: "Her brother overdosed last year."')
+    assert run(text) == []
+
+
+def test_lint_of_failed_validation_is_empty() -> None:
+    r = validate_bytes(b"id: x", "x.yaml")
+    assert lint(r) == []
