@@ -67,6 +67,20 @@ STIGMA_TERMS: tuple[StigmaTerm, ...] = (
     _t(r"\blunatics?\b", "lunatic", "a description of what is actually happening"),
 )
 
+# One alternation with a named group per term: a single pass over each text.
+_STIGMA_ANY = re.compile(
+    "|".join(f"(?P<t{i}>{t.pattern.pattern})" for i, t in enumerate(STIGMA_TERMS)),
+    re.IGNORECASE,
+)
+
+# Cheap literal pre-filter: most texts contain none of these stems, and the full
+# term patterns are only worth running on the few that do.
+_STIGMA_STEMS = re.compile(
+    r"addict|junk|drug|clean|dirty|crazy|complian|suffer|alcoholic|abuse|flyer|suicid|"
+    r"schizo|bipolar|borderline|manic|paranoid|psycho|lunatic",
+    re.IGNORECASE,
+)
+
 _ONLY_VERDICT = re.compile(
     r"^\W*(?:that(?:'s| is)\s+)?(?:wrong|incorrect|bad|not\s+good|no|correct|right|good|"
     r"great|yes)\W*$",
@@ -107,16 +121,18 @@ def _diag(result: ValidationResult, scenario: Scenario, line: int, col: int, mes
 def _stigma(result: ValidationResult, scenario: Scenario) -> list[Diagnostic]:
     out = []
     for span in result.spans:
-        for term in STIGMA_TERMS:
-            for m in term.pattern.finditer(span.text):
-                word = m.group(0).lower()
-                if term.key in span.allow or any(a in word for a in span.allow):
-                    continue
-                out.append(_diag(
-                    result, scenario, span.line, span.col,
-                    f"'{m.group(0)}' is stigmatising language; prefer {term.instead} (if a "
-                    f"character says it on purpose, add it to allow_terms)", "PS101",
-                    span.node_id))
+        if _STIGMA_STEMS.search(span.text) is None:
+            continue
+        for m in _STIGMA_ANY.finditer(span.text):
+            term = STIGMA_TERMS[int((m.lastgroup or "t0")[1:])]
+            word = m.group(0).lower()
+            if term.key in span.allow or any(a in word for a in span.allow):
+                continue
+            out.append(_diag(
+                result, scenario, span.line, span.col,
+                f"'{m.group(0)}' is stigmatising language; prefer {term.instead} (if a "
+                f"character says it on purpose, add it to allow_terms)", "PS101",
+                span.node_id))
     return out
 
 
@@ -181,21 +197,27 @@ def estimate_minutes(scenario: Scenario) -> float:
     routes = enumerate_routes(scenario, limit=500)
     if not routes:
         return 0.0
+    # Count each node's words once; routes share most nodes.
+    node_words: dict[str, int] = {}
+    feedback_words: dict[tuple[str, str], int] = {}
+    for node in scenario.iter_nodes():
+        words = _words(node.text) + sum(_words(li.text) for li in node.lines)
+        words += sum(_words(c.text) for c in node.choices)
+        if node.ending:
+            words += _words(node.ending.debrief)
+        node_words[node.id] = words
+        for c in node.choices:
+            feedback_words[(node.id, c.id)] = _words(c.feedback.why) + _words(c.feedback.better)
     totals = []
     for route in routes:
         words = 0
         seconds = 0.0
         for step in route.steps:
-            node = scenario.node(step.node_id)
-            words += _words(node.text) + sum(_words(li.text) for li in node.lines)
-            words += sum(_words(c.text) for c in node.choices)
+            words += node_words[step.node_id]
             if step.choice_id:
-                fb = node.choice(step.choice_id).feedback
-                words += _words(fb.why) + _words(fb.better)
+                words += feedback_words[(step.node_id, step.choice_id)]
                 seconds += SECONDS_PER_DECISION
-            if node.ending:
-                words += _words(node.ending.debrief)
-            seconds += SECONDS_PER_PROMPT * len(node.reflect)
+            seconds += SECONDS_PER_PROMPT * len(scenario.node(step.node_id).reflect)
         totals.append(words / WORDS_PER_MINUTE + seconds / 60)
     return sum(totals) / len(totals)
 
