@@ -165,11 +165,18 @@ def probe(path: Path, *, quick_check: bool = True) -> ProbeResult:
     ``mode=ro`` guarantees this never changes the file, so a damaged or too-new
     database is left exactly as it was found.
     """
-    uri = f"file:{quote(str(path))}?mode=ro"
-    if not path.with_name(path.name + "-wal").exists():
+    wal, _, journal = sidecars(path)
+    if journal.exists():
+        # A hot rollback journal (an interrupted restore) must be rolled back
+        # before the file can be judged; only a writable connection can do that,
+        # and doing it is SQLite's own crash recovery, not a change of ours.
+        uri = f"file:{quote(str(path))}?mode=rw"
+    elif wal.exists():
+        uri = f"file:{quote(str(path))}?mode=ro"
+    else:
         # No WAL means no other connection and nothing outside the main file:
         # immutable=1 reads it without creating -wal/-shm files beside it.
-        uri += "&immutable=1"
+        uri = f"file:{quote(str(path))}?mode=ro&immutable=1"
     try:
         conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as exc:
