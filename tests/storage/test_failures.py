@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import event
 
 from peerscenarios.storage import (
+    DatabaseBusy,
     DatabaseCorrupt,
     DatabaseReadOnly,
     DatabaseTooNew,
@@ -21,11 +22,12 @@ from peerscenarios.storage import (
     MigrationFailed,
     RestoreRefused,
     Storage,
+    StorageError,
     move_aside,
     restore_backup,
 )
 from peerscenarios.storage import migrate as migrate_module
-from peerscenarios.storage.engine import sidecars
+from peerscenarios.storage.engine import sidecars, translate_sqlite
 
 from .conftest import file_mode
 
@@ -466,3 +468,37 @@ def test_restore_refuses_damaged_backup(db_path: Path, tmp_path: Path) -> None:
     with pytest.raises(RestoreRefused):
         restore_backup(bad, db_path)
     assert db_path.read_bytes() == before
+
+
+# -------------------------------------------------------- error translation
+
+
+class _FakeSqliteError(sqlite3.OperationalError):
+    def __init__(self, code: int) -> None:
+        super().__init__("fake")
+        self.sqlite_errorcode = code
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        (13, DiskFull),            # SQLITE_FULL
+        (8, DatabaseReadOnly),     # SQLITE_READONLY
+        (8 | (1 << 8), DatabaseReadOnly),  # an extended READONLY code
+        (11, DatabaseCorrupt),     # SQLITE_CORRUPT
+        (26, DatabaseCorrupt),     # SQLITE_NOTADB
+        (5, DatabaseBusy),         # SQLITE_BUSY
+        (10, StorageError),        # SQLITE_IOERR
+    ],
+)
+def test_sqlite_errors_become_plain_language(code: int, expected: type[StorageError]) -> None:
+    translated = translate_sqlite(_FakeSqliteError(code))
+    assert isinstance(translated, expected)
+    assert isinstance(translated, StorageError)
+    assert translated.message
+    assert translated.hint
+
+
+def test_unexpected_sqlite_error_is_left_as_a_bug() -> None:
+    original = _FakeSqliteError(1)  # SQLITE_ERROR: a bad statement is our bug
+    assert translate_sqlite(original) is original
