@@ -74,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("backup", help="make a backup of the database now")
     _add_location_args(b)
+    b.add_argument("--list", action="store_true", help="list existing backups instead")
     rs = sub.add_parser("restore", help="restore the database from a backup file")
     _add_location_args(rs)
     rs.add_argument("backup_file", type=Path, metavar="BACKUP")
@@ -201,10 +202,13 @@ def cmd_backup(args: argparse.Namespace) -> int:
     """``backup`` / ``restore``: database backups through SQLite's backup API."""
     from peerscenarios import paths
     from peerscenarios.errors import PeerScenariosError
-    from peerscenarios.storage import Storage, restore_backup
+    from peerscenarios.storage import Storage, list_backups, restore_backup
 
     try:
-        if args.command == "backup":
+        if args.command == "backup" and args.list:
+            for info in list_backups(paths.backups_dir()):
+                print(f"{info.created_at:%Y-%m-%d %H:%M}  {info.size // 1024:>8} KiB  {info.path}")
+        elif args.command == "backup":
             storage = Storage.open(args.db)
             try:
                 print(storage.backup_now())

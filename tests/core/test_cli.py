@@ -110,3 +110,22 @@ def test_python_dash_m_entry_point(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "peerscenarios", "validate", str(f)],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_backup_list_and_restore_round_trip(capsys) -> None:
+    from peerscenarios.storage import Storage
+
+    with Storage.open() as storage:
+        storage.create_profile("Ana")
+    assert main(["backup"]) == 0
+    backup = Path(capsys.readouterr().out.strip())
+    assert backup.is_file()
+    assert oct(backup.stat().st_mode & 0o777) == "0o600"
+    assert main(["backup", "--list"]) == 0
+    assert str(backup) in capsys.readouterr().out
+    with Storage.open() as storage:
+        storage.create_profile("Ben")
+    assert main(["restore", str(backup)]) == 0
+    with Storage.open(backup=False) as storage:
+        assert [p.name for p in storage.list_profiles()] == ["Ana"]
+    assert main(["restore", str(backup.with_name("missing.sqlite3"))]) == 1
