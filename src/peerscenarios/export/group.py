@@ -200,7 +200,7 @@ def group_html(report: GroupReport) -> str:
             f"{'<br><b>Followed by the group</b>' if v.chosen else ''}</td>"
             f"<td>{h(v.role_label or '')}</td><td align='right'>{v.votes}</td>"
             f"<td align='right'>{percent(v.votes, total)}</td>"
-            f"<td class='bar'>{'█' * (round(12 * v.votes / most) if most else 0)}</td></tr>"
+            f"<td class='bar'>{'█' * (round(8 * v.votes / most) if most else 0)}</td></tr>"
             for v in d.votes
         )
         revealed = "all responses' feedback revealed" if d.revealed_all \
@@ -210,8 +210,8 @@ def group_html(report: GroupReport) -> str:
             f"<p class='meta'>{h(fmt_time(d.decided_at))} · {total} vote(s) · {revealed}</p>"
             "<table border='1' cellspacing='0' cellpadding='3' width='100%' "
             "style='border-collapse: collapse; border-color: #999'>"
-            "<tr><th width='4%'></th><th width='50%'>Response</th><th width='18%'>Role</th>"
-            "<th width='7%'>Votes</th><th width='7%'>Share</th><th width='14%'></th></tr>"
+            "<thead><tr><th width='4%'></th><th width='45%'>Response</th><th width='17%'>Role</th>"
+            "<th width='9%'>Votes</th><th width='9%'>Share</th><th width='16%'></th></tr></thead>"
             f"{rows}</table>"
         )
     if not r.decisions:

@@ -116,17 +116,20 @@ def render_pdf(body_html: str, *, title: str, footer: str, page_size: str = "A4"
     font = QFont()
     font.setFamilies(FONT_FAMILIES)
     font.setPointSizeF(BODY_PT)
-    doc = QTextDocument()
-    doc.documentLayout().setPaintDevice(writer)
-    doc.setDefaultFont(font)
-    doc.setDefaultStyleSheet(STYLE)
-    doc.setDocumentMargin(0)
-    doc.setUndoRedoEnabled(False)
     width, height = float(writer.width()), float(writer.height())
     footer_px = _mm_to_px(FOOTER_MM)
     page_h = height - footer_px
+    doc = QTextDocument()
+    doc.setUndoRedoEnabled(False)
+    doc.setDefaultFont(font)
+    doc.setDefaultStyleSheet(STYLE)
+    doc.setDocumentMargin(0)
     doc.setPageSize(QSizeF(width, page_h))
     doc.setHtml(body_html)
+    # The layout is created only now, with the text already in place: created
+    # earlier, it would lay out in steps driven by timers, which a plain worker
+    # thread (no Qt event loop) cannot run. pageCount() lays out everything at once.
+    doc.documentLayout().setPaintDevice(writer)
     pages = doc.pageCount()
 
     footer_font = QFont(font)
