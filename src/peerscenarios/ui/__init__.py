@@ -1,0 +1,1 @@
+"""The trainee desktop app: Qt widgets, item models and the main window (the only Qt layer)."""

@@ -1,0 +1,397 @@
+"""The history screen: attempts, reflection search, boundary profile, group sessions, export."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+
+from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from peerscenarios.core.markup import to_plain
+from peerscenarios.core.model import Scenario
+from peerscenarios.core.taxonomy import role_from_tag
+from peerscenarios.storage import AttemptDetail, Change, ChangeKind, GroupSessionDetail
+from peerscenarios.ui.chart import BoundaryChart
+from peerscenarios.ui.context import AppContext
+from peerscenarios.ui.export_dialog import ExportDialog, ExportRunner
+from peerscenarios.ui.history_models import (
+    AttemptIdRole,
+    AttemptListModel,
+    BoundaryProfileModel,
+    GroupSessionModel,
+    ReflectionHitModel,
+    when,
+)
+from peerscenarios.ui.richtext import InertBrowser, esc, role_badge_html
+from peerscenarios.ui.widgets import heading
+
+# Search as the trainee types, once they pause briefly (not a time limit).
+SEARCH_DELAY_MS = 250
+
+
+def _table(parent: QWidget, name: str) -> QTableView:
+    view = QTableView(parent)
+    view.setAccessibleName(name)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setTabKeyNavigation(False)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
+
+
+def attempt_html(detail: AttemptDetail, scenario: Scenario | None) -> str:
+    """One attempt as inert HTML: what was chosen, its role and feedback, and the reflections.
+
+    Uses what was recorded at the time, so an attempt stays readable after
+    its scenario is edited or removed; choice wording comes from the
+    scenario only while its content is unchanged.
+    """
+    s = detail.summary
+    same = scenario is not None and scenario.content_hash == s.content_hash
+    title = scenario.title if scenario is not None else s.scenario_id
+    out = [f"<h2>{esc(title)}: attempt {s.number}</h2>",
+           f"<p>{esc(s.mode.value.capitalize())} mode · {esc(s.status.value)} · started "
+           f"{esc(when(s.started_at))}"
+           + (f" · finished {esc(when(s.finished_at))}" if s.finished_at else "") + "</p>"]
+    if scenario is not None and not same:
+        out.append("<p><i>This scenario has been edited since; the feedback below is what "
+                   "you saw at the time.</i></p>")
+    if scenario is None:
+        out.append("<p><i>This scenario is no longer in your library; what was recorded "
+                   "is shown.</i></p>")
+    if s.ending_node_id and scenario is not None and same:
+        node = scenario.nodes.get(s.ending_node_id)
+        if node is not None and node.ending is not None:
+            out.append(f"<p><b>Ending:</b> {esc(node.ending.title)}</p>")
+    out.append(f"<h3>Choices ({s.choice_count}, {s.drift_count} drifted)</h3>")
+    for c in detail.choices:
+        role = role_from_tag(c.role)
+        badge = role_badge_html(role) if role is not None else esc(c.role)
+        text = c.choice_id
+        if same and scenario is not None:
+            node = scenario.nodes.get(c.node_id)
+            if node is not None:
+                with suppress(KeyError):  # the choice was removed in an edit
+                    text = to_plain(node.choice(c.choice_id).text)
+        stepped = " <i>(stepped back, then tried another)</i>" if c.stepped_back else ""
+        feedback = "".join(f"<p>{esc(p)}</p>" for p in c.feedback.split("\n\n") if p.strip())
+        out.append(f"<p><b>{c.seq}.</b> “{esc(text)}” — {badge}{stepped}</p>"
+                   f"<blockquote>{feedback}</blockquote>")
+    if detail.reflections:
+        prompts = ({p.id: p.prompt for n in scenario.iter_nodes() for p in n.reflect}
+                   if scenario is not None else {})
+        out.append("<h3>Reflections</h3>")
+        for r in detail.reflections:
+            q = prompts.get(r.prompt_id, r.prompt_id)
+            body = "".join(f"<p>{esc(p)}</p>" for p in r.text.split("\n\n") if p.strip())
+            out.append(f"<p><b>{esc(to_plain(q))}</b></p>{body}")
+    return "".join(out)
+
+
+def group_html(detail: GroupSessionDetail, scenario: Scenario | None) -> str:
+    """A facilitated session: each decision with the room's votes (no personal data)."""
+    g = detail.session
+    title = scenario.title if scenario is not None else g.scenario_id
+    out = [f"<h2>Group session: {esc(title)}</h2>",
+           f"<p>Started {esc(when(g.started_at))}"
+           + (f" · finished {esc(when(g.finished_at))}" if g.finished_at else "") + "</p>"]
+    for d in detail.decisions:
+        votes = ", ".join(f"{esc(k)}: {v}" for k, v in sorted(d.votes.items()))
+        out.append(f"<p><b>{d.seq}.</b> At “{esc(d.node_id)}” the group chose "
+                   f"<b>{esc(d.chosen_choice_id)}</b>. Votes: {votes or 'none'}</p>")
+    if g.notes.strip():
+        out.append(f"<h3>Facilitator notes</h3><p>{esc(g.notes)}</p>")
+    return "".join(out)
+
+
+class HistoryScreen(QWidget):
+    """Everything the trainee has done, and their boundary profile over time."""
+
+    export_finished = Signal(str)  # path written
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("page")
+        self.ctx = ctx
+        self.attempts = AttemptListModel(ctx.storage, self._title, self)
+        self.hits = ReflectionHitModel(self._title, self)
+        self.profile_model = BoundaryProfileModel(self)
+        self.groups = GroupSessionModel(ctx.storage, self._title, self)
+        self.exporter = ExportRunner(ctx, self)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._profile_stale = True
+        self._groups_stale = True
+        self._build()
+        self._connect_signals()
+
+    def _title(self, scenario_id: str) -> str:
+        sc = self.ctx.library.by_id(scenario_id)
+        return sc.title if sc is not None else scenario_id
+
+    # ------------------------------------------------------------------ build
+
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(16, 12, 16, 12)
+        top = QHBoxLayout()
+        top.addWidget(heading("My history", self), 1)
+        self.export_button = QPushButton("Export portfolio…", self)
+        self.export_button.setAccessibleName("Export my portfolio as PDF, Markdown or CSV")
+        top.addWidget(self.export_button)
+        outer.addLayout(top)
+
+        self.tabs = QTabWidget(self)
+        self.tabs.setAccessibleName("History sections")
+        outer.addWidget(self.tabs, 1)
+
+        # Attempts
+        split = QSplitter(Qt.Orientation.Horizontal, self.tabs)
+        self.attempts_view = _table(split, "My attempts")
+        self.attempts_view.setModel(self.attempts)
+        header = self.attempts_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.attempt_detail = InertBrowser(split)
+        self.attempt_detail.setAccessibleName("Attempt details")
+        self.attempt_detail.setHtml("<p>Choose an attempt to see what you chose and wrote.</p>")
+        split.addWidget(self.attempts_view)
+        split.addWidget(self.attempt_detail)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([700, 460])
+        self.tabs.addTab(split, "&Attempts")
+
+        # Reflection search
+        search_page = QWidget(self.tabs)
+        sl = QVBoxLayout(search_page)
+        self.search_edit = QLineEdit(search_page)
+        self.search_edit.setPlaceholderText("Search what you wrote in your reflections…")
+        self.search_edit.setAccessibleName("Search my reflections")
+        self.search_edit.setClearButtonEnabled(True)
+        sl.addWidget(self.search_edit)
+        self.search_status = QLabel("", search_page)
+        self.search_status.setObjectName("muted")
+        sl.addWidget(self.search_status)
+        ssplit = QSplitter(Qt.Orientation.Horizontal, search_page)
+        self.hits_view = _table(ssplit, "Matching reflections")
+        self.hits_view.setModel(self.hits)
+        self.hits_view.setWordWrap(True)
+        self.hit_detail = InertBrowser(ssplit)
+        self.hit_detail.setAccessibleName("The attempt of the selected reflection")
+        ssplit.addWidget(self.hits_view)
+        ssplit.addWidget(self.hit_detail)
+        ssplit.setStretchFactor(0, 3)
+        ssplit.setStretchFactor(1, 2)
+        sl.addWidget(ssplit, 1)
+        self.tabs.addTab(search_page, "&Reflections")
+
+        # Boundary profile
+        prof_page = QWidget(self.tabs)
+        pl = QVBoxLayout(prof_page)
+        row = QHBoxLayout()
+        intro = QLabel("How often each kind of response was chosen, over time "
+                       "(stepped-back choices are left out).", prof_page)
+        intro.setWordWrap(True)
+        row.addWidget(intro, 1)
+        self.bucket_combo = QComboBox(prof_page)
+        self.bucket_combo.setAccessibleName("Group the profile by")
+        self.bucket_combo.addItem("Per week", "week")
+        self.bucket_combo.addItem("Per ten attempts", "ten")
+        row.addWidget(self.bucket_combo)
+        pl.addLayout(row)
+        psplit = QSplitter(Qt.Orientation.Vertical, prof_page)
+        self.chart = BoundaryChart(self.profile_model, psplit)
+        self.profile_view = _table(psplit, "Boundary profile table")
+        self.profile_view.setModel(self.profile_model)
+        self.profile_view.horizontalHeader().setStretchLastSection(False)
+        self.profile_view.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        psplit.addWidget(self.chart)
+        psplit.addWidget(self.profile_view)
+        psplit.setStretchFactor(0, 3)
+        psplit.setStretchFactor(1, 2)
+        pl.addWidget(psplit, 1)
+        self.tabs.addTab(prof_page, "&Boundary profile")
+
+        # Group sessions
+        gsplit = QSplitter(Qt.Orientation.Horizontal, self.tabs)
+        self.groups_view = _table(gsplit, "Group sessions")
+        self.groups_view.setModel(self.groups)
+        self.group_detail = InertBrowser(gsplit)
+        self.group_detail.setAccessibleName("Group session details")
+        self.group_detail.setHtml("<p>Sessions you facilitated with a group appear here. "
+                                  "They hold no names, only the room's votes.</p>")
+        gsplit.addWidget(self.groups_view)
+        gsplit.addWidget(self.group_detail)
+        gsplit.setStretchFactor(0, 3)
+        gsplit.setStretchFactor(1, 2)
+        self.tabs.addTab(gsplit, "&Group sessions")
+
+    def _connect_signals(self) -> None:
+        self.export_button.clicked.connect(self.on_export_button_clicked)
+        self.exporter.export_finished.connect(self.export_finished)
+        self.attempts_view.selectionModel().selectionChanged.connect(
+            self.on_attempts_view_selection_changed)
+        self.hits_view.selectionModel().selectionChanged.connect(
+            self.on_hits_view_selection_changed)
+        self.groups_view.selectionModel().selectionChanged.connect(
+            self.on_groups_view_selection_changed)
+        self.search_edit.textChanged.connect(self.on_search_edit_text_changed)
+        self.search_edit.returnPressed.connect(self.on_search_timer_timeout)
+        self._search_timer.timeout.connect(self.on_search_timer_timeout)
+        self.bucket_combo.currentIndexChanged.connect(self.on_bucket_combo_changed)
+        self.tabs.currentChanged.connect(self.on_tabs_current_changed)
+        self.ctx.storage_changed.connect(self.on_ctx_storage_changed)
+        self.ctx.profile_changed.connect(self.on_ctx_profile_changed)
+        self.ctx.library_changed.connect(self.on_ctx_library_changed)
+
+    # ---------------------------------------------------------------- actions
+
+    def refresh(self) -> None:
+        """Re-read everything for the current profile."""
+        self.attempts.set_profile(self.ctx.profile.id if self.ctx.profile else None)
+        self._profile_stale = True
+        self._groups_stale = True
+        self._refresh_visible_tab()
+        self.search()
+
+    def _refresh_visible_tab(self) -> None:
+        # The profile and group lists are read only when their tab is looked at.
+        page = self.tabs.currentIndex()
+        if page == 2 and self._profile_stale:
+            self._load_profile()
+        if page == 3 and self._groups_stale:
+            self.groups.reload()
+            self._groups_stale = False
+
+    def _load_profile(self) -> None:
+        self._profile_stale = False
+        if self.ctx.profile is None:
+            self.profile_model.set_buckets([])
+            return
+        self.profile_model.set_buckets(self.ctx.storage.boundary_profile(
+            self.ctx.profile.id, bucket=str(self.bucket_combo.currentData())))
+        self.chart.colours = self.ctx.colours
+
+    def search(self) -> None:
+        """Run the reflection search for the words typed."""
+        query = self.search_edit.text().strip()
+        if not query or self.ctx.profile is None:
+            self.hits.set_hits([])
+            self.search_status.setText("")
+            return
+        hits = self.ctx.storage.search_reflections(self.ctx.profile.id, query)
+        self.hits.set_hits(hits)
+        self.search_status.setText(
+            f"{len(hits)} reflection{'s' if len(hits) != 1 else ''} found"
+            if hits else "Nothing found. Try fewer or shorter words.")
+
+    def show_attempt(self, attempt_id: int) -> None:
+        """Select an attempt in the list (fetching pages as needed) and show its detail."""
+        self.tabs.setCurrentIndex(0)
+        row = self.attempts.row_of(attempt_id)
+        if row >= 0:
+            self.attempts_view.selectRow(row)
+            self.attempts_view.scrollTo(self.attempts.index(row, 0))
+
+    def _detail_html(self, attempt_id: int) -> str:
+        detail = self.ctx.storage.attempt_detail(attempt_id)
+        return attempt_html(detail, self.ctx.library.by_id(detail.summary.scenario_id))
+
+    # ------------------------------------------------------------------ slots
+
+    @Slot()
+    def on_export_button_clicked(self) -> None:
+        if self.ctx.profile is None:
+            return
+        request = ExportDialog.ask(self, self.ctx.profile.name)
+        if request is not None:
+            self.exporter.run(request)
+
+    @Slot(QItemSelection, QItemSelection)
+    def on_attempts_view_selection_changed(self, *_args: QItemSelection) -> None:
+        rows = self.attempts_view.selectionModel().selectedRows()
+        if rows:
+            self.attempt_detail.setHtml(self._detail_html(int(rows[0].data(AttemptIdRole))))
+
+    @Slot(QItemSelection, QItemSelection)
+    def on_hits_view_selection_changed(self, *_args: QItemSelection) -> None:
+        rows = self.hits_view.selectionModel().selectedRows()
+        if rows:
+            self.hit_detail.setHtml(self._detail_html(int(rows[0].data(AttemptIdRole))))
+
+    @Slot(QItemSelection, QItemSelection)
+    def on_groups_view_selection_changed(self, *_args: QItemSelection) -> None:
+        rows = self.groups_view.selectionModel().selectedRows()
+        if rows:
+            detail = self.ctx.storage.group_session_detail(self.groups.session_id(rows[0].row()))
+            self.group_detail.setHtml(
+                group_html(detail, self.ctx.library.by_id(detail.session.scenario_id)))
+
+    @Slot(str)
+    def on_search_edit_text_changed(self, _text: str) -> None:
+        self._search_timer.start()
+
+    @Slot()
+    def on_search_timer_timeout(self) -> None:
+        self._search_timer.stop()
+        self.search()
+
+    @Slot(int)
+    def on_bucket_combo_changed(self, _index: int) -> None:
+        self._load_profile()
+
+    @Slot(int)
+    def on_tabs_current_changed(self, _index: int) -> None:
+        self._refresh_visible_tab()
+
+    @Slot(object)
+    def on_ctx_storage_changed(self, change: Change) -> None:
+        kind = change.kind
+        if kind is ChangeKind.GROUP_SESSIONS:
+            self._groups_stale = True
+        elif self.ctx.profile is None or (change.profile_id not in (None, self.ctx.profile.id)):
+            return
+        elif kind is ChangeKind.ATTEMPTS:
+            new = [i for i in change.ids if not self.attempts.contains(i)]
+            if new:
+                self.attempts.reload()
+            else:
+                for i in change.ids:
+                    self.attempts.refresh_attempt(i)
+            self._profile_stale = True
+        elif kind in (ChangeKind.CHOICES, ChangeKind.REFLECTIONS) and change.attempt_id:
+            self.attempts.refresh_attempt(change.attempt_id)
+            self._profile_stale = True
+        elif kind is ChangeKind.PROFILES:
+            return
+        if self.isVisible():
+            self._refresh_visible_tab()
+
+    @Slot(object)
+    def on_ctx_profile_changed(self, _profile: object) -> None:
+        self.refresh()
+
+    @Slot(object)
+    def on_ctx_library_changed(self, _library: object) -> None:
+        # Titles come from the library; repaint the names.
+        self.attempts.reload()
+        self.groups.reload()

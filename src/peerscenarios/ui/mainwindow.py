@@ -1,0 +1,447 @@
+"""The main window: builds the navigation, screens and menus, and wires them together."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from peerscenarios import paths
+from peerscenarios.core.engine import EngineError, Mode, Summary
+from peerscenarios.core.library import Library
+from peerscenarios.core.model import Scenario
+from peerscenarios.storage import ProfileRecord
+from peerscenarios.ui import theme
+from peerscenarios.ui.context import AppContext
+from peerscenarios.ui.debrief_screen import DebriefScreen
+from peerscenarios.ui.dialogs import MessageDialog, ResumeAnswer, ResumeDialog
+from peerscenarios.ui.history_screen import HistoryScreen
+from peerscenarios.ui.library_screen import LibraryScreen
+from peerscenarios.ui.player_screen import PlayerScreen
+from peerscenarios.ui.profiles import ProfileController
+from peerscenarios.ui.settings import (
+    TEXT_STEP_MAX,
+    TEXT_STEP_MIN,
+    THEME_HIGH_CONTRAST,
+    THEME_SYSTEM,
+)
+
+log = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    """Navigation on the left (Library, Scenario, History), the current screen on the right."""
+
+    resume_offered = Signal(int)  # attempt id (after the offer was answered)
+    startup_finished = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("PeerScenarios")
+        self.setAccessibleName("PeerScenarios")
+        self.profiles = ProfileController(ctx, self)
+        self.library = LibraryScreen(ctx)
+        self.player = PlayerScreen(ctx)
+        self.debrief = DebriefScreen(ctx)
+        self.history = HistoryScreen(ctx)
+        self._first_library = True
+        self._build()
+        self._build_menus()
+        self._connect_signals()
+        self.apply_theme()
+        geometry = ctx.settings.window_geometry()
+        if geometry.isEmpty() or not self.restoreGeometry(geometry):
+            self.resize(1280, 760)
+
+    # ------------------------------------------------------------------ build
+
+    def _build(self) -> None:
+        central = QWidget(self)
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        nav = QWidget(central)
+        nav.setObjectName("nav")
+        nav.setAccessibleName("Sections")
+        col = QVBoxLayout(nav)
+        col.setContentsMargins(10, 14, 10, 14)
+        col.setSpacing(6)
+        brand = QLabel("PeerScenarios", nav)
+        brand.setObjectName("subheading")
+        col.addWidget(brand)
+        self.nav_group = QButtonGroup(self)
+        self.nav_group.setExclusive(True)
+        self.nav_library = self._nav_button("&Library", "Library: choose a scenario", nav)
+        self.nav_play = self._nav_button("&Scenario", "The scenario you are playing", nav)
+        self.nav_history = self._nav_button("&History", "My history and boundary profile", nav)
+        for b in (self.nav_library, self.nav_play, self.nav_history):
+            col.addWidget(b)
+            self.nav_group.addButton(b)
+        col.addStretch(1)
+        self.profile_label = QLabel("", nav)
+        self.profile_label.setObjectName("muted")
+        self.profile_label.setWordWrap(True)
+        col.addWidget(self.profile_label)
+        self.switch_button = QPushButton("Switch profile…", nav)
+        self.switch_button.setAccessibleName("Switch profile")
+        col.addWidget(self.switch_button)
+        nav.setFixedWidth(max(200, nav.sizeHint().width()))
+        self._nav = nav
+        row.addWidget(nav)
+
+        self.pages = QStackedWidget(central)
+        self.pages.setObjectName("pages")
+        for page in (self.library, self.player, self.debrief, self.history):
+            self.pages.addWidget(page)
+        row.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+        self.nav_play.setEnabled(False)
+        self.nav_library.setChecked(True)
+        self.statusBar().setSizeGripEnabled(False)
+
+    def _nav_button(self, text: str, accessible: str, parent: QWidget) -> QPushButton:
+        button = QPushButton(text, parent)
+        button.setObjectName("navButton")
+        button.setCheckable(True)
+        button.setAccessibleName(accessible)
+        return button
+
+    def _action(self, menu_text: str, shortcut: QKeySequence | str | None, slot: object,
+                *, extra: tuple[QKeySequence | str, ...] = ()) -> QAction:
+        action = QAction(menu_text, self)
+        keys = [QKeySequence(k) for k in ((shortcut,) if shortcut else ()) + extra]
+        if keys:
+            action.setShortcuts(keys)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.new_profile_action = self._action("&New profile…", None,
+                                               self.on_new_profile_action_triggered)
+        self.switch_profile_action = self._action("&Switch profile…", "Ctrl+Shift+P",
+                                                  self.on_switch_button_clicked)
+        self.export_action = self._action("&Export portfolio…", "Ctrl+E",
+                                          self.on_export_action_triggered)
+        self.quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
+        for a in (self.new_profile_action, self.switch_profile_action, None,
+                  self.export_action, None, self.quit_action):
+            if a is None:
+                file_menu.addSeparator()
+            else:
+                file_menu.addAction(a)
+
+        scenario_menu = bar.addMenu("S&cenarios")
+        self.reload_action = self._action("&Reload library", "F5", self.ctx.reload_library)
+        self.open_folder_action = self._action("&Open scenarios folder", None,
+                                               self.library.on_open_folder_button_clicked)
+        self.present_action = self._action("&Present to a group…", None,
+                                           self.library.on_present_button_clicked)
+        self.pause_action = self._action("P&ause", "Ctrl+P", self.on_pause_action_triggered)
+        for a in (self.reload_action, self.open_folder_action, self.present_action,
+                  self.pause_action):
+            scenario_menu.addAction(a)
+
+        view = bar.addMenu("&View")
+        self.go_library_action = self._action("&Library", "Ctrl+1",
+                                              lambda: self.show_page(self.library))
+        self.go_play_action = self._action("&Scenario", "Ctrl+2", self.on_nav_play_clicked)
+        self.go_history_action = self._action("&History", "Ctrl+3",
+                                              lambda: self.show_page(self.history))
+        self.larger_action = self._action("&Larger text", "Ctrl+=",
+                                          self.on_larger_action_triggered,
+                                          extra=("Ctrl++",))
+        self.smaller_action = self._action("S&maller text", "Ctrl+-",
+                                           self.on_smaller_action_triggered)
+        self.default_size_action = self._action("&Default text size", "Ctrl+0",
+                                                self.on_default_size_action_triggered)
+        self.contrast_action = self._action("&High contrast", None,
+                                            self.on_contrast_action_triggered)
+        self.contrast_action.setCheckable(True)
+        self.contrast_action.setChecked(self.ctx.settings.theme == THEME_HIGH_CONTRAST)
+        for a in (self.go_library_action, self.go_play_action, self.go_history_action, None,
+                  self.larger_action, self.smaller_action, self.default_size_action, None,
+                  self.contrast_action):
+            if a is None:
+                view.addSeparator()
+            else:
+                view.addAction(a)
+
+        help_menu = bar.addMenu("&Help")
+        self.where_action = self._action("&Where is my data?", None,
+                                         self.on_where_action_triggered)
+        self.about_action = self._action("&About PeerScenarios", None,
+                                         self.on_about_action_triggered)
+        help_menu.addAction(self.where_action)
+        help_menu.addAction(self.about_action)
+
+    def _connect_signals(self) -> None:
+        self.nav_library.clicked.connect(lambda: self.show_page(self.library))
+        self.nav_play.clicked.connect(self.on_nav_play_clicked)
+        self.nav_history.clicked.connect(lambda: self.show_page(self.history))
+        self.switch_button.clicked.connect(self.on_switch_button_clicked)
+        self.library.start_requested.connect(self.on_library_start_requested)
+        self.library.present_requested.connect(self.on_library_present_requested)
+        self.player.paused.connect(self.on_player_paused)
+        self.player.skipped.connect(self.on_player_skipped)
+        self.player.finished.connect(self.on_player_finished)
+        self.player.attempt_started.connect(self.on_player_attempt_started)
+        self.debrief.play_again_requested.connect(self.on_library_start_requested)
+        self.debrief.library_requested.connect(lambda: self.show_page(self.library))
+        self.debrief.history_requested.connect(self.on_debrief_history_requested)
+        self.history.export_finished.connect(self.on_history_export_finished)
+        self.ctx.profile_changed.connect(self.on_ctx_profile_changed)
+        self.ctx.library_changed.connect(self.on_ctx_library_changed)
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self.on_color_scheme_changed)
+
+    # -------------------------------------------------------------- start-up
+
+    def start(self) -> bool:
+        """After the first paint: pick the profile, then load the library in the background.
+
+        Returns False if the trainee cancelled the first-run profile question.
+        """
+        if not self.profiles.choose_initial():
+            return False
+        self.ctx.reload_library()
+        return True
+
+    def offer_resume(self) -> None:
+        """Offer the profile's unfinished attempt back, with its drafts."""
+        if self.ctx.profile is None or self.player.active:
+            return
+        attempt = self.ctx.storage.unfinished_attempt(self.ctx.profile.id)
+        if attempt is None:
+            return
+        scenario = self.ctx.library.by_id(attempt.scenario_id)
+        if scenario is None:
+            return  # its file is gone or broken; the attempt waits in history
+        has_draft = bool(self.ctx.storage.drafts_for_attempt(attempt.id))
+        answer = ResumeDialog.ask(self, scenario.title, attempt.started_at, has_draft)
+        if answer is ResumeAnswer.RESUME:
+            self.resume_attempt(attempt.id, scenario)
+        elif answer is ResumeAnswer.DISCARD:
+            self.ctx.storage.abandon_attempt(attempt.id)
+        self.resume_offered.emit(attempt.id)
+
+    def resume_attempt(self, attempt_id: int, scenario: Scenario) -> None:
+        """Open an unfinished attempt in the player (explains if the scenario changed)."""
+        attempt = self.ctx.storage.get_attempt(attempt_id)
+        try:
+            self.player.resume(attempt, scenario)
+        except EngineError:
+            self.ctx.storage.abandon_attempt(attempt_id)
+            MessageDialog.report(
+                self, "This attempt cannot be picked up again",
+                f"“{scenario.title}” has changed since you started it, so your place in it "
+                "no longer exists.",
+                "What you chose is kept in your history. Start the scenario again to play "
+                "the new version.")
+            return
+        self.show_page(self.player)
+
+    # ------------------------------------------------------------- navigation
+
+    def show_page(self, page: QWidget) -> None:
+        """Show a screen and mark its navigation button."""
+        self.pages.setCurrentWidget(page)
+        button = {self.library: self.nav_library, self.player: self.nav_play,
+                  self.debrief: self.nav_play, self.history: self.nav_history}[page]
+        button.setChecked(True)
+        if page is self.history:
+            self.history.refresh()
+
+    # -------------------------------------------------------------- theming
+
+    def apply_theme(self) -> None:
+        """Apply the theme and text size from the settings to the whole app."""
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        colours = theme.apply(app, self.ctx.settings.theme, self.ctx.settings.text_step)
+        self.ctx.colours = colours
+        self.history.chart.colours = colours
+        self.ctx.text_size_changed.emit(self.ctx.settings.text_step)
+        step = self.ctx.settings.text_step
+        self.larger_action.setEnabled(step < TEXT_STEP_MAX)
+        self.smaller_action.setEnabled(step > TEXT_STEP_MIN)
+        self._nav.setFixedWidth(max(200, self._nav.sizeHint().width()))
+
+    def _set_text_step(self, step: int) -> None:
+        self.ctx.settings.text_step = step
+        self.apply_theme()
+
+    # ------------------------------------------------------------------ slots
+
+    @Slot()
+    def on_larger_action_triggered(self) -> None:
+        self._set_text_step(self.ctx.settings.text_step + 1)
+
+    @Slot()
+    def on_smaller_action_triggered(self) -> None:
+        self._set_text_step(self.ctx.settings.text_step - 1)
+
+    @Slot()
+    def on_default_size_action_triggered(self) -> None:
+        self._set_text_step(0)
+
+    @Slot(bool)
+    def on_contrast_action_triggered(self, checked: bool) -> None:
+        self.ctx.settings.theme = THEME_HIGH_CONTRAST if checked else THEME_SYSTEM
+        self.apply_theme()
+
+    @Slot(Qt.ColorScheme)
+    def on_color_scheme_changed(self, _scheme: Qt.ColorScheme) -> None:
+        self.apply_theme()
+
+    @Slot()
+    def on_nav_play_clicked(self) -> None:
+        if self.player.active:
+            self.show_page(self.player)
+        elif self.debrief.summary is not None:
+            self.show_page(self.debrief)
+
+    @Slot(object, str)
+    def on_library_start_requested(self, scenario: Scenario, mode: str) -> None:
+        wanted = Mode(mode)
+        pt = self.player.playthrough
+        if pt is not None and pt.scenario.id == scenario.id and pt.mode is wanted:
+            self.show_page(self.player)  # it was paused: carry on
+            return
+        if pt is not None:
+            self.player.abandon()
+        unfinished = self.ctx.storage.unfinished_attempt(self.ctx.profile_id)
+        if (unfinished is not None and unfinished.scenario_id == scenario.id
+                and unfinished.mode.value == wanted.value):
+            self.resume_attempt(unfinished.id, scenario)
+            return
+        self.player.begin(scenario, wanted)
+        self.show_page(self.player)
+
+    @Slot(object)
+    def on_library_present_requested(self, scenario: Scenario) -> None:
+        try:
+            from peerscenarios.ui.present import start_presentation
+        except ImportError:
+            log.exception("facilitator mode could not be loaded")
+            MessageDialog.report(self, "Facilitator mode is not available",
+                                 "This copy of PeerScenarios cannot present to a group.",
+                                 "The log file has the details.")
+            return
+        start_presentation(self, scenario, self.ctx.storage)
+
+    @Slot(int)
+    def on_player_attempt_started(self, _attempt_id: int) -> None:
+        self.nav_play.setEnabled(True)
+
+    @Slot()
+    def on_player_paused(self) -> None:
+        self.show_page(self.library)
+        self.statusBar().showMessage("Paused. Your place is kept: choose Scenario to go on.",
+                                     8000)
+
+    @Slot()
+    def on_player_skipped(self) -> None:
+        self.nav_play.setEnabled(self.player.active or self.debrief.summary is not None)
+        self.show_page(self.library)
+
+    @Slot(int, object)
+    def on_player_finished(self, attempt_id: int, summary: Summary) -> None:
+        self.debrief.show_summary(attempt_id, summary)
+        self.show_page(self.debrief)
+
+    @Slot(int)
+    def on_debrief_history_requested(self, attempt_id: int) -> None:
+        self.show_page(self.history)
+        self.history.show_attempt(attempt_id)
+
+    @Slot()
+    def on_pause_action_triggered(self) -> None:
+        if self.player.active and self.pages.currentWidget() is self.player:
+            self.player.on_pause_button_clicked()
+
+    @Slot()
+    def on_switch_button_clicked(self) -> None:
+        self.player.pause()
+        self.profiles.switch()
+
+    @Slot()
+    def on_new_profile_action_triggered(self) -> None:
+        self.player.pause()
+        self.profiles.new_profile()
+
+    @Slot()
+    def on_export_action_triggered(self) -> None:
+        self.show_page(self.history)
+        self.history.on_export_button_clicked()
+
+    @Slot(str)
+    def on_history_export_finished(self, path: str) -> None:
+        self.statusBar().showMessage(f"Portfolio saved to {path}", 15000)
+
+    @Slot(object)
+    def on_ctx_profile_changed(self, profile: ProfileRecord) -> None:
+        self.profile_label.setText(f"Profile: {profile.name}")
+        self.setWindowTitle(f"PeerScenarios: {profile.name}")
+        # Another person's attempt must not stay on screen.
+        if self.player.active and self.player.playthrough is not None \
+                and self.player.playthrough.attempt.profile_id != profile.id:
+            self.player.playthrough = None
+        self.debrief.summary = None
+        self.nav_play.setEnabled(self.player.active)
+        self.show_page(self.library)
+        if not self._first_library:
+            self.offer_resume()
+
+    @Slot(object)
+    def on_ctx_library_changed(self, _library: Library) -> None:
+        if self._first_library:
+            self._first_library = False
+            self.offer_resume()
+            self.startup_finished.emit()
+
+    @Slot()
+    def on_where_action_triggered(self) -> None:
+        MessageDialog.report(
+            self, "Where your data is",
+            f"Your history and reflections: {self.ctx.storage.path or 'in memory'}\n"
+            f"Your own scenarios: {paths.user_scenarios_dir()}\n"
+            f"Backups: {paths.backups_dir()}\nLog files: {paths.log_dir()}",
+            "Everything stays on this computer; nothing is sent anywhere.")
+
+    @Slot()
+    def on_about_action_triggered(self) -> None:
+        from peerscenarios import __version__
+
+        QMessageBox.about(self, "About PeerScenarios",
+                          f"PeerScenarios {__version__}\n\nOffline practice in staying in the "
+                          "peer role, for peer support specialists.")
+
+    def on_instance_activation_requested(self) -> None:
+        """A second launch asked this window to come forward."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.player.pause()
+        self.ctx.settings.set_window_geometry(self.saveGeometry())
+        self.ctx.settings.sync()
+        super().closeEvent(event)
