@@ -84,14 +84,43 @@ def test_unwritable_folder(previous: Path, monkeypatch: pytest.MonkeyPatch) -> N
     assert previous.read_text() == "previous export\n"
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root ignores permissions")
-def test_really_read_only_folder(previous: Path) -> None:
-    previous.parent.chmod(0o500)
+def test_really_read_only_folder(tmp_path: Path) -> None:
+    """A folder the user may not write to, for real: as root, the write runs as 'nobody'."""
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="ps-readonly-", dir="/tmp"))
     try:
-        with pytest.raises(ExportError, match="not allowed to write"):
-            write_csv(_empty(), previous)
+        target = folder / "portfolio.csv"
+        target.write_text("previous export\n")
+        if os.geteuid() != 0:
+            folder.chmod(0o500)
+            with pytest.raises(ExportError, match="not allowed to write"):
+                write_csv(_empty(), target)
+        else:
+            # Root ignores permission bits, so a forked child drops to 'nobody' first;
+            # the folder stays root-owned 0755: readable, not writable, for that user.
+            folder.chmod(0o755)
+            target.chmod(0o644)
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - runs in the child
+                code = 1
+                try:
+                    os.setgid(65534)
+                    os.setuid(65534)
+                    write_csv(_empty(), target)
+                except ExportError as exc:
+                    code = 0 if "not allowed to write" in exc.message else 2
+                except BaseException:
+                    code = 3
+                os._exit(code)
+            _, status = os.waitpid(pid, 0)
+            assert os.waitstatus_to_exitcode(status) == 0
+        assert target.read_text() == "previous export\n"
+        assert sorted(p.name for p in folder.iterdir()) == ["portfolio.csv"]
     finally:
-        previous.parent.chmod(0o700)
+        folder.chmod(0o700)
+        shutil.rmtree(folder)
 
 
 def test_missing_folder_and_folder_target(tmp_path: Path) -> None:
