@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QMainWindow,
     QMessageBox,
     QPushButton,
@@ -40,6 +41,9 @@ from peerscenarios.ui.settings import (
 )
 
 log = logging.getLogger(__name__)
+
+MIN_WIDTH = 900
+MIN_HEIGHT = 560
 
 
 class MainWindow(QMainWindow):
@@ -109,6 +113,10 @@ class MainWindow(QMainWindow):
             self.pages.addWidget(page)
         row.addWidget(self.pages, 1)
         self.setCentralWidget(central)
+        # A fixed minimum instead of one that follows the content: content changes
+        # (choices, text size) then never resize the window under the trainee.
+        self.layout().setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        self.setMinimumSize(MIN_WIDTH, MIN_HEIGHT)
         self.nav_play.setEnabled(False)
         self.nav_library.setChecked(True)
         self.statusBar().setSizeGripEnabled(False)

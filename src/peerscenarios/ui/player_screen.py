@@ -281,7 +281,9 @@ class PlayerScreen(QWidget):
 
     def _clear_choices(self) -> None:
         for b in self.choice_buttons:
-            b.setParent(None)
+            # Never setParent(None): that would make each one a top-level window.
+            b.hide()
+            self.choices_box.removeWidget(b)
             b.deleteLater()
         self.choice_buttons = []
 

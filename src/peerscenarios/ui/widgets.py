@@ -244,7 +244,8 @@ class ReflectionPanel(QWidget):
         self._timer.stop()
         self._dirty.clear()
         for ed in self.editors:
-            ed.setParent(None)
+            ed.hide()
+            self._editors_box.removeWidget(ed)
             ed.deleteLater()
         self.editors = []
         for p in prompts:
