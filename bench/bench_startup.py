@@ -228,7 +228,7 @@ def _row(name: str, value: float | None, unit: str, goal: float | None,
 
 def run(quick: bool, *, verbose: bool = True) -> list[dict[str, Any]]:
     """Measure start-up, alternating bare and app children; one row per measurement."""
-    pairs = 4 if quick else 10
+    pairs = 3 if quick else 10
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="peerscenarios-bench-start-") as tmp:
         data = make_data_dir(Path(tmp) / "data")
@@ -288,7 +288,7 @@ def run(quick: bool, *, verbose: bool = True) -> list[dict[str, Any]]:
 def main() -> int:
     """Command line: ``--quick`` for fewer pairs; ``--child bare|app`` is internal."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="4 pairs instead of 10")
+    ap.add_argument("--quick", action="store_true", help="3 pairs instead of 10")
     ap.add_argument("--child", choices=("bare", "app"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child == "bare":
