@@ -30,7 +30,7 @@ def _choice_cell(choice: Choice, colours: Colours, *, label: str) -> str:
     better = (f"<p><b>Better:</b> {esc(to_plain(choice.feedback.better))}</p>"
               if choice.feedback.better.strip() else "")
     return (f'<td width="33%" valign="top" style="border: 2px solid {colour}; padding: 8px;">'
-            f"<p><i>{esc(label)}</i></p>"
+            f"<p><b><i>{esc(label)}</i></b></p>"
             f"<p>“{esc(to_plain(choice.text))}”</p>"
             f'<p style="color: {colour};">{role_badge_html(choice.role)}</p>'
             f"<p>{esc(to_plain(choice.feedback.why))}</p>{better}</td>")

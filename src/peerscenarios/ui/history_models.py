@@ -220,7 +220,7 @@ class ReflectionHitModel(QAbstractTableModel):
             return hit.attempt_id
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             if index.column() == 0:
-                return when(hit.updated_at)
+                return hit.updated_at.astimezone().strftime("%Y-%m-%d")
             if index.column() == 1:
                 return self._titles(hit.scenario_id)
             return hit.snippet

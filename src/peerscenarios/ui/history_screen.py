@@ -163,7 +163,8 @@ class HistoryScreen(QWidget):
         outer.addWidget(self.tabs, 1)
 
         # Attempts
-        split = QSplitter(Qt.Orientation.Horizontal, self.tabs)
+        # Table above its detail: the table needs the width for its columns.
+        split = QSplitter(Qt.Orientation.Vertical, self.tabs)
         self.attempts_view = _table(split, "My attempts")
         self.attempts_view.setModel(self.attempts)
         header = self.attempts_view.horizontalHeader()
@@ -176,7 +177,6 @@ class HistoryScreen(QWidget):
         split.addWidget(self.attempt_detail)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
-        split.setSizes([700, 460])
         self.tabs.addTab(split, "&Attempts")
 
         # Reflection search
@@ -190,10 +190,13 @@ class HistoryScreen(QWidget):
         self.search_status = QLabel("", search_page)
         self.search_status.setObjectName("muted")
         sl.addWidget(self.search_status)
-        ssplit = QSplitter(Qt.Orientation.Horizontal, search_page)
+        ssplit = QSplitter(Qt.Orientation.Vertical, search_page)
         self.hits_view = _table(ssplit, "Matching reflections")
         self.hits_view.setModel(self.hits)
         self.hits_view.setWordWrap(True)
+        self.hits_view.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.hits_view.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.hit_detail = InertBrowser(ssplit)
         self.hit_detail.setAccessibleName("The attempt of the selected reflection")
         ssplit.addWidget(self.hits_view)
@@ -235,6 +238,9 @@ class HistoryScreen(QWidget):
         gsplit = QSplitter(Qt.Orientation.Horizontal, self.tabs)
         self.groups_view = _table(gsplit, "Group sessions")
         self.groups_view.setModel(self.groups)
+        self.groups_view.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.groups_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.group_detail = InertBrowser(gsplit)
         self.group_detail.setAccessibleName("Group session details")
         self.group_detail.setHtml("<p>Sessions you facilitated with a group appear here. "

@@ -42,6 +42,7 @@ from peerscenarios.ui.richtext import InertBrowser, esc, md
 
 # Show the loading bar only if loading takes longer than a blink.
 PROGRESS_DELAY_MS = 300
+LARGE_TEXT_STEP = 3
 
 
 class LibraryController:
@@ -101,7 +102,7 @@ class LibraryScreen(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(16, 12, 16, 12)
         heading_row = QHBoxLayout()
-        heading = QLabel("Scenario library", self)
+        heading = QLabel("Library", self)
         heading.setObjectName("heading")
         heading_row.addWidget(heading)
         heading_row.addStretch(1)
@@ -119,12 +120,13 @@ class LibraryScreen(QWidget):
         self.progress.hide()
         outer.addWidget(self.progress)
 
-        filters = QHBoxLayout()
+        # The search field has a row of its own so it stays usable at the largest text size.
         self.search_edit = QLineEdit(self)
         self.search_edit.setPlaceholderText("Search titles, summaries, tags…")
         self.search_edit.setAccessibleName("Search scenarios")
         self.search_edit.setClearButtonEnabled(True)
-        filters.addWidget(self.search_edit, 3)
+        outer.addWidget(self.search_edit)
+        filters = QHBoxLayout()
         self.competency_combo = QComboBox(self)
         self.competency_combo.setAccessibleName("Filter by competency")
         self.competency_combo.addItem("All competencies", None)
@@ -233,6 +235,7 @@ class LibraryScreen(QWidget):
         self.ctx.library_changed.connect(self.on_ctx_library_changed)
         self.ctx.storage_changed.connect(self.on_ctx_storage_changed)
         self.ctx.profile_changed.connect(self.on_ctx_profile_changed)
+        self.ctx.text_size_changed.connect(self.on_ctx_text_size_changed)
         self._progress_timer.timeout.connect(self.progress.show)
 
     # ---------------------------------------------------------------- queries
@@ -385,6 +388,11 @@ class LibraryScreen(QWidget):
         self.controller.storage_changed(change)
         if change.kind is ChangeKind.ATTEMPTS:
             self._show_details(self.selected_scenario())
+
+    @Slot(int)
+    def on_ctx_text_size_changed(self, step: int) -> None:
+        # With large text the summary column has no room; the details pane shows it in full.
+        self.table.setColumnHidden(Column.SUMMARY, step >= LARGE_TEXT_STEP)
 
     @Slot(object)
     def on_ctx_profile_changed(self, _profile: ProfileRecord) -> None:

@@ -44,6 +44,8 @@ log = logging.getLogger(__name__)
 
 MIN_WIDTH = 900
 MIN_HEIGHT = 560
+NAV_MIN_WIDTH = 190
+NAV_MAX_WIDTH = 300
 
 
 class MainWindow(QMainWindow):
@@ -85,7 +87,8 @@ class MainWindow(QMainWindow):
         col.setContentsMargins(10, 14, 10, 14)
         col.setSpacing(6)
         brand = QLabel("PeerScenarios", nav)
-        brand.setObjectName("subheading")
+        brand.setObjectName("brand")
+        brand.setWordWrap(True)
         col.addWidget(brand)
         self.nav_group = QButtonGroup(self)
         self.nav_group.setExclusive(True)
@@ -103,8 +106,8 @@ class MainWindow(QMainWindow):
         self.switch_button = QPushButton("Switch profile…", nav)
         self.switch_button.setAccessibleName("Switch profile")
         col.addWidget(self.switch_button)
-        nav.setFixedWidth(max(200, nav.sizeHint().width()))
         self._nav = nav
+        self._fit_nav()
         row.addWidget(nav)
 
         self.pages = QStackedWidget(central)
@@ -288,7 +291,12 @@ class MainWindow(QMainWindow):
         step = self.ctx.settings.text_step
         self.larger_action.setEnabled(step < TEXT_STEP_MAX)
         self.smaller_action.setEnabled(step > TEXT_STEP_MIN)
-        self._nav.setFixedWidth(max(200, self._nav.sizeHint().width()))
+        self._fit_nav()
+
+    def _fit_nav(self) -> None:
+        # Wide enough for its labels, but never eating the screen at the largest text size.
+        self._nav.setFixedWidth(min(NAV_MAX_WIDTH, max(NAV_MIN_WIDTH,
+                                                       self._nav.sizeHint().width())))
 
     def _set_text_step(self, step: int) -> None:
         self.ctx.settings.text_step = step
