@@ -93,6 +93,14 @@ def exports_default_dir() -> Path:
     return documents if documents.is_dir() else Path.home()
 
 
+def assets_dir() -> Path:
+    """Themes and icons: a source checkout's ``assets/``, else the copy inside the package."""
+    checkout = Path(__file__).resolve().parents[2] / "assets"
+    if checkout.is_dir():
+        return checkout
+    return Path(__file__).parent / "assets"
+
+
 def builtin_scenarios_dir() -> Path:
     """The scenarios shipped with the app (a source checkout's ``scenarios/`` if present)."""
     checkout = Path(__file__).resolve().parents[2] / "scenarios"

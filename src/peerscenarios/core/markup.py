@@ -21,7 +21,11 @@ def _inline(text: str) -> str:
 
 
 def to_html(text: str) -> str:
-    """Render the Markdown subset to HTML that contains only p, br, b, i, ul and li."""
+    """Render the Markdown subset to HTML that contains only p, b, i, ul and li.
+
+    Blank lines separate paragraphs; single line breaks inside a paragraph are
+    soft wraps and become spaces.
+    """
     blocks = re.split(r"\n\s*\n", text.strip())
     out = []
     for block in blocks:
@@ -32,7 +36,9 @@ def to_html(text: str) -> str:
             items = "".join(f"<li>{_inline(ln.lstrip()[2:].strip())}</li>" for ln in lines)
             out.append(f"<ul>{items}</ul>")
         else:
-            out.append("<p>" + "<br>".join(_inline(ln.strip()) for ln in lines) + "</p>")
+            # Authors wrap long text in their editor; a single line break is a soft
+            # wrap, so the paragraph reflows to the reader's window and text size.
+            out.append("<p>" + _inline(" ".join(ln.strip() for ln in lines)) + "</p>")
     return "".join(out)
 
 

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
+from peerscenarios import paths
 from peerscenarios.core.taxonomy import Role
 from peerscenarios.ui.settings import THEME_HIGH_CONTRAST
 
@@ -19,11 +20,8 @@ DEFAULT_INDEX = 2
 
 
 def assets_dir() -> Path:
-    """The folder with themes and icons: the checkout's ``assets/``, else one inside the package."""
-    checkout = Path(__file__).resolve().parents[3] / "assets"
-    if checkout.is_dir():
-        return checkout
-    return Path(__file__).resolve().parent / "assets"
+    """The folder with themes and icons (see ``paths.assets_dir``)."""
+    return paths.assets_dir()
 
 
 @dataclass(frozen=True, slots=True)
