@@ -92,6 +92,28 @@ def _child_profile(folder: Path, files: int) -> None:
     print(json.dumps({"files": len(subset), "total_s": total, "parts": parts, "top": top}))
 
 
+def _child_profile_warm(folder: Path, cache: Path) -> None:
+    """In a fresh process: cProfile a warm load (cache present), print a summary."""
+    from peerscenarios.core import library
+
+    prof = cProfile.Profile()
+    prof.enable()
+    library.load_library([folder], cache_dir=cache)
+    prof.disable()
+    raw: dict[Any, Any] = pstats.Stats(prof).stats  # type: ignore[attr-defined]
+    total = max(v[3] for v in raw.values())
+    unpickle = sum(v[3] for (_p, _l, name), v in raw.items() if "pickle.load" in name
+                   or name == "<built-in method _pickle.load>")
+    setstate = sum(v[3] for (path, _l, name), v in raw.items()
+                   if path.endswith("dataclasses.py") and name == "_dataclass_setstate")
+    out = io.StringIO()
+    pstats.Stats(prof, stream=out).sort_stats("tottime").print_stats(6)
+    top = "\n".join(line for line in out.getvalue().splitlines()
+                    if line.strip() and not line.startswith(("   Ordered", "   List")))
+    print(json.dumps({"total_s": total, "unpickle_s": unpickle, "setstate_s": setstate,
+                      "top": top}))
+
+
 def _spawn(*args: str) -> dict[str, Any]:
     proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", *args],
                           capture_output=True, text=True, check=True, env=os.environ.copy())
@@ -121,6 +143,7 @@ def run(quick: bool, *, verbose: bool = True) -> list[dict[str, Any]]:
         cold = _spawn("load", str(folder), str(cache))
         warm = [_spawn("load", str(folder), str(cache)) for _ in range(warm_runs)]
         prof = profile_summary(folder, 30 if quick else PROFILE_FILES)
+        warm_prof = _spawn("profile-warm", str(folder), str(cache))
     warm_s = statistics.median(w["load_s"] for w in warm)
     imp = statistics.median(w["import_s"] for w in [cold, *warm])
     ok = cold["scenarios"] == count and cold["diagnostics"] == 0
@@ -139,11 +162,18 @@ def run(quick: bool, *, verbose: bool = True) -> list[dict[str, Any]]:
         for k, v in parts.items():
             print(f"  {v:7.3f} s  {v / prof['total_s']:5.1%}  {k}")
         print(prof["top"])
+        wp = warm_prof
+        print(f"\ncProfile of a warm load of all {count} files ({wp['total_s']:.2f} s under the "
+              f"profiler): unpickling the cache {wp['unpickle_s']:.2f} s, of which frozen "
+              f"dataclass __setstate__ {wp['setstate_s']:.2f} s")
+        print(wp["top"])
     rows = [
         _row("library_load_1000_cold_s", cold["load_s"], "s", COLD_GOAL_S,
              f"{base}; no cache; profile: {share} (cProfile, {prof['files']} files)" + tag),
         _row("library_load_1000_warm_s", warm_s, "s", WARM_GOAL_S,
-             f"{base}; cache from the cold run; median of {warm_runs}" + tag),
+             f"{base}; cache from the cold run; median of {warm_runs}; profile: unpickling "
+             f"{warm_prof['unpickle_s'] / warm_prof['total_s']:.0%} (dataclass __setstate__ "
+             f"{warm_prof['setstate_s'] / warm_prof['total_s']:.0%})" + tag),
     ]
     if quick:
         for r in rows:
@@ -166,6 +196,8 @@ def main() -> int:
             _child_load(Path(rest[0]), Path(rest[1]))
         elif kind == "profile":
             _child_profile(Path(rest[0]), int(rest[1]))
+        elif kind == "profile-warm":
+            _child_profile_warm(Path(rest[0]), Path(rest[1]))
         return 0
     sys.path.insert(0, str(HERE))
     for row in run(args.quick):
