@@ -44,6 +44,7 @@ def start_presentation(parent: QWidget | None, scenario: Scenario, storage: Stor
     manager = ScreenManager(audience, provider, settings, laptop)
     presenter = PresenterWindow(controller, audience, manager, settings, parent)
     # The presenter owns the session's objects, so they live and die with it.
+    audience.setParent(presenter, audience.windowFlags())
     controller.setParent(presenter)
     manager.setParent(presenter)
     if screens is None:

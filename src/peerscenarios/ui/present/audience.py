@@ -303,7 +303,6 @@ class AudienceWindow(QWidget):
         self.close_requested.emit()
 
     def dispose(self) -> None:
-        """Close for good (the presenter is leaving)."""
+        """Hide for good (the presenter is leaving; it owns this window and deletes it)."""
         self._fullscreen_screen = None
-        self.deleteLater()
         self.hide()

@@ -703,6 +703,9 @@ class PresenterWindow(QWidget):
             self._cheat_sheet.close()
         self.close()
         self.left.emit()
+        if self.parent() is not None:
+            # Opened from the library window: free the session's windows now, not at exit.
+            self.deleteLater()
 
     @Slot(int, int)
     def on_decision_vote_edited(self, index: int, count: int) -> None:
