@@ -72,3 +72,32 @@ def test_type_ladder_scales_with_the_screen() -> None:
     ladder = type_ladder(44, 1.25)
     assert ladder[0] == 55
     assert ladder == sorted(ladder, reverse=True)
+
+
+def test_the_next_step_is_rendered_ahead_so_showing_it_renders_nothing(
+        qtbot: QtBot, typical: Scenario) -> None:
+    from peerscenarios.ui.present.audience import AudienceWindow
+
+    window = AudienceWindow()
+    qtbot.addWidget(window)
+    window.resize(960, 540)
+    flow = GroupFlow(typical)
+    window.show_state(flow.stage_state())
+    upcoming = flow.peek_forward()
+    assert upcoming is not None
+    window.prepare([upcoming])
+    canvas = window.canvas
+    qtbot.waitUntil(lambda: not canvas._upcoming and not canvas._ahead.isActive())
+    assert canvas.renderer.state == flow.stage_state(), "the hidden renderer shows the screen"
+    rendered: list[StageState] = []
+    original = canvas._render
+
+    def spy(state: StageState):  # type: ignore[no-untyped-def]
+        rendered.append(state)
+        return original(state)
+
+    canvas._render = spy  # type: ignore[method-assign]
+    flow.forward()
+    window.show_state(flow.stage_state())
+    assert rendered == []
+    assert "How would you respond?" in window.visible_text()

@@ -35,6 +35,9 @@ from peerscenarios.ui.present.theme import Theme, colours
 # Frames kept: the one on show, the one before and the next (a 4K frame is 33 MB).
 _CACHE_FRAMES = 4
 
+# Idle time before rendering ahead starts.
+_AHEAD_DELAY_MS = 150
+
 _FrameKey = tuple[StageState, int, int, float, Theme, bool]
 
 
@@ -55,7 +58,6 @@ class StageCanvas(QWidget):
         self._rendering = False
         self._ahead = QTimer(self)
         self._ahead.setSingleShot(True)
-        self._ahead.setInterval(0)
         self._connect_signals()
 
     def _connect_signals(self) -> None:
@@ -91,7 +93,8 @@ class StageCanvas(QWidget):
         """Render these steps ahead, one per idle moment, so showing them later is instant."""
         self._upcoming = [s for s in states if s != self._state]
         if self._upcoming:
-            self._ahead.start()
+            # A short wait lets a burst of vote keys settle before the tally is drawn.
+            self._ahead.start(_AHEAD_DELAY_MS)
 
     def set_timer(self, timer: TimerView) -> None:
         """Update the countdown; a show/hide re-lays the step out, a tick repaints only it."""
@@ -172,7 +175,7 @@ class StageCanvas(QWidget):
                 # Rendering ahead borrowed the renderer; put the step on show back.
                 self.renderer.show_state(self._state)
         if self._upcoming:
-            self._ahead.start()
+            self._ahead.start(0)
 
     # ------------------------------------------------------------ painting
 

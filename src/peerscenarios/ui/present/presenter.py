@@ -614,6 +614,8 @@ class PresenterWindow(QWidget):
     @Slot()
     def on_controller_votes_changed(self) -> None:
         self._refresh_controls()
+        # The tally and feedback to come depend on the votes: render them ahead again.
+        self.audience.prepare(self.controller.upcoming_states())
 
     @Slot(str)
     def on_controller_record_failed(self, message: str) -> None:
