@@ -3,9 +3,10 @@
 Run ``python bench/run.py`` (about 5-10 minutes) or ``python bench/run.py --quick``
 (under a minute, smaller data). Each ``bench/bench_*.py`` module exposes
 ``run(quick) -> list[dict]`` of ``{"name", "value", "unit", "goal", "meets"}``
-rows (plus an optional ``"note"``); this script runs whichever exist, prints
-one table and writes the rows with a description of the machine. A module
-that is missing gives a "not available" row. These are benchmarks, not tests:
+rows (plus an optional ``"note"``); this script runs whichever exist, each
+in its own Python process (a Qt application, or a crash, in one module cannot
+affect the next), prints one table and writes the rows with a description of
+the machine. A module that is missing gives a "not available" row. These are benchmarks, not tests:
 a slow machine never makes the command fail; it exits non-zero only when the
 harness itself breaks.
 """
@@ -20,6 +21,7 @@ import os
 import platform
 import subprocess
 import sys
+import tempfile
 import time
 import traceback
 from pathlib import Path
@@ -168,6 +170,34 @@ def describe(info: dict[str, Any]) -> str:
             f"@ {info.get('commit')}")
 
 
+def _run_module(module_name: str, quick: bool) -> tuple[list[dict[str, Any]], str | None]:
+    """Run one module's ``run(quick)`` in a child process; (rows, error or None)."""
+    with tempfile.TemporaryDirectory(prefix="peerscenarios-bench-run-") as tmp:
+        out = Path(tmp) / "rows.json"
+        cmd = [sys.executable, str(Path(__file__).resolve()), "--module", module_name,
+               "--rows-to", str(out)] + (["--quick"] if quick else [])
+        proc = subprocess.run(cmd, check=False)  # its output goes straight to the terminal
+        if proc.returncode == 0 and out.is_file():
+            rows: list[dict[str, Any]] = json.loads(out.read_text(encoding="utf-8"))
+            return rows, None
+        how = (f"killed by signal {-proc.returncode}" if proc.returncode < 0
+               else f"exit status {proc.returncode}")
+        return [], f"{module_name} failed ({how}); its output is above"
+
+
+def _module_child(module_name: str, quick: bool, rows_to: Path) -> int:
+    """In the child process: import the module, run it, write its rows as JSON."""
+    sys.path.insert(0, str(HERE))
+    module = importlib.import_module(module_name)
+    try:
+        rows = module.run(quick)
+    except Exception:
+        traceback.print_exc()
+        return 1
+    rows_to.write_text(json.dumps(rows, default=str), encoding="utf-8")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run every benchmark module, print the table, write bench/results.json."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -175,9 +205,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", nargs="+", metavar="MODULE",
                     help="run only these modules (e.g. bench_library)")
     ap.add_argument("--out", type=Path, default=RESULTS, help="where to write the JSON")
+    ap.add_argument("--module", help=argparse.SUPPRESS)
+    ap.add_argument("--rows-to", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     # Anything that starts Qt in this process or its children draws off screen.
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if args.module:
+        return _module_child(args.module, args.quick, args.rows_to)
     sys.path.insert(0, str(HERE))
     info = machine()
     print(f"machine: {describe(info)}")
@@ -191,20 +225,13 @@ def main(argv: list[str] | None = None) -> int:
             continue
         print(f"\n== {module_name} ==", flush=True)
         t0 = time.perf_counter()
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
+        if not (HERE / f"{module_name}.py").is_file():
             got = _unavailable(names, f"bench/{module_name}.py does not exist yet")
         else:
-            try:
-                got = module.run(args.quick)
-            except Exception as exc:  # one broken benchmark must not hide the others
-                traceback.print_exc()
+            got, error = _run_module(module_name, args.quick)
+            if error:
                 broken = True
-                got = _unavailable(names, f"{module_name}.run raised {type(exc).__name__}: "
-                                          f"{exc}")
+                got = _unavailable(names, error)
         durations[module_name] = round(time.perf_counter() - t0, 1)
         got = [_clean(r) for r in got]
         for r in got:
