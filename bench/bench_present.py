@@ -44,6 +44,10 @@ def run(quick: bool) -> list[dict[str, Any]]:
     from peerscenarios.ui.present.stage_state import Step
 
     app = QApplication.instance() or QApplication([])
+    if not isinstance(app, QApplication):
+        # Another benchmark in this process made a QGuiApplication: widgets cannot run here.
+        return [_row("present_node_switch_p99_ms", float("nan"), GOAL_MS,
+                     "not measured: this process already has a QGuiApplication without widgets")]
     library = load_library([], builtin=[paths.builtin_scenarios_dir()], with_lint=False)
     scenarios = list(library.scenarios)[: 3 if quick else None]
     passes = 1 if quick else 2
