@@ -41,7 +41,8 @@ def test_every_route_plays_to_its_ending(scenario_id: str) -> None:
                 state = engine.choose(state, step.choice_id).state
             else:
                 state = engine.advance(state)
-        assert state.is_finished and state.node_id == route.ending
+        assert state.is_finished
+        assert state.node_id == route.ending
         summary = engine.summarise(state)
         assert sum(n for _, n in summary.role_tally) == len(route.choice_ids)
         endings_reached.add(route.ending)
@@ -60,7 +61,8 @@ def test_scenario_shape(scenario_id: str) -> None:
     assert len(decisions) >= 3
     for node in decisions:
         assert 3 <= len(node.choices) <= 4, node.id
-        assert node.facilitator.notes and node.facilitator.discuss, node.id
+        assert node.facilitator.notes, node.id
+        assert node.facilitator.discuss, node.id
         peer_targets = {c.next for c in node.choices if not c.role.is_drift}
         drift_targets = {c.next for c in node.choices if c.role.is_drift}
         assert drift_targets - peer_targets, f"{node.id}: drift choices lead nowhere different"

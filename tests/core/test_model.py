@@ -17,7 +17,8 @@ def test_node_kinds_and_lookups() -> None:
                                                  NodeKind.NARRATIVE, NodeKind.ENDING]
     assert sc.decision_count == 1
     node, prompt = sc.prompt("r-end")
-    assert node.id == "end" and prompt.prompt == "What would you say next time?"
+    assert node.id == "end"
+    assert prompt.prompt == "What would you say next time?"
     with pytest.raises(KeyError):
         sc.prompt("nope")
     with pytest.raises(KeyError):
@@ -29,7 +30,8 @@ def test_taxonomy_is_complete() -> None:
     assert sorted(COMPETENCIES) == list(range(1, 13))
     assert role_from_tag("clinical-drift") is Role.CLINICAL
     assert role_from_tag("clinical") is None
-    assert Role.PEER.label == "Peer-aligned" and not Role.PEER.is_drift
+    assert Role.PEER.label == "Peer-aligned"
+    assert not Role.PEER.is_drift
     assert Role.BOUNDARY.is_drift
     # Every role is shown with a symbol and words, never colour alone.
     assert all(info.symbol and info.label for info in ROLE_INFO.values())
