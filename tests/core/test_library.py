@@ -102,3 +102,38 @@ def test_find_files_recurses_and_sorts(tmp_path: Path) -> None:
     (tmp_path / "z" / "b.yml").write_text("x")
     (tmp_path / "a.yaml").write_text("x")
     assert [p.name for p in find_files([tmp_path])] == ["a.yaml", "b.yml"]
+
+
+def test_many_files_validate_in_worker_processes_with_the_same_result(tmp_path: Path) -> None:
+    count = library.PARALLEL_THRESHOLD + 6
+    for i in range(count):
+        text = VALID.replace("test-scenario", f"test-{i:03d}")
+        if i == 7:
+            text = text.replace("role: directive-drift", "role: nope")
+        (tmp_path / f"s{i:03d}.yaml").write_text(text)
+    seen: list[tuple[int, int]] = []
+    parallel = load_library([tmp_path], parallel=True, progress=lambda d, t: seen.append((d, t)))
+    serial = load_library([tmp_path], parallel=False)
+    assert [f.path for f in parallel.files] == [f.path for f in serial.files]
+    assert parallel.scenarios == serial.scenarios
+    assert [f.diagnostics for f in parallel.files] == [f.diagnostics for f in serial.files]
+    assert len(parallel.scenarios) == count - 1
+    assert parallel.problems[0].diagnostics[0].code == "PS014"
+    assert seen[-1] == (count, count)
+
+
+def test_lazy_nodes_from_the_cache_behave_like_the_original(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(VALID)
+    cache = tmp_path / "cache"
+    cold = load_library([tmp_path / "a.yaml"], cache_dir=cache).scenarios[0]
+    warm = load_library([tmp_path / "a.yaml"], cache_dir=cache).scenarios[0]
+    assert isinstance(warm.nodes, library.LazyNodes)
+    assert warm == cold
+    assert list(warm.nodes) == list(cold.nodes)
+    assert warm.node("start").choice("plan").effects == {1: 1, 6: 2}
+    assert len(warm.nodes) == 4
+    # Re-pickling an unpacked LazyNodes still round-trips (the cache is rewritten after edits).
+    import pickle
+
+    again = pickle.loads(pickle.dumps(warm))
+    assert again == cold

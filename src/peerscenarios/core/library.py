@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import copyreg
+import dataclasses
 import os
 import pickle
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 from peerscenarios.core.diagnostics import Diagnostic, Severity
 from peerscenarios.core.lint import lint
-from peerscenarios.core.model import Scenario
+from peerscenarios.core.model import Node, Scenario
 from peerscenarios.core.validator import ValidationResult, validate_file
 
 # Bump whenever the model or the checks change, so stale cache entries are ignored.
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 SCENARIO_SUFFIXES = (".yaml", ".yml")
 
 
@@ -31,6 +33,65 @@ def _pickle_mappingproxy(m: MappingProxyType[object, object]) -> tuple[object, .
 
 
 copyreg.pickle(MappingProxyType, _pickle_mappingproxy)  # type: ignore[arg-type]
+
+
+class LazyNodes(Mapping[str, Node]):
+    """A scenario's nodes, kept pickled until first used.
+
+    The library list needs only titles and metadata; a warm start with a
+    thousand cached scenarios would otherwise spend most of its time
+    rebuilding node objects nobody has looked at yet.
+    """
+
+    __slots__ = ("_blob", "_data")
+
+    def __init__(self, blob: bytes) -> None:
+        self._blob = blob
+        self._data: dict[str, Node] | None = None
+
+    def _nodes(self) -> dict[str, Node]:
+        if self._data is None:
+            data = pickle.loads(self._blob)
+            if not isinstance(data, dict):  # pragma: no cover - the cache wrote it
+                raise TypeError("damaged scenario cache entry")
+            self._data = data
+            self._blob = b""
+        return self._data
+
+    def blob(self) -> bytes:
+        """The pickled nodes (re-pickled if they were already unpacked)."""
+        if self._data is None:
+            return self._blob
+        return pickle.dumps(self._data, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def __getitem__(self, key: str) -> Node:
+        return self._nodes()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._nodes())
+
+    def __len__(self) -> int:
+        return len(self._nodes())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (LazyNodes, (self.blob(),))
+
+
+_SCENARIO_FIELDS = tuple(f.name for f in dataclasses.fields(Scenario) if f.name != "nodes")
+
+
+def _make_scenario(values: tuple[Any, ...], blob: bytes) -> Scenario:
+    return Scenario(**dict(zip(_SCENARIO_FIELDS, values, strict=True)), nodes=LazyNodes(blob))
+
+
+def _pickle_scenario(s: Scenario) -> tuple[Any, ...]:
+    nodes = s.nodes
+    blob = (nodes.blob() if isinstance(nodes, LazyNodes)
+            else pickle.dumps(dict(nodes), protocol=pickle.HIGHEST_PROTOCOL))
+    return (_make_scenario, (tuple(getattr(s, name) for name in _SCENARIO_FIELDS), blob))
+
+
+copyreg.pickle(Scenario, _pickle_scenario)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,8 +163,10 @@ def check_file(path: Path, *, with_lint: bool = True) -> LoadedFile:
 class _Cache:
     """A pickle of LoadedFile per path, keyed by size and mtime, in a private folder."""
 
-    def __init__(self, folder: Path | None) -> None:
-        self.file = folder / f"library-v{CACHE_VERSION}.pickle" if folder else None
+    def __init__(self, folder: Path | None, *, with_lint: bool = False) -> None:
+        # Linted and unlinted results carry different diagnostics: keep them apart.
+        name = f"library-v{CACHE_VERSION}{'-lint' if with_lint else ''}.pickle"
+        self.file = folder / name if folder else None
         self.entries: dict[str, tuple[int, int, LoadedFile]] = {}
         self.dirty = False
         if self.file is None:
@@ -147,37 +210,91 @@ class _Cache:
             pass
 
 
+# Below this many files needing validation, starting worker processes costs
+# more than it saves.
+PARALLEL_THRESHOLD = 64
+
+
+def _check_many(paths: list[Path], with_lint: bool, parallel: bool,
+                ) -> Iterator[LoadedFile]:
+    """Validate files in order, in worker processes when there are many and cores to use."""
+    workers = min(os.cpu_count() or 1, 4)
+    if parallel and workers > 1 and len(paths) >= PARALLEL_THRESHOLD:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        # 'spawn', never fork: the app calls this from a thread of a Qt process.
+        ctx = multiprocessing.get_context("spawn")
+        done = 0
+        try:
+            with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+                chunk = max(1, len(paths) // (workers * 8))
+                for loaded in pool.map(_check_for_pool, paths, [with_lint] * len(paths),
+                                       chunksize=chunk):
+                    done += 1
+                    yield loaded
+            return
+        except (OSError, BrokenProcessPool, RuntimeError):
+            # No processes to be had (sandbox, resource limits): carry on in this one.
+            paths = paths[done:]
+    for path in paths:
+        yield check_file(path, with_lint=with_lint)
+
+
+def _check_for_pool(path: Path, with_lint: bool) -> LoadedFile:
+    return check_file(path, with_lint=with_lint)
+
+
 def load_library(
     folders: Sequence[Path],
     *,
     builtin: Sequence[Path] = (),
     cache_dir: Path | None = None,
-    with_lint: bool = True,
+    with_lint: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    parallel: bool = True,
 ) -> Library:
     """Load every scenario under ``builtin`` and ``folders``.
 
     Files that fail are kept with their diagnostics; a second file with an
     already-used scenario id is refused (PS024). ``progress(done, total)`` is
-    called as files are read.
+    called as files are read. The content lint (language and teaching checks,
+    for authors) runs only with ``with_lint=True``: the app does not need it
+    to play a scenario, and it costs more than the validation itself. Files
+    not in the cache are validated in worker processes when there are many.
     """
-    cache = _Cache(cache_dir)
+    cache = _Cache(cache_dir, with_lint=with_lint)
     items = [(p, True) for p in find_files(builtin)] + [(p, False) for p in find_files(folders)]
     total = len(items)
-    files: list[LoadedFile] = []
-    seen_ids: dict[str, str] = {}
-    keep: set[str] = set()
-    for i, (path, is_builtin) in enumerate(items, 1):
+    found: dict[int, LoadedFile] = {}
+    todo: list[tuple[int, Path, os.stat_result | None]] = []
+    for i, (path, _builtin) in enumerate(items):
         try:
-            st = path.stat()
+            st: os.stat_result | None = path.stat()
         except OSError:
             st = None
-        loaded = cache.get(path, st) if st is not None else None
-        if loaded is None:
-            loaded = check_file(path, with_lint=with_lint)
-            if st is not None:
-                cache.put(path, st, loaded)
-        keep.add(str(path))
+        hit = cache.get(path, st) if st is not None else None
+        if hit is None:
+            todo.append((i, path, st))
+        else:
+            found[i] = hit
+    done = len(found)
+    if progress is not None and done:
+        progress(done, total)
+    checked = _check_many([p for _, p, _ in todo], with_lint, parallel)
+    for (i, path, st), loaded in zip(todo, checked, strict=True):
+        found[i] = loaded
+        if st is not None:
+            cache.put(path, st, loaded)
+        done += 1
+        if progress is not None:
+            progress(done, total)
+
+    files: list[LoadedFile] = []
+    seen_ids: dict[str, str] = {}
+    for i, (path, is_builtin) in enumerate(items):
+        loaded = found[i]
         loaded = LoadedFile(loaded.path, loaded.scenario, loaded.diagnostics, is_builtin)
         sc = loaded.scenario
         if sc is not None:
@@ -189,8 +306,6 @@ def load_library(
             else:
                 seen_ids[sc.id] = str(path)
         files.append(loaded)
-        if progress is not None:
-            progress(i, total)
-    cache.save(keep)
+    cache.save({str(p) for p, _ in items})
     scenarios = tuple(f.scenario for f in files if f.scenario is not None)
     return Library(tuple(files), scenarios)

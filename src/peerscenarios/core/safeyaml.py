@@ -16,9 +16,35 @@ from dataclasses import dataclass
 import yaml
 
 try:  # the C loader is several times faster; fall back when libyaml is absent
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+
+
+class _Loader(_BaseLoader):
+    """The safe loader with a fast path for tag resolution.
+
+    libyaml calls back into Python to resolve every scalar's tag. Quoted
+    scalars are always strings and most plain ones start with a character
+    no implicit type can start with, so those skip the regex search.
+    """
+
+    def resolve(self, kind: type[yaml.Node], value: str | None,
+                implicit: tuple[bool, bool] | None) -> str:
+        if kind is yaml.ScalarNode:
+            if implicit is not None and not implicit[0]:
+                return _STR_TAG
+            if value and value[0] not in self.yaml_implicit_resolvers:
+                return _STR_TAG
+        elif kind is yaml.MappingNode:
+            return _MAP_TAG
+        elif kind is yaml.SequenceNode:
+            return _SEQ_TAG
+        return str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
 
 MAX_FILE_BYTES = 512 * 1024
 MAX_DEPTH = 48
@@ -27,7 +53,11 @@ MAX_DEPTH = 48
 MAX_LINE_PREFIX = 240
 
 _FLOW_BRACKETS = re.compile(r"[\[\]{}]")
-_BLOCK_PREFIX = re.compile(r"^[ \t]*(?:[-?:][ \t]+)*", re.MULTILINE)
+# A line whose indentation and indicators alone could nest MAX_DEPTH deep; only
+# then (or when the text has anchors) is the full structure walk needed.
+_PREFIX_UNIT = r"^(?:[ \t]|[-?:][ \t])"
+_MAYBE_DEEP = re.compile(_PREFIX_UNIT + f"{{{MAX_DEPTH}}}", re.MULTILINE)
+_TOO_DEEP = re.compile(_PREFIX_UNIT + f"{{{MAX_LINE_PREFIX}}}", re.MULTILINE)
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -96,10 +126,10 @@ def _flow_depth_problem(text: str) -> ReadProblem | None:
 
 def _block_depth_problem(text: str) -> ReadProblem | None:
     """Refuse lines whose indentation and indicators alone nest absurdly deep."""
-    for m in _BLOCK_PREFIX.finditer(text):
-        if m.end() - m.start() > MAX_LINE_PREFIX:
-            line = text.count("\n", 0, m.start()) + 1
-            return ReadProblem(line, 1, f"nesting is deeper than {MAX_DEPTH} levels", "PS019")
+    m = _TOO_DEEP.search(text)
+    if m is not None:
+        line = text.count("\n", 0, m.start()) + 1
+        return ReadProblem(line, 1, f"nesting is deeper than {MAX_DEPTH} levels", "PS019")
     return None
 
 
@@ -148,7 +178,9 @@ def compose(text: str) -> yaml.Node | ReadProblem | None:
         return ReadProblem(1, 1, f"YAML syntax error: {exc}", "PS001")
     finally:
         loader.dispose()
-    if node is not None:
+    # Aliases need an anchor ('&') and deep block nesting needs a long line
+    # prefix; ordinary files have neither, so the tree walk is skipped for them.
+    if node is not None and ("&" in text or _MAYBE_DEEP.search(text) is not None):
         found = structure_problem(node)
         if found is not None:
             bad, message, code = found
