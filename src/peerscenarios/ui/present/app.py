@@ -80,6 +80,9 @@ def run_present(args: argparse.Namespace) -> int:
         if scenario_id:
             scenario = library.by_id(scenario_id)
             if scenario is None:
+                # Started from a terminal: say it there too, not only in the dialog.
+                print(f"peerscenarios present: no scenario with the id '{scenario_id}'",
+                      file=sys.stderr)
                 ErrorMessage.show(None, "No such scenario",
                                   f"There is no scenario with the id “{scenario_id}”.",
                                   "Run “peerscenarios present” without an id to pick one "
