@@ -349,3 +349,97 @@ def test_syntax_errors_never_raise(text: str) -> None:
     r = check(text)
     assert r.scenario is None
     assert r.diagnostics
+
+
+# -- the rarer checks ------------------------------------------------------------
+
+
+def test_errors_and_warnings_properties() -> None:
+    r = check(VALID + "  - id: orphan\n    text: x\n    next: end\n")
+    assert r.errors == []
+    assert [d.code for d in r.warnings] == ["PS009"]
+
+
+def test_empty_competency_list() -> None:
+    (d,) = only(check(VALID.replace("competencies: [1, 6]", "competencies: []")), "PS016")
+    assert d.message == "competencies is empty; list at least one competency number (1 to 12)"
+
+
+def test_competency_listed_twice_is_a_warning() -> None:
+    r = check(VALID.replace("competencies: [1, 6]", "competencies: [1, 6, 1]"))
+    (d,) = only(r, "PS007")
+    assert d.severity is Severity.WARNING
+    assert d.message == "competency 1 is listed twice"
+    assert r.scenario is not None
+
+
+def test_empty_node_list() -> None:
+    text = VALID[: VALID.index("nodes:")] + "nodes: []\n"
+    (d,) = only(check(text), "PS016")
+    assert d.message == "the scenario has no nodes"
+
+
+def test_choice_competencies_not_a_mapping() -> None:
+    (d,) = only(check(VALID.replace("competencies: {6: -1}", "competencies: [6]")), "PS004")
+    assert d.message == ("a choice's competencies should look like {3: 1, 6: -1} "
+                         "(competency number: effect)")
+
+
+def test_competency_effect_given_twice() -> None:
+    (d,) = only(check(VALID.replace("{1: 1, 6: 2}", "{1: 1, 6: 2, 6: 1}")), "PS006")
+    assert d.message == "competency 6 appears twice in choice 'plan'"
+
+
+def test_feedback_without_why() -> None:
+    text = VALID.replace(
+        '          why: "Making the call for her is the case manager\'s move and leaves her no stronger."\n',
+        "")
+    found = only(check(text), "PS012")
+    assert found[0].message == "the feedback of choice 'do-it' has no 'why'"
+
+
+def test_start_node_that_does_not_exist() -> None:
+    text = VALID.replace("nodes:\n", "start: strat\nnodes:\n", 1)
+    (d,) = only(check(text), "PS008")
+    assert d.message == "start node 'strat' does not exist; did you mean 'start'?"
+
+
+def test_explicit_start_node_is_used() -> None:
+    r = check(VALID.replace("nodes:\n", "start: calls\nnodes:\n", 1))
+    # 'start' is then unreachable, which is only a warning.
+    assert r.scenario is not None
+    assert r.scenario.start == "calls"
+
+
+def test_scenario_with_no_ending() -> None:
+    text = VALID.replace('''    ending:
+      title: "A week later"
+      debrief: "Going alongside leaves the person with a skill of their own."
+''', "    next: start\n")
+    found = only(check(text), "PS010")
+    assert found[0].message == "the scenario has no ending: at least one node needs 'ending'"
+
+
+def test_node_without_id_is_reported_and_the_rest_checked() -> None:
+    text = VALID.replace("  - id: waits\n", "  - \n    note: x\n")
+    r = check(text)
+    codes = {d.code for d in r.diagnostics}
+    assert "PS003" in codes
+    assert "PS002" in codes
+    assert r.scenario is None
+
+
+def test_mapping_key_that_is_not_a_word() -> None:
+    (d,) = only(check(VALID.replace("tags: [test]", "tags: [test]\n[a, b]: x")), "PS004")
+    assert d.message == "a key in the scenario must be a plain word"
+
+
+def test_unquoted_nan_in_text_field_is_reported() -> None:
+    (d,) = only(check(VALID.replace('version: "1.0"', "version: .nan")), "PS005")
+    assert "is read by YAML as the number" in d.message
+
+
+def test_validate_file_with_custom_reader() -> None:
+    r = validate_file("virtual.yaml", read=lambda _p: VALID.encode())
+    assert r.scenario is not None
+    assert r.path == "virtual.yaml"
