@@ -1,4 +1,4 @@
-"""The app entry: one instance per data folder, storage opened with care, then the window."""
+"""The app entry: one instance per data folder, the window, then storage opened with care."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import hashlib
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLockFile, QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QIcon
@@ -14,8 +15,10 @@ from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication, QWidget
 
 from peerscenarios import paths
-from peerscenarios.storage import DatabaseCorrupt, Storage, StorageError, move_aside
-from peerscenarios.ui.dialogs import MessageDialog
+
+if TYPE_CHECKING:
+    from peerscenarios.storage import Storage
+    from peerscenarios.ui.mainwindow import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +97,11 @@ def open_storage(parent: QWidget | None, url: str | None = None) -> Storage | No
     A damaged database is moved aside (kept, never deleted) only if the
     trainee agrees; then an empty one is started.
     """
+    # Imported here, not at the top: SQLAlchemy and Alembic take longer to import than
+    # the whole window takes to paint, so the app calls this just after its first paint.
+    from peerscenarios.storage import DatabaseCorrupt, Storage, StorageError, move_aside
+    from peerscenarios.ui.dialogs import MessageDialog
+
     while True:
         try:
             return Storage.open(url)
@@ -147,6 +155,8 @@ def run_app(args: argparse.Namespace) -> int:
         reached = instance.notify_running()
         log.info("already running; asked it to come forward (%s)", reached)
         if not reached:
+            from peerscenarios.ui.dialogs import MessageDialog
+
             MessageDialog.report(None, "PeerScenarios is already open",
                                  "Another PeerScenarios window is using this data folder.",
                                  "Switch to that window, or close it and try again.")
@@ -155,36 +165,81 @@ def run_app(args: argparse.Namespace) -> int:
     window: QWidget | None = None
     handler = ExceptionHandler(lambda: window)
     handler.install()
-    storage = open_storage(None, getattr(args, "db", None))
-    if storage is None:
-        handler.uninstall()
-        instance.release()
-        return 1
 
-    # Imported here so the first window paints before the heavier screens load... and
-    # after storage is known to work: a broken database costs no widget building.
+    # The window paints with the library listed before storage is opened (let alone
+    # imported): the library needs none, and SQLAlchemy alone costs more than the paint.
     from peerscenarios.ui.context import AppContext
     from peerscenarios.ui.mainwindow import MainWindow
     from peerscenarios.ui.settings import Settings
 
-    ctx = AppContext(storage, Settings())
+    ctx = AppContext(None, Settings())
     main = MainWindow(ctx)
     window = main
     instance.activation_requested.connect(main.on_instance_activation_requested)
+    startup = DeferredStorage(main, getattr(args, "db", None))
     main.show()
-
-    def start() -> None:
-        if not main.start():
-            main.close()
-
-    # Let the window paint once before asking anything or loading scenarios.
-    QTimer.singleShot(0, start)
+    main.load_library()
+    startup.arm()
     try:
         code = app.exec()
     finally:
         ctx.close()
-        storage.close()
+        if ctx.has_storage:
+            ctx.storage.close()
         instance.release()
         handler.uninstall()
         log.info("stopped")
-    return int(code)
+    return int(code) or startup.exit_code
+
+
+class DeferredStorage(QObject):
+    """Opens storage just after the window has painted its library, then starts the window.
+
+    The trigger is the window's ``library_listed``, or ``FALLBACK_MS`` after
+    the window was shown if the list is slow to come (a cold library load,
+    or a minimized window that never paints), whichever is first. A problem
+    with the database is explained in a dialog and the app stops with 1; a
+    cancelled first-run profile question closes it with 0.
+    """
+
+    FALLBACK_MS = 300
+
+    def __init__(self, window: MainWindow, url: str | None) -> None:
+        super().__init__(window)
+        self.window = window
+        self.url = url
+        self.exit_code = 0
+        self.done = False
+        self._fallback = QTimer(self)
+        self._fallback.setSingleShot(True)
+        self._fallback.setInterval(self.FALLBACK_MS)
+        self._fallback.timeout.connect(self.on_fallback_timeout)
+        window.library_listed.connect(self.on_window_library_listed)
+
+    def arm(self) -> None:
+        """Start the fallback clock (call after ``show()``)."""
+        self._fallback.start()
+
+    @Slot()
+    def on_window_library_listed(self) -> None:
+        self.open()
+
+    @Slot()
+    def on_fallback_timeout(self) -> None:
+        self.open()
+
+    def open(self) -> None:
+        """Open storage (once), attach it and start the window, or stop the app."""
+        if self.done:
+            return
+        self.done = True
+        self._fallback.stop()
+        storage = open_storage(self.window, self.url)
+        if storage is None:
+            self.exit_code = 1
+            self.window.close()
+            QApplication.exit(1)
+            return
+        self.window.ctx.attach_storage(storage)
+        if not self.window.start():
+            self.window.close()

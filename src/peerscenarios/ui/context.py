@@ -6,15 +6,18 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from peerscenarios import paths
 from peerscenarios.core.library import Library, load_library
-from peerscenarios.storage import Change, ProfileRecord, Storage
 from peerscenarios.ui.settings import Settings
 from peerscenarios.ui.tasks import TaskManager
 from peerscenarios.ui.theme import LIGHT, Colours
+
+if TYPE_CHECKING:
+    from peerscenarios.storage import Change, ProfileRecord, Storage
 
 log = logging.getLogger(__name__)
 
@@ -36,11 +39,15 @@ class LibrarySources:
 class AppContext(QObject):
     """Storage, settings, the current profile and the loaded library, with change signals.
 
+    The app builds it without storage so that the window paints before
+    SQLAlchemy is even imported; ``attach_storage`` follows right after.
+
     Storage tells its listeners what each write changed; ``storage_changed``
     relays that as a Qt signal, queued onto the main thread if the write
     happened on the worker, so each screen refreshes only what changed.
     """
 
+    storage_opened = Signal(object)  # peerscenarios.storage.Storage
     storage_changed = Signal(object)  # peerscenarios.storage.Change
     profile_changed = Signal(object)  # ProfileRecord
     library_changed = Signal(object)  # Library
@@ -48,10 +55,9 @@ class AppContext(QObject):
     library_load_started = Signal()
     text_size_changed = Signal(int)
 
-    def __init__(self, storage: Storage, settings: Settings, *,
+    def __init__(self, storage: Storage | None, settings: Settings, *,
                  sources: LibrarySources | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.storage = storage
         self.settings = settings
         self.sources = sources or LibrarySources()
         self.tasks = TaskManager(self)
@@ -59,7 +65,30 @@ class AppContext(QObject):
         self.profile: ProfileRecord | None = None
         # The colours in use, for the few places that draw or tint by hand.
         self.colours: Colours = LIGHT
+        self._storage: Storage | None = None
+        self._remove_listener: Callable[[], None] | None = None
+        if storage is not None:
+            self.attach_storage(storage)
+
+    @property
+    def storage(self) -> Storage:
+        """The open database (the app opens it just after the window's first paint)."""
+        if self._storage is None:
+            raise RuntimeError("storage is not open yet")
+        return self._storage
+
+    @property
+    def has_storage(self) -> bool:
+        """True once the database is open."""
+        return self._storage is not None
+
+    def attach_storage(self, storage: Storage) -> None:
+        """Use ``storage`` from now on; ``storage_opened`` tells the screens."""
+        if self._storage is not None:
+            raise RuntimeError("storage is already open")
+        self._storage = storage
         self._remove_listener = storage.add_listener(self._on_storage_change)
+        self.storage_opened.emit(storage)
 
     def _on_storage_change(self, change: Change) -> None:
         # Called on whichever thread wrote; a signal crosses threads safely.
@@ -98,5 +127,7 @@ class AppContext(QObject):
 
     def close(self) -> None:
         """Stop listening to storage and wait for background work."""
-        self._remove_listener()
+        if self._remove_listener is not None:
+            self._remove_listener()
+            self._remove_listener = None
         self.tasks.wait(5000)

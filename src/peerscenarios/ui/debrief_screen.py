@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
@@ -9,11 +11,13 @@ from peerscenarios.core.engine import Mode, Summary
 from peerscenarios.core.markup import to_html, to_plain
 from peerscenarios.core.model import Choice, Node
 from peerscenarios.core.taxonomy import COMPETENCIES, ROLE_INFO
-from peerscenarios.storage import ReflectionRecord
 from peerscenarios.ui.context import AppContext
 from peerscenarios.ui.richtext import InertBrowser, esc, role_badge_html
 from peerscenarios.ui.theme import Colours, role_colour
 from peerscenarios.ui.widgets import heading
+
+if TYPE_CHECKING:
+    from peerscenarios.storage import ReflectionRecord
 
 
 def _situation(node: Node) -> str:

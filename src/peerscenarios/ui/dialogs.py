@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -22,7 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from peerscenarios.errors import PeerScenariosError
-from peerscenarios.storage import ProfileRecord
+
+if TYPE_CHECKING:
+    from peerscenarios.storage import ProfileRecord
 
 
 class ProfileNameDialog(QDialog):

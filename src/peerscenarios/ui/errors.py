@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from peerscenarios import paths
 from peerscenarios.errors import PeerScenariosError
-from peerscenarios.ui.dialogs import CrashDialog, MessageDialog
 
 log = logging.getLogger("peerscenarios")
 LOG_FILENAME = "peerscenarios.log"
@@ -70,6 +69,9 @@ class ExceptionHandler:
         if issubclass(exc_type, KeyboardInterrupt):
             QApplication.quit()
             return
+        # Imported when needed: the dialogs' Qt classes cost start-up time to set up.
+        from peerscenarios.ui.dialogs import CrashDialog, MessageDialog
+
         parent = self._parent()
         if isinstance(exc, PeerScenariosError):
             log.warning("%s: %s", exc_type.__name__, exc.message)

@@ -5,18 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from enum import IntEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from peerscenarios.core.taxonomy import ROLE_INFO, Role
-from peerscenarios.storage import (
-    AttemptSummary,
-    GroupSessionSummary,
-    ProfileBucket,
-    ReflectionHit,
-    Storage,
-)
+
+if TYPE_CHECKING:
+    from peerscenarios.storage import (
+        AttemptSummary,
+        GroupSessionSummary,
+        ProfileBucket,
+        ReflectionHit,
+        Storage,
+    )
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 PAGE_SIZE = 50
@@ -58,7 +60,7 @@ class AttemptListModel(QAbstractTableModel):
     open as fast as a week of it (qutebrowser's history, Anki's browser).
     """
 
-    def __init__(self, storage: Storage, titles: TitleLookup,
+    def __init__(self, storage: Storage | None, titles: TitleLookup,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._storage = storage
@@ -67,12 +69,18 @@ class AttemptListModel(QAbstractTableModel):
         self._rows: list[AttemptSummary] = []
         self._total = 0
 
+    def set_storage(self, storage: Storage) -> None:
+        """Read from ``storage`` (the app opens it after the window's first paint)."""
+        self._storage = storage
+
     def set_profile(self, profile_id: int | None) -> None:
         """Show another profile's attempts (from the first page)."""
         self.beginResetModel()
         self._profile_id = profile_id
         self._rows = []
-        self._total = 0 if profile_id is None else self._storage.count_attempts(profile_id)
+        self._total = 0
+        if profile_id is not None and self._storage is not None:
+            self._total = self._storage.count_attempts(profile_id)
         self.endResetModel()
 
     def reload(self) -> None:
@@ -80,7 +88,7 @@ class AttemptListModel(QAbstractTableModel):
         keep = max(len(self._rows), PAGE_SIZE)
         self.beginResetModel()
         self._rows = []
-        if self._profile_id is not None:
+        if self._profile_id is not None and self._storage is not None:
             self._total = self._storage.count_attempts(self._profile_id)
             self._rows = self._storage.list_attempts(self._profile_id, offset=0,
                                                      limit=min(keep, self._total))
@@ -89,7 +97,7 @@ class AttemptListModel(QAbstractTableModel):
     def refresh_attempt(self, attempt_id: int) -> None:
         """Re-read one attempt's row (a new choice or reflection changed its counts)."""
         for row, summary in enumerate(self._rows):
-            if summary.id == attempt_id:
+            if summary.id == attempt_id and self._storage is not None:
                 self._rows[row] = self._storage.attempt_detail(attempt_id).summary
                 self.dataChanged.emit(self.index(row, 0),
                                       self.index(row, len(AttemptColumn) - 1))
@@ -117,7 +125,7 @@ class AttemptListModel(QAbstractTableModel):
         return not parent.isValid() and len(self._rows) < self._total
 
     def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid() or self._profile_id is None:
+        if parent.isValid() or self._profile_id is None or self._storage is None:
             return
         page = self._storage.list_attempts(self._profile_id, offset=len(self._rows),
                                            limit=PAGE_SIZE)
@@ -300,16 +308,23 @@ class GroupSessionModel(QAbstractTableModel):
 
     _HEADERS = ("Started", "Scenario", "Decisions", "Finished")
 
-    def __init__(self, storage: Storage, titles: TitleLookup,
+    def __init__(self, storage: Storage | None, titles: TitleLookup,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._storage = storage
         self._titles = titles
         self._rows: list[GroupSessionSummary] = []
+        self._more = storage is not None
+
+    def set_storage(self, storage: Storage) -> None:
+        """Read from ``storage`` (the app opens it after the window's first paint)."""
+        self._storage = storage
         self._more = True
 
     def reload(self) -> None:
         """Re-read the first page (keeping as many rows as were loaded)."""
+        if self._storage is None:
+            return
         keep = max(len(self._rows), PAGE_SIZE)
         self.beginResetModel()
         self._rows = self._storage.list_group_sessions(offset=0, limit=keep)
@@ -324,7 +339,7 @@ class GroupSessionModel(QAbstractTableModel):
         return not parent.isValid() and self._more
 
     def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid():
+        if parent.isValid() or self._storage is None:
             return
         page = self._storage.list_group_sessions(offset=len(self._rows), limit=PAGE_SIZE)
         self._more = len(page) == PAGE_SIZE

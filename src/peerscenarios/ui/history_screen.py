@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import suppress
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
@@ -23,7 +24,6 @@ from PySide6.QtWidgets import (
 from peerscenarios.core.markup import to_plain
 from peerscenarios.core.model import Scenario
 from peerscenarios.core.taxonomy import role_from_tag
-from peerscenarios.storage import AttemptDetail, Change, ChangeKind, GroupSessionDetail
 from peerscenarios.ui.chart import BoundaryChart
 from peerscenarios.ui.context import AppContext
 from peerscenarios.ui.export_dialog import ExportDialog, ExportRunner
@@ -37,6 +37,9 @@ from peerscenarios.ui.history_models import (
 )
 from peerscenarios.ui.richtext import InertBrowser, esc, role_badge_html
 from peerscenarios.ui.widgets import heading
+
+if TYPE_CHECKING:
+    from peerscenarios.storage import AttemptDetail, Change, GroupSessionDetail, Storage
 
 # Search as the trainee types, once they pause briefly (not a time limit).
 SEARCH_DELAY_MS = 250
@@ -129,10 +132,11 @@ class HistoryScreen(QWidget):
         super().__init__(parent)
         self.setObjectName("page")
         self.ctx = ctx
-        self.attempts = AttemptListModel(ctx.storage, self._title, self)
+        storage = ctx.storage if ctx.has_storage else None
+        self.attempts = AttemptListModel(storage, self._title, self)
         self.hits = ReflectionHitModel(self._title, self)
         self.profile_model = BoundaryProfileModel(self)
-        self.groups = GroupSessionModel(ctx.storage, self._title, self)
+        self.groups = GroupSessionModel(storage, self._title, self)
         self.exporter = ExportRunner(ctx, self)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -265,6 +269,7 @@ class HistoryScreen(QWidget):
         self._search_timer.timeout.connect(self.on_search_timer_timeout)
         self.bucket_combo.currentIndexChanged.connect(self.on_bucket_combo_changed)
         self.tabs.currentChanged.connect(self.on_tabs_current_changed)
+        self.ctx.storage_opened.connect(self.on_ctx_storage_opened)
         self.ctx.storage_changed.connect(self.on_ctx_storage_changed)
         self.ctx.profile_changed.connect(self.on_ctx_profile_changed)
         self.ctx.library_changed.connect(self.on_ctx_library_changed)
@@ -370,7 +375,15 @@ class HistoryScreen(QWidget):
         self._refresh_visible_tab()
 
     @Slot(object)
+    def on_ctx_storage_opened(self, storage: Storage) -> None:
+        self.attempts.set_storage(storage)
+        self.groups.set_storage(storage)
+        self._groups_stale = True
+
+    @Slot(object)
     def on_ctx_storage_changed(self, change: Change) -> None:
+        from peerscenarios.storage import ChangeKind  # loaded by now: a change came from it
+
         kind = change.kind
         if kind is ChangeKind.GROUP_SESSIONS:
             self._groups_stale = True

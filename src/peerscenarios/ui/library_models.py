@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -17,7 +17,9 @@ from PySide6.QtCore import (
 
 from peerscenarios.core.library import LoadedFile
 from peerscenarios.core.model import Scenario
-from peerscenarios.storage import AttemptStatus, LastResult
+
+if TYPE_CHECKING:
+    from peerscenarios.storage import LastResult
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -28,9 +30,11 @@ CompetenciesRole = Qt.ItemDataRole.UserRole + 3
 TagsRole = Qt.ItemDataRole.UserRole + 4
 SearchTextRole = Qt.ItemDataRole.UserRole + 5
 
+# The values of storage's AttemptStatus, spelled out: this module is imported before the
+# first paint, and importing storage would bring SQLAlchemy with it (a test checks they agree).
 STATUS_NEW = "new"
-STATUS_IN_PROGRESS = AttemptStatus.IN_PROGRESS.value
-STATUS_COMPLETED = AttemptStatus.COMPLETED.value
+STATUS_IN_PROGRESS = "in progress"
+STATUS_COMPLETED = "completed"
 
 
 class Column(IntEnum):

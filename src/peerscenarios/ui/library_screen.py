@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
@@ -25,7 +27,6 @@ from peerscenarios import paths
 from peerscenarios.core.library import Library
 from peerscenarios.core.model import Scenario
 from peerscenarios.core.taxonomy import COMPETENCIES
-from peerscenarios.storage import Change, ChangeKind, ProfileRecord
 from peerscenarios.ui.context import AppContext
 from peerscenarios.ui.library_models import (
     STATUS_COMPLETED,
@@ -39,6 +40,9 @@ from peerscenarios.ui.library_models import (
     describe_result,
 )
 from peerscenarios.ui.richtext import InertBrowser, esc, md
+
+if TYPE_CHECKING:
+    from peerscenarios.storage import Change, ProfileRecord
 
 # Show the loading bar only if loading takes longer than a blink.
 PROGRESS_DELAY_MS = 300
@@ -69,6 +73,8 @@ class LibraryController:
 
     def storage_changed(self, change: Change) -> None:
         """A new, finished or abandoned attempt changes a status cell; nothing else does."""
+        from peerscenarios.storage import ChangeKind  # loaded by now: a change came from it
+
         if change.kind is ChangeKind.ATTEMPTS and self.ctx.profile is not None \
                 and change.profile_id == self.ctx.profile.id:
             self.refresh_results()
@@ -385,6 +391,8 @@ class LibraryScreen(QWidget):
 
     @Slot(object)
     def on_ctx_storage_changed(self, change: Change) -> None:
+        from peerscenarios.storage import ChangeKind  # loaded by now: a change came from it
+
         self.controller.storage_changed(change)
         if change.kind is ChangeKind.ATTEMPTS:
             self._show_details(self.selected_scenario())

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -24,14 +25,9 @@ from peerscenarios import paths
 from peerscenarios.core.engine import EngineError, Mode, Summary
 from peerscenarios.core.library import Library
 from peerscenarios.core.model import Scenario
-from peerscenarios.storage import ProfileRecord
 from peerscenarios.ui import theme
 from peerscenarios.ui.context import AppContext
-from peerscenarios.ui.debrief_screen import DebriefScreen
-from peerscenarios.ui.dialogs import MessageDialog, ResumeAnswer, ResumeDialog
-from peerscenarios.ui.history_screen import HistoryScreen
 from peerscenarios.ui.library_screen import LibraryScreen
-from peerscenarios.ui.player_screen import PlayerScreen
 from peerscenarios.ui.profiles import ProfileController
 from peerscenarios.ui.settings import (
     TEXT_STEP_MAX,
@@ -39,6 +35,16 @@ from peerscenarios.ui.settings import (
     THEME_HIGH_CONTRAST,
     THEME_SYSTEM,
 )
+
+if TYPE_CHECKING:
+    from peerscenarios.storage import ProfileRecord
+    from peerscenarios.ui.debrief_screen import DebriefScreen
+    from peerscenarios.ui.history_screen import HistoryScreen
+    from peerscenarios.ui.player_screen import PlayerScreen
+
+# The screens that need storage (player, debrief, history) and the dialogs are imported
+# where they are first built or shown: the app paints its library before storage is
+# open, and importing them (and setting up their Qt classes) would only delay that.
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +57,13 @@ NAV_MAX_WIDTH = 300
 class MainWindow(QMainWindow):
     """Navigation on the left (Library, Scenario, History), the current screen on the right."""
 
+    player: PlayerScreen
+    debrief: DebriefScreen
+    history: HistoryScreen
+
     resume_offered = Signal(int)  # attempt id (after the offer was answered)
-    startup_finished = Signal()
+    library_listed = Signal()  # the first loaded library has been painted
+    startup_finished = Signal()  # library loaded and profile chosen (resume offered)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -61,13 +72,16 @@ class MainWindow(QMainWindow):
         self.setAccessibleName("PeerScenarios")
         self.profiles = ProfileController(ctx, self)
         self.library = LibraryScreen(ctx)
-        self.player = PlayerScreen(ctx)
-        self.debrief = DebriefScreen(ctx)
-        self.history = HistoryScreen(ctx)
-        self._first_library = True
+        self._screens_built = False
+        self._library_requested = False
+        self._library_loaded = False
+        self._started = False
         self._build()
         self._build_menus()
         self._connect_signals()
+        self._enable_storage_actions(ctx.has_storage)
+        if ctx.has_storage:
+            self._build_screens()
         self.apply_theme()
         geometry = ctx.settings.window_geometry()
         if geometry.isEmpty() or not self.restoreGeometry(geometry):
@@ -112,8 +126,7 @@ class MainWindow(QMainWindow):
 
         self.pages = QStackedWidget(central)
         self.pages.setObjectName("pages")
-        for page in (self.library, self.player, self.debrief, self.history):
-            self.pages.addWidget(page)
+        self.pages.addWidget(self.library)
         row.addWidget(self.pages, 1)
         self.setCentralWidget(central)
         # A fixed minimum instead of one that follows the content: content changes
@@ -123,6 +136,28 @@ class MainWindow(QMainWindow):
         self.nav_play.setEnabled(False)
         self.nav_library.setChecked(True)
         self.statusBar().setSizeGripEnabled(False)
+
+    def _build_screens(self) -> None:
+        """The screens that need storage: built once it is open (after the first paint)."""
+        from peerscenarios.ui.debrief_screen import DebriefScreen
+        from peerscenarios.ui.history_screen import HistoryScreen
+        from peerscenarios.ui.player_screen import PlayerScreen
+
+        self.player = PlayerScreen(self.ctx)
+        self.debrief = DebriefScreen(self.ctx)
+        self.history = HistoryScreen(self.ctx)
+        for page in (self.player, self.debrief, self.history):
+            self.pages.addWidget(page)
+        self.history.chart.colours = self.ctx.colours
+        self.player.paused.connect(self.on_player_paused)
+        self.player.skipped.connect(self.on_player_skipped)
+        self.player.finished.connect(self.on_player_finished)
+        self.player.attempt_started.connect(self.on_player_attempt_started)
+        self.debrief.play_again_requested.connect(self.on_library_start_requested)
+        self.debrief.library_requested.connect(lambda: self.show_page(self.library))
+        self.debrief.history_requested.connect(self.on_debrief_history_requested)
+        self.history.export_finished.connect(self.on_history_export_finished)
+        self._screens_built = True
 
     def _nav_button(self, text: str, accessible: str, parent: QWidget) -> QPushButton:
         button = QPushButton(text, parent)
@@ -174,7 +209,7 @@ class MainWindow(QMainWindow):
                                               lambda: self.show_page(self.library))
         self.go_play_action = self._action("&Scenario", "Ctrl+2", self.on_nav_play_clicked)
         self.go_history_action = self._action("&History", "Ctrl+3",
-                                              lambda: self.show_page(self.history))
+                                              self.on_nav_history_clicked)
         self.larger_action = self._action("&Larger text", "Ctrl+=",
                                           self.on_larger_action_triggered,
                                           extra=("Ctrl++",))
@@ -205,37 +240,59 @@ class MainWindow(QMainWindow):
     def _connect_signals(self) -> None:
         self.nav_library.clicked.connect(lambda: self.show_page(self.library))
         self.nav_play.clicked.connect(self.on_nav_play_clicked)
-        self.nav_history.clicked.connect(lambda: self.show_page(self.history))
+        self.nav_history.clicked.connect(self.on_nav_history_clicked)
         self.switch_button.clicked.connect(self.on_switch_button_clicked)
         self.library.start_requested.connect(self.on_library_start_requested)
         self.library.present_requested.connect(self.on_library_present_requested)
-        self.player.paused.connect(self.on_player_paused)
-        self.player.skipped.connect(self.on_player_skipped)
-        self.player.finished.connect(self.on_player_finished)
-        self.player.attempt_started.connect(self.on_player_attempt_started)
-        self.debrief.play_again_requested.connect(self.on_library_start_requested)
-        self.debrief.library_requested.connect(lambda: self.show_page(self.library))
-        self.debrief.history_requested.connect(self.on_debrief_history_requested)
-        self.history.export_finished.connect(self.on_history_export_finished)
+        self.ctx.storage_opened.connect(self.on_ctx_storage_opened)
         self.ctx.profile_changed.connect(self.on_ctx_profile_changed)
         self.ctx.library_changed.connect(self.on_ctx_library_changed)
         QGuiApplication.styleHints().colorSchemeChanged.connect(self.on_color_scheme_changed)
 
     # -------------------------------------------------------------- start-up
 
-    def start(self) -> bool:
-        """After the first paint: pick the profile, then load the library in the background.
+    def load_library(self) -> None:
+        """Start loading the library in the background (it needs no storage)."""
+        self._library_requested = True
+        self.ctx.reload_library()
 
-        Returns False if the trainee cancelled the first-run profile question.
+    def start(self) -> bool:
+        """Once storage is open: pick the profile, and load the library unless it is already.
+
+        ``startup_finished`` follows when both are there. Returns False if the
+        trainee cancelled the first-run profile question.
         """
         if not self.profiles.choose_initial():
             return False
-        self.ctx.reload_library()
+        if not self._library_requested:
+            self.load_library()
+        return True
+
+    def _enable_storage_actions(self, enabled: bool) -> None:
+        # History and profiles need the database, which opens just after the first paint.
+        for widget in (self.nav_history, self.switch_button):
+            widget.setEnabled(enabled)
+        for action in (self.new_profile_action, self.switch_profile_action,
+                       self.export_action, self.go_history_action):
+            action.setEnabled(enabled)
+
+    def _finish_startup(self) -> None:
+        if self._started or not self._library_loaded or self.ctx.profile is None:
+            return
+        self._started = True
+        self.offer_resume()
+        self.startup_finished.emit()
+
+    def _not_ready(self) -> bool:
+        """True (and says so) while the database is still being opened at start-up."""
+        if self.ctx.profile is not None:
+            return False
+        self.statusBar().showMessage("One moment: opening your history…", 3000)
         return True
 
     def offer_resume(self) -> None:
         """Offer the profile's unfinished attempt back, with its drafts."""
-        if self.ctx.profile is None or self.player.active:
+        if self.ctx.profile is None or not self._screens_built or self.player.active:
             return
         attempt = self.ctx.storage.unfinished_attempt(self.ctx.profile.id)
         if attempt is None:
@@ -244,6 +301,8 @@ class MainWindow(QMainWindow):
         if scenario is None:
             return  # its file is gone or broken; the attempt waits in history
         has_draft = bool(self.ctx.storage.drafts_for_attempt(attempt.id))
+        from peerscenarios.ui.dialogs import ResumeAnswer, ResumeDialog
+
         answer = ResumeDialog.ask(self, scenario.title, attempt.started_at, has_draft)
         if answer is ResumeAnswer.RESUME:
             self.resume_attempt(attempt.id, scenario)
@@ -257,6 +316,8 @@ class MainWindow(QMainWindow):
         try:
             self.player.resume(attempt, scenario)
         except EngineError:
+            from peerscenarios.ui.dialogs import MessageDialog
+
             self.ctx.storage.abandon_attempt(attempt_id)
             MessageDialog.report(
                 self, "This attempt cannot be picked up again",
@@ -271,12 +332,16 @@ class MainWindow(QMainWindow):
 
     def show_page(self, page: QWidget) -> None:
         """Show a screen and mark its navigation button."""
+        if page is not self.library and not self._screens_built:
+            return  # storage is still opening (its actions are disabled until then)
         self.pages.setCurrentWidget(page)
-        button = {self.library: self.nav_library, self.player: self.nav_play,
-                  self.debrief: self.nav_play, self.history: self.nav_history}[page]
-        button.setChecked(True)
-        if page is self.history:
+        if page is self.library:
+            self.nav_library.setChecked(True)
+        elif page is self.history:
+            self.nav_history.setChecked(True)
             self.history.refresh()
+        else:
+            self.nav_play.setChecked(True)
 
     # -------------------------------------------------------------- theming
 
@@ -286,7 +351,8 @@ class MainWindow(QMainWindow):
         assert isinstance(app, QApplication)
         colours = theme.apply(app, self.ctx.settings.theme, self.ctx.settings.text_step)
         self.ctx.colours = colours
-        self.history.chart.colours = colours
+        if self._screens_built:
+            self.history.chart.colours = colours
         self.ctx.text_size_changed.emit(self.ctx.settings.text_step)
         step = self.ctx.settings.text_step
         self.larger_action.setEnabled(step < TEXT_STEP_MAX)
@@ -326,7 +392,14 @@ class MainWindow(QMainWindow):
         self.apply_theme()
 
     @Slot()
+    def on_nav_history_clicked(self) -> None:
+        if self._screens_built:
+            self.show_page(self.history)
+
+    @Slot()
     def on_nav_play_clicked(self) -> None:
+        if not self._screens_built:
+            return
         if self.player.active:
             self.show_page(self.player)
         elif self.debrief.summary is not None:
@@ -334,6 +407,8 @@ class MainWindow(QMainWindow):
 
     @Slot(object, str)
     def on_library_start_requested(self, scenario: Scenario, mode: str) -> None:
+        if self._not_ready():
+            return
         wanted = Mode(mode)
         pt = self.player.playthrough
         if pt is not None and pt.scenario.id == scenario.id and pt.mode is wanted:
@@ -351,9 +426,13 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def on_library_present_requested(self, scenario: Scenario) -> None:
+        if self._not_ready():
+            return
         try:
             from peerscenarios.ui.present import start_presentation
         except ImportError:
+            from peerscenarios.ui.dialogs import MessageDialog
+
             log.exception("facilitator mode could not be loaded")
             MessageDialog.report(self, "Facilitator mode is not available",
                                  "This copy of PeerScenarios cannot present to a group.",
@@ -388,21 +467,27 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def on_pause_action_triggered(self) -> None:
-        if self.player.active and self.pages.currentWidget() is self.player:
+        if self._screens_built and self.player.active and self.pages.currentWidget() is self.player:
             self.player.on_pause_button_clicked()
 
     @Slot()
     def on_switch_button_clicked(self) -> None:
+        if not self._screens_built:
+            return
         self.player.pause()
         self.profiles.switch()
 
     @Slot()
     def on_new_profile_action_triggered(self) -> None:
+        if not self._screens_built:
+            return
         self.player.pause()
         self.profiles.new_profile()
 
     @Slot()
     def on_export_action_triggered(self) -> None:
+        if not self._screens_built:
+            return
         self.show_page(self.history)
         self.history.on_export_button_clicked()
 
@@ -421,21 +506,40 @@ class MainWindow(QMainWindow):
         self.debrief.summary = None
         self.nav_play.setEnabled(self.player.active)
         self.show_page(self.library)
-        if not self._first_library:
+        if self._started:
             self.offer_resume()
+        else:
+            self._finish_startup()
 
     @Slot(object)
     def on_ctx_library_changed(self, _library: Library) -> None:
-        if self._first_library:
-            self._first_library = False
-            self.offer_resume()
-            self.startup_finished.emit()
+        if not self._library_loaded:
+            self._library_loaded = True
+            # Tell the app once the list has painted: it opens storage then.
+            self.library.table.viewport().installEventFilter(self)
+            self._finish_startup()
+
+    @Slot(object)
+    def on_ctx_storage_opened(self, _storage: object) -> None:
+        if not self._screens_built:
+            self._build_screens()
+        self._enable_storage_actions(True)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and watched is self.library.table.viewport():
+            watched.removeEventFilter(self)
+            # The filter runs before the paint; a zero timer fires once it is on screen.
+            QTimer.singleShot(0, self.library_listed.emit)
+        return super().eventFilter(watched, event)
 
     @Slot()
     def on_where_action_triggered(self) -> None:
+        from peerscenarios.ui.dialogs import MessageDialog
+
+        database = self.ctx.storage.path if self.ctx.has_storage else paths.database_path()
         MessageDialog.report(
             self, "Where your data is",
-            f"Your history and reflections: {self.ctx.storage.path or 'in memory'}\n"
+            f"Your history and reflections: {database or 'in memory'}\n"
             f"Your own scenarios: {paths.user_scenarios_dir()}\n"
             f"Backups: {paths.backups_dir()}\nLog files: {paths.log_dir()}",
             "Everything stays on this computer; nothing is sent anywhere.")
@@ -457,7 +561,8 @@ class MainWindow(QMainWindow):
         self.activateWindow()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.player.pause()
+        if self._screens_built:
+            self.player.pause()
         self.ctx.settings.set_window_geometry(self.saveGeometry())
         self.ctx.settings.sync()
         super().closeEvent(event)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QKeyEvent
@@ -21,12 +22,14 @@ from PySide6.QtWidgets import (
 from peerscenarios.core.engine import Mode
 from peerscenarios.core.markup import to_html
 from peerscenarios.core.model import Node, Scenario
-from peerscenarios.storage import AttemptRecord
 from peerscenarios.ui.context import AppContext
 from peerscenarios.ui.playthrough import PendingPrompt, Playthrough
 from peerscenarios.ui.richtext import esc, rich_label
 from peerscenarios.ui.theme import role_colour
 from peerscenarios.ui.widgets import ChoiceButton, FeedbackPanel, ReflectionPanel, heading
+
+if TYPE_CHECKING:
+    from peerscenarios.storage import AttemptRecord
 
 # Reading is easier on a wide screen when lines stay this wide at most.
 MAX_TEXT_WIDTH = 980

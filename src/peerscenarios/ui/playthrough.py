@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from peerscenarios.core import engine
 from peerscenarios.core.engine import Mode, Outcome, PlayState, Summary
 from peerscenarios.core.model import Node, ReflectionPrompt, Scenario
-from peerscenarios.storage import AttemptRecord, Storage
+
+if TYPE_CHECKING:
+    from peerscenarios.storage import AttemptRecord, Storage
 
 log = logging.getLogger(__name__)
 

@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QWidget
 
-from peerscenarios.storage import InvalidName, NameTaken, ProfileRecord
 from peerscenarios.ui.context import AppContext
-from peerscenarios.ui.dialogs import MessageDialog, ProfileNameDialog, ProfilePickerDialog
+
+if TYPE_CHECKING:
+    from peerscenarios.storage import InvalidName, NameTaken, ProfileRecord
+
+
+# Dialogs and storage are imported where they are used: the window paints before either
+# is needed, and setting up their classes would only delay that first paint.
+
+
+def _name_errors() -> tuple[type[InvalidName], type[NameTaken]]:
+    """The errors a bad profile name raises (imported late: storage opens after first paint)."""
+    from peerscenarios.storage import InvalidName, NameTaken
+
+    return InvalidName, NameTaken
 
 
 class ProfileController:
@@ -28,6 +42,8 @@ class ProfileController:
         return True
 
     def _create(self, *, first_run: bool) -> ProfileRecord | None:
+        from peerscenarios.ui.dialogs import MessageDialog, ProfileNameDialog
+
         name: str | None = None
         while True:
             name = ProfileNameDialog.ask(self.parent, first_run=first_run)
@@ -35,7 +51,7 @@ class ProfileController:
                 return None
             try:
                 profile = self.ctx.storage.create_profile(name)
-            except (InvalidName, NameTaken) as exc:
+            except _name_errors() as exc:
                 MessageDialog.report_error(self.parent, exc, "Choose another name")
                 continue
             self.ctx.set_profile(profile)
@@ -47,6 +63,8 @@ class ProfileController:
 
     def switch(self) -> bool:
         """Let the trainee pick another profile (or make one); True if it changed."""
+        from peerscenarios.ui.dialogs import MessageDialog, ProfilePickerDialog
+
         profiles = self.ctx.storage.list_profiles()
         current = self.ctx.profile.id if self.ctx.profile else None
         choice = ProfilePickerDialog.ask(self.parent, profiles, current)
@@ -55,7 +73,7 @@ class ProfileController:
         if choice.new_name is not None:
             try:
                 profile = self.ctx.storage.create_profile(choice.new_name)
-            except (InvalidName, NameTaken) as exc:
+            except _name_errors() as exc:
                 MessageDialog.report_error(self.parent, exc, "Choose another name")
                 return False
             self.ctx.set_profile(profile)
