@@ -264,3 +264,37 @@ def test_resume_after_a_crash_offers_the_attempt_and_its_draft(
     assert second.player.phase is Phase.NARRATIVE
     assert second.player.playthrough is not None
     assert second.player.playthrough.attempt.id == attempt.id
+
+
+def test_feedback_border_follows_the_role_without_a_new_style_sheet_each_time(
+        qtbot: QtBot, make_window: WindowFactory) -> None:
+    w = make_window()
+    open_scenario(qtbot, w)
+    feedback = w.player.feedback
+    qtbot.keyClick(w.player.choice_buttons[0], Qt.Key.Key_3)
+    assert feedback.property("drift") == "true"
+    sheet = feedback.styleSheet()
+    assert w.ctx.colours.drift in sheet
+    assert w.ctx.colours.peer in sheet
+    qtbot.mouseClick(feedback.step_back_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(w.player.choice_buttons[0], Qt.Key.Key_1)
+    assert feedback.property("drift") == "false"
+    assert feedback.styleSheet() == sheet  # same theme: the sheet is not set again
+
+
+def test_history_catches_up_with_choices_made_while_it_was_hidden(
+        qtbot: QtBot, make_window: WindowFactory) -> None:
+    w = make_window()
+    w.show_page(w.history)  # load the (empty) list, then play with the history hidden
+    open_scenario(qtbot, w)
+    assert w.player.playthrough is not None
+    attempts = w.history.attempts
+    row = attempts.row_of(w.player.playthrough.attempt.id)
+    assert row >= 0
+    assert attempts.summary(row).choice_count == 0
+    qtbot.keyClick(w.player.choice_buttons[0], Qt.Key.Key_3)
+    assert attempts.summary(row).choice_count == 0  # not re-read on each click
+    qtbot.mouseClick(w.nav_history, Qt.MouseButton.LeftButton)
+    assert w.history.isVisible()
+    row = attempts.row_of(w.player.playthrough.attempt.id)
+    assert (attempts.summary(row).choice_count, attempts.summary(row).drift_count) == (1, 1)

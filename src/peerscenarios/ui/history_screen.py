@@ -6,6 +6,7 @@ from contextlib import suppress
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -143,6 +144,8 @@ class HistoryScreen(QWidget):
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._profile_stale = True
         self._groups_stale = True
+        # Attempts whose counts changed while the screen was hidden: re-read when shown.
+        self._pending_attempts: set[int] = set()
         self._build()
         self._connect_signals()
 
@@ -276,8 +279,15 @@ class HistoryScreen(QWidget):
 
     # ---------------------------------------------------------------- actions
 
+    def showEvent(self, event: QShowEvent) -> None:
+        pending, self._pending_attempts = self._pending_attempts, set()
+        for attempt_id in sorted(pending):
+            self.attempts.refresh_attempt(attempt_id)
+        super().showEvent(event)
+
     def refresh(self) -> None:
         """Re-read everything for the current profile."""
+        self._pending_attempts.clear()
         self.attempts.set_profile(self.ctx.profile.id if self.ctx.profile else None)
         self._profile_stale = True
         self._groups_stale = True
@@ -398,8 +408,13 @@ class HistoryScreen(QWidget):
                     self.attempts.refresh_attempt(i)
             self._profile_stale = True
         elif kind in (ChangeKind.CHOICES, ChangeKind.REFLECTIONS) and change.attempt_id:
-            self.attempts.refresh_attempt(change.attempt_id)
             self._profile_stale = True
+            if not self.isVisible():
+                # Every choice lands here while the player is on screen: its row is
+                # re-read once, when the history is next looked at, not on each click.
+                self._pending_attempts.add(change.attempt_id)
+                return
+            self.attempts.refresh_attempt(change.attempt_id)
         elif kind is ChangeKind.PROFILES:
             return
         if self.isVisible():

@@ -25,7 +25,6 @@ from peerscenarios.core.model import Node, Scenario
 from peerscenarios.ui.context import AppContext
 from peerscenarios.ui.playthrough import PendingPrompt, Playthrough
 from peerscenarios.ui.richtext import esc, rich_label
-from peerscenarios.ui.theme import role_colour
 from peerscenarios.ui.widgets import ChoiceButton, FeedbackPanel, ReflectionPanel, heading
 
 if TYPE_CHECKING:
@@ -382,7 +381,7 @@ class PlayerScreen(QWidget):
         self._clear_choices()
         self.choices_label.hide()
         self.feedback.show_outcome(outcome, can_step_back=pt.can_step_back,
-                                   role_colour=role_colour(self.ctx.colours, outcome.role))
+                                   colours=self.ctx.colours)
         self.feedback.show()
         self.feedback.continue_button.setFocus(Qt.FocusReason.OtherFocusReason)
         self.scroll.ensureWidgetVisible(self.feedback)

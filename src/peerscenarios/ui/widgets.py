@@ -21,6 +21,7 @@ from peerscenarios.core.model import Choice
 from peerscenarios.core.taxonomy import ROLE_INFO, Role
 from peerscenarios.ui.playthrough import PendingPrompt
 from peerscenarios.ui.richtext import esc, rich_label, role_text
+from peerscenarios.ui.theme import Colours
 
 AUTOSAVE_DELAY_MS = 1000
 
@@ -93,6 +94,7 @@ class FeedbackPanel(QFrame):
         super().__init__(parent)
         self.setObjectName("feedback")
         self.setAccessibleName("Feedback on your response")
+        self._sheet = ""
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 14, 18, 14)
         layout.setSpacing(8)
@@ -122,8 +124,9 @@ class FeedbackPanel(QFrame):
         self.continue_button.clicked.connect(self.continue_requested)
         self.step_back_button.clicked.connect(self.step_back_requested)
 
-    def show_outcome(self, outcome: Outcome, *, can_step_back: bool, role_colour: str) -> None:
-        """Fill the panel for a choice just made."""
+    def show_outcome(self, outcome: Outcome, *, can_step_back: bool,
+                     colours: Colours) -> None:
+        """Fill the panel for a choice just made; its border takes the role's colour."""
         role = outcome.role
         info = ROLE_INFO[role]
         self.badge.setText(role_text(role))
@@ -136,8 +139,20 @@ class FeedbackPanel(QFrame):
             f"<p><b>What a better response would do</b></p>{to_html(better)}" if better else "")
         self.step_back_button.setVisible(can_step_back)
         # Colour only repeats what the badge's symbol and words already say.
-        self.setProperty("drift", "true" if role is not Role.PEER else "false")
-        self.setStyleSheet(f"QFrame#feedback {{ border-color: {role_colour}; }}")
+        drift = "true" if role is not Role.PEER else "false"
+        # Both colours (as theme.role_colour maps roles to them) in one sheet, picked by
+        # the drift property: a new style sheet re-polishes the panel and every child, so
+        # it is set only when the theme changes.
+        sheet = (f"QFrame#feedback {{ border-color: {colours.peer}; }}\n"
+                 f'QFrame#feedback[drift="true"] {{ border-color: {colours.drift}; }}')
+        if sheet != self._sheet:
+            self._sheet = sheet
+            self.setProperty("drift", drift)
+            self.setStyleSheet(sheet)
+        elif self.property("drift") != drift:
+            self.setProperty("drift", drift)
+            self.style().unpolish(self)
+            self.style().polish(self)
         description = f"{info.label}. {outcome.feedback.why.strip()}"
         if better:
             description += f" Better: {better}"
