@@ -14,9 +14,7 @@ from types import MappingProxyType
 from typing import Any
 
 from peerscenarios.core.diagnostics import Diagnostic, Severity
-from peerscenarios.core.lint import lint
 from peerscenarios.core.model import Node, Scenario
-from peerscenarios.core.validator import ValidationResult, validate_file
 
 # Bump whenever the model or the checks change, so stale cache entries are ignored.
 CACHE_VERSION = 4
@@ -152,9 +150,15 @@ def find_files(paths: Iterable[Path]) -> list[Path]:
 
 def check_file(path: Path, *, with_lint: bool = True) -> LoadedFile:
     """Validate (and lint) one file."""
-    result: ValidationResult = validate_file(str(path))
+    # Imported here: a warm start served from the cache never needs the YAML
+    # reader or the checks, and the app imports this module before its first paint.
+    from peerscenarios.core.validator import validate_file
+
+    result = validate_file(str(path))
     diags = list(result.diagnostics)
     if with_lint:
+        from peerscenarios.core.lint import lint
+
         diags += lint(result)
     diags.sort(key=lambda d: (d.line, d.col))
     return LoadedFile(str(path), result.scenario, tuple(diags))
