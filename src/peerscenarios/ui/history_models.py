@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
@@ -53,12 +53,40 @@ _ATTEMPT_HEADERS = ("#", "Started", "Scenario", "Mode", "Status", "Decisions", "
                     "Reflections")
 
 
-class AttemptListModel(QAbstractTableModel):
+class _RowsTableModel(QAbstractTableModel):
+    """A flat table over a list of records with fixed column titles.
+
+    Subclasses set ``_HEADERS`` and return their records from ``_records()``;
+    rows, columns and header titles follow from those.
+    """
+
+    _HEADERS: tuple[str, ...] = ()
+
+    def _records(self) -> Sequence[object]:
+        raise NotImplementedError
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._records())
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(self._HEADERS)):
+            return self._HEADERS[section]
+        return None
+
+
+class AttemptListModel(_RowsTableModel):
     """A profile's attempts, newest first, fetched a page at a time as the view scrolls.
 
     Only the rows a view has asked for are ever read, so years of history
     open as fast as a week of it (qutebrowser's history, Anki's browser).
     """
+
+    _HEADERS = _ATTEMPT_HEADERS
 
     def __init__(self, storage: Storage | None, titles: TitleLookup,
                  parent: QObject | None = None) -> None:
@@ -138,18 +166,8 @@ class AttemptListModel(QAbstractTableModel):
         self._rows.extend(page)
         self.endInsertRows()
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(AttemptColumn)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(_ATTEMPT_HEADERS)):
-            return _ATTEMPT_HEADERS[section]
-        return None
+    def _records(self) -> Sequence[object]:
+        return self._rows
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not (0 <= index.row() < len(self._rows)):
@@ -185,7 +203,7 @@ class AttemptListModel(QAbstractTableModel):
         return s.reflection_count
 
 
-class ReflectionHitModel(QAbstractTableModel):
+class ReflectionHitModel(_RowsTableModel):
     """Reflections matching a search: when, scenario, and the words around the match."""
 
     _HEADERS = ("Written", "Scenario", "Match")
@@ -205,18 +223,8 @@ class ReflectionHitModel(QAbstractTableModel):
         """The hit in a row."""
         return self._hits[row]
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._hits)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self._HEADERS)):
-            return self._HEADERS[section]
-        return None
+    def _records(self) -> Sequence[object]:
+        return self._hits
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not (0 <= index.row() < len(self._hits)):
@@ -303,7 +311,7 @@ class BoundaryProfileModel(QAbstractTableModel):
         return None
 
 
-class GroupSessionModel(QAbstractTableModel):
+class GroupSessionModel(_RowsTableModel):
     """Facilitated group sessions, newest first, paged like the attempts."""
 
     _HEADERS = ("Started", "Scenario", "Decisions", "Finished")
@@ -350,18 +358,8 @@ class GroupSessionModel(QAbstractTableModel):
         self._rows.extend(page)
         self.endInsertRows()
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self._HEADERS)):
-            return self._HEADERS[section]
-        return None
+    def _records(self) -> Sequence[object]:
+        return self._rows
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not (0 <= index.row() < len(self._rows)):
