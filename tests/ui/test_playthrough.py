@@ -126,7 +126,14 @@ def test_complete_playthrough_debrief_history_search_and_export(
     qtbot.keyClicks(w.history.search_edit, "medicine")
     qtbot.waitUntil(lambda: w.history.hits.rowCount() == 1, timeout=3000)
     assert "medicine" in w.history.hits.index(0, 2).data()
+    # The matched word is drawn bold and underlined (never by colour alone).
+    from peerscenarios.ui.match_delegate import snippet_html
+
+    hit = w.history.hits.hit(0)
+    assert "<b><u>medicine</u></b>" in snippet_html(hit).lower()
+    assert w.history.hits_view.itemDelegateForColumn(2) is w.history.match_delegate
     w.history.hits_view.selectRow(0)
+    w.history.hits_view.grab()  # paints the delegate; Qt warnings would fail the test
     assert "Coffee after group" in w.history.hit_detail.toPlainText()
 
     # Boundary profile: one week with one clinical drift and one peer-aligned choice.

@@ -36,6 +36,7 @@ from peerscenarios.ui.history_models import (
     ReflectionHitModel,
     when,
 )
+from peerscenarios.ui.match_delegate import install as install_match_delegate
 from peerscenarios.ui.richtext import InertBrowser, esc, role_badge_html
 from peerscenarios.ui.widgets import heading
 
@@ -204,6 +205,7 @@ class HistoryScreen(QWidget):
         self.hits_view.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents)
         self.hits_view.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.match_delegate = install_match_delegate(self.hits_view, 2)
         self.hit_detail = InertBrowser(ssplit)
         self.hit_detail.setAccessibleName("The attempt of the selected reflection")
         ssplit.addWidget(self.hits_view)
