@@ -152,6 +152,9 @@ class PlayerScreen(QWidget):
         self.scroll = QScrollArea(self.stack)
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # A scroll bar that came and went with the feedback panel would change the
+        # text width, so every paragraph above would re-wrap and jump on each choice.
+        self.scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         holder = QWidget()
         holder.setObjectName("page")
         hold = QHBoxLayout(holder)
@@ -378,12 +381,14 @@ class PlayerScreen(QWidget):
         outcome = pt.choose(button.choice.id)
         self._decided_node = decided
         self.phase = Phase.FEEDBACK
-        self._clear_choices()
-        self.choices_label.hide()
         self.feedback.show_outcome(outcome, can_step_back=pt.can_step_back,
                                    colours=self.ctx.colours)
         self.feedback.show()
+        # Focus moves to Continue before the choice buttons go: removing the focused
+        # button first would send focus wandering (and repaint the whole window).
         self.feedback.continue_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._clear_choices()
+        self.choices_label.hide()
         self.scroll.ensureWidgetVisible(self.feedback)
 
     @Slot()
