@@ -502,3 +502,14 @@ def test_sqlite_errors_become_plain_language(code: int, expected: type[StorageEr
 def test_unexpected_sqlite_error_is_left_as_a_bug() -> None:
     original = _FakeSqliteError(1)  # SQLITE_ERROR: a bad statement is our bug
     assert translate_sqlite(original) is original
+
+
+def test_corrupt_error_names_the_file_to_move_aside(tmp_path: Path) -> None:
+    """The UI moves aside exc.path; storage, not the UI, knows which file a URL means."""
+    from peerscenarios.storage import DatabaseCorrupt, Storage
+
+    bad = tmp_path / "elsewhere.sqlite3"
+    bad.write_bytes(b"not a database at all" * 100)
+    with pytest.raises(DatabaseCorrupt) as info:
+        Storage.open(f"sqlite:///{bad}")
+    assert info.value.path == bad

@@ -96,6 +96,7 @@ def prepare_file(path: Path) -> bool:
         raise DatabaseCorrupt(
             "The database path is not a file.",
             f"Choose another location with --data-dir or --db: {path}",
+            path=path,
         )
     if not os.access(path, os.R_OK | os.W_OK):
         raise DatabaseReadOnly(
@@ -195,6 +196,7 @@ def probe(path: Path, *, quick_check: bool = True) -> ProbeResult:
             raise DatabaseCorrupt(
                 "This file is not a PeerScenarios database.",
                 f"Check the --db option, or move the file aside: {path}",
+                path=path,
             )
         row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         return ProbeResult(revision=None if row is None else str(row[0]), has_tables=True)
@@ -211,6 +213,7 @@ def corrupt(path: Path | None, why: str) -> DatabaseCorrupt:
         f"PeerScenarios cannot read its database: {why}. The file has not been changed.",
         "You can restore a backup, or move the damaged file aside and start with an empty "
         f"history. Nothing is deleted{where}.",
+        path=path,
     )
 
 

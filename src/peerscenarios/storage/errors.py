@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from peerscenarios.errors import StorageError
 
 __all__ = [
@@ -25,7 +27,15 @@ __all__ = [
 
 
 class DatabaseCorrupt(StorageError):
-    """The database file is damaged or is not a PeerScenarios database; it was left untouched."""
+    """The database file is damaged or is not a PeerScenarios database; it was left untouched.
+
+    ``path`` is the file in question (None when there is no file, e.g. in memory),
+    so a caller can offer to move it aside without knowing how URLs map to files.
+    """
+
+    def __init__(self, message: str, hint: str = "", *, path: Path | None = None) -> None:
+        super().__init__(message, hint)
+        self.path = path
 
 
 class DatabaseTooNew(StorageError):

@@ -107,16 +107,12 @@ def open_storage(parent: QWidget | None, url: str | None = None) -> Storage | No
             return Storage.open(url)
         except DatabaseCorrupt as exc:
             log.warning("database damaged: %s", exc.message)
+            if exc.path is None:  # nothing on disk to move aside
+                MessageDialog.report_error(parent, exc, "PeerScenarios cannot open your history")
+                return None
             if not MessageDialog.ask_start_fresh(parent, exc):
                 return None
-            target = paths.database_path()
-            if url:
-                from sqlalchemy.engine import make_url
-
-                database = make_url(url).database
-                if database:
-                    target = Path(database)
-            moved = move_aside(target)
+            moved = move_aside(exc.path)
             log.warning("damaged database moved aside to %s", moved)
         except StorageError as exc:
             log.warning("database could not be opened: %s: %s", type(exc).__name__, exc.message)
