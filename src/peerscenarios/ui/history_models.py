@@ -65,6 +65,13 @@ class _RowsTableModel(QAbstractTableModel):
     def _records(self) -> Sequence[object]:
         raise NotImplementedError
 
+    def _append(self, rows: list[Any], page: Sequence[Any]) -> None:
+        """Add a fetched page at the end, telling the views (paged models)."""
+        first = len(rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
+        rows.extend(page)
+        self.endInsertRows()
+
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._records())
 
@@ -161,10 +168,7 @@ class AttemptListModel(_RowsTableModel):
             # The history shrank under us (deleted elsewhere): stop asking.
             self._total = len(self._rows)
             return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
-        self._rows.extend(page)
-        self.endInsertRows()
+        self._append(self._rows, page)
 
     def _records(self) -> Sequence[object]:
         return self._rows
@@ -353,10 +357,7 @@ class GroupSessionModel(_RowsTableModel):
         self._more = len(page) == PAGE_SIZE
         if not page:
             return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
-        self._rows.extend(page)
-        self.endInsertRows()
+        self._append(self._rows, page)
 
     def _records(self) -> Sequence[object]:
         return self._rows
