@@ -36,13 +36,11 @@ def letter(index: int) -> str:
 
 
 def inline_html(text: str) -> str:
-    """Inert HTML for scenario text, reflowed for the stage.
-
-    Line breaks inside a paragraph follow the author's editor, not the
-    projector's width, so they become spaces; paragraphs stay. A single
-    paragraph loses its <p> so a label gets no extra margin.
+    """Inert HTML for scenario text on the stage (``to_html`` already reflows
+    authors' line breaks). A single paragraph loses its <p> so a label gets no
+    extra margin.
     """
-    out = to_html(text).replace("<br>", " ")
+    out = to_html(text)
     if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
         return out[3:-4]
     return out
