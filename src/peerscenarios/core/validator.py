@@ -130,19 +130,10 @@ class _Walker:
 
     # -- structure -------------------------------------------------------
 
-    def check_shared(self, node: yaml.Node, depth: int) -> bool:
-        """Depth guard kept for safety; aliases and depth are refused by safeyaml first."""
-        if depth > safeyaml.MAX_DEPTH:  # pragma: no cover - structure_problem catches it
-            self.report(node, f"nesting is deeper than {safeyaml.MAX_DEPTH} levels", "PS019")
-            return False
-        return True
-
     def mapping(
-        self, node: yaml.Node, what: str, allowed: tuple[str, ...], depth: int,
+        self, node: yaml.Node, what: str, allowed: tuple[str, ...],
     ) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
         """Check a mapping's keys (unknown, duplicate) and return key -> (key node, value)."""
-        if not self.check_shared(node, depth):
-            return None
         if not isinstance(node, yaml.MappingNode):
             self.report(node, f"{what} should be a set of 'key: value' lines, "
                               f"not {_describe(node)}", "PS004")
@@ -161,25 +152,19 @@ class _Walker:
             if key not in allowed:
                 self.report(knode, f"unknown key '{key}' in {what}{suggest(key, allowed)}",
                             "PS002")
-                # still checked for aliases and depth so hostile content is caught
-                self.check_shared(vnode, depth + 1)
                 continue
             out[key] = (knode, vnode)
         return out
 
-    def sequence(self, node: yaml.Node, what: str, depth: int) -> list[yaml.Node] | None:
+    def sequence(self, node: yaml.Node, what: str) -> list[yaml.Node] | None:
         """Return a sequence's items, or report that it is not a list."""
-        if not self.check_shared(node, depth):
-            return None
         if not isinstance(node, yaml.SequenceNode):
             self.report(node, f"{what} should be a list (lines starting with '- '), "
                               f"not {_describe(node)}", "PS004")
             return None
         return list(node.value)
 
-    def scalar(self, node: yaml.Node, what: str, depth: int) -> yaml.ScalarNode | None:
-        if not self.check_shared(node, depth):
-            return None
+    def scalar(self, node: yaml.Node, what: str) -> yaml.ScalarNode | None:
         if not isinstance(node, yaml.ScalarNode):
             self.report(node, f"{what} should be a single value, not {_describe(node)}", "PS004")
             return None
@@ -189,11 +174,11 @@ class _Walker:
         return node
 
     def text(
-        self, node: yaml.Node, what: str, depth: int, *, required: bool = True,
+        self, node: yaml.Node, what: str, *, required: bool = True,
         field_name: str = "", allow: frozenset[str] = frozenset(),
     ) -> str | None:
         """A text field: strings, with YAML 1.1 traps reported. None if unusable."""
-        s = self.scalar(node, what, depth)
+        s = self.scalar(node, what)
         if s is None:
             return None
         plain = s.style in (None, "")
@@ -221,8 +206,8 @@ class _Walker:
                                        self.node_id, field_name, allow))
         return value
 
-    def integer(self, node: yaml.Node, what: str, depth: int) -> int | None:
-        s = self.scalar(node, what, depth)
+    def integer(self, node: yaml.Node, what: str) -> int | None:
+        s = self.scalar(node, what)
         if s is None:
             return None
         if s.tag != _INT:
@@ -233,20 +218,20 @@ class _Walker:
         return value
 
     def string_list(
-        self, node: yaml.Node, what: str, depth: int, field_name: str = "",
+        self, node: yaml.Node, what: str, field_name: str = "",
     ) -> tuple[str, ...]:
-        items = self.sequence(node, what, depth)
+        items = self.sequence(node, what)
         if items is None:
             return ()
         out = []
         for item in items:
-            v = self.text(item, f"an item of {what}", depth + 1, field_name=field_name)
+            v = self.text(item, f"an item of {what}", field_name=field_name)
             if v is not None:
                 out.append(v)
         return tuple(out)
 
-    def ident(self, node: yaml.Node, what: str, depth: int) -> str | None:
-        value = self.text(node, what, depth)
+    def ident(self, node: yaml.Node, what: str) -> str | None:
+        value = self.text(node, what)
         if value is None:
             return None
         if not ID_RE.match(value):
@@ -255,12 +240,12 @@ class _Walker:
             return None
         return value
 
-    def allow_terms(self, fields: dict[str, tuple[yaml.Node, yaml.Node]], depth: int,
+    def allow_terms(self, fields: dict[str, tuple[yaml.Node, yaml.Node]],
                     ) -> frozenset[str]:
         if "allow_terms" not in fields:
             return frozenset()
         return frozenset(t.lower() for t in
-                         self.string_list(fields["allow_terms"][1], "allow_terms", depth))
+                         self.string_list(fields["allow_terms"][1], "allow_terms"))
 
     def require(self, fields: dict[str, tuple[yaml.Node, yaml.Node]], names: tuple[str, ...],
                 where: yaml.Node, what: str) -> bool:
@@ -325,39 +310,39 @@ def _read_failure(path: str, problem: safeyaml.ReadProblem) -> ValidationResult:
 
 
 def _walk_scenario(w: _Walker, root: yaml.Node, data: bytes) -> Scenario | None:
-    top = w.mapping(root, "the scenario", SCENARIO_KEYS, 0)
+    top = w.mapping(root, "the scenario", SCENARIO_KEYS)
     if top is None:
         return None
     ok = w.require(top, SCENARIO_REQUIRED, root, "the scenario")
 
     sid = None
     if "id" in top:
-        sid = w.ident(top["id"][1], "the scenario id", 1)
+        sid = w.ident(top["id"][1], "the scenario id")
         if sid:
             w.scenario_id = sid
     if "format" in top:
-        fmt = w.integer(top["format"][1], "format", 1)
+        fmt = w.integer(top["format"][1], "format")
         if fmt is not None and fmt != FORMAT_VERSION:
             w.report(top["format"][1], f"format {fmt} is not supported; this version of "
                                        f"PeerScenarios reads format {FORMAT_VERSION}", "PS022")
-    title = w.text(top["title"][1], "the title", 1, field_name="title") if "title" in top else None
-    summary = (w.text(top["summary"][1], "the summary", 1, field_name="summary")
+    title = w.text(top["title"][1], "the title", field_name="title") if "title" in top else None
+    summary = (w.text(top["summary"][1], "the summary", field_name="summary")
                if "summary" in top else None)
     minutes = None
     if "minutes" in top:
-        minutes = w.integer(top["minutes"][1], "minutes", 1)
+        minutes = w.integer(top["minutes"][1], "minutes")
         if minutes is not None and not 1 <= minutes <= 60:
             w.report(top["minutes"][1], f"minutes should be between 1 and 60, not {minutes}",
                      "PS022")
             minutes = None
     competencies: list[int] = []
     if "competencies" in top:
-        items = w.sequence(top["competencies"][1], "competencies", 1) or []
+        items = w.sequence(top["competencies"][1], "competencies") or []
         if not items and isinstance(top["competencies"][1], yaml.SequenceNode):
             w.report(top["competencies"][1], "competencies is empty; list at least one "
                                              "competency number (1 to 12)", "PS016")
         for item in items:
-            n = w.integer(item, "a competency number", 2)
+            n = w.integer(item, "a competency number")
             if n is None:
                 continue
             if n not in COMPETENCIES:
@@ -368,17 +353,17 @@ def _walk_scenario(w: _Walker, root: yaml.Node, data: bytes) -> Scenario | None:
                          Severity.WARNING)
             else:
                 competencies.append(n)
-    tags = w.string_list(top["tags"][1], "tags", 1) if "tags" in top else ()
-    warnings = (w.string_list(top["content_warnings"][1], "content_warnings", 1)
+    tags = w.string_list(top["tags"][1], "tags") if "tags" in top else ()
+    warnings = (w.string_list(top["content_warnings"][1], "content_warnings")
                 if "content_warnings" in top else ())
-    language = (w.text(top["language"][1], "language", 1) if "language" in top else "en") or "en"
-    version = (w.text(top["version"][1], "version", 1) if "version" in top else "1") or "1"
-    sources = w.string_list(top["sources"][1], "sources", 1) if "sources" in top else ()
-    start = w.ident(top["start"][1], "start", 1) if "start" in top else None
+    language = (w.text(top["language"][1], "language") if "language" in top else "en") or "en"
+    version = (w.text(top["version"][1], "version") if "version" in top else "1") or "1"
+    sources = w.string_list(top["sources"][1], "sources") if "sources" in top else ()
+    start = w.ident(top["start"][1], "start") if "start" in top else None
 
     drafts: list[_NodeDraft] = []
     if "nodes" in top:
-        node_items = w.sequence(top["nodes"][1], "nodes", 1)
+        node_items = w.sequence(top["nodes"][1], "nodes")
         if node_items is not None and not node_items:
             w.report(top["nodes"][1], "the scenario has no nodes", "PS016")
         for item in node_items or []:
@@ -401,31 +386,31 @@ def _walk_scenario(w: _Walker, root: yaml.Node, data: bytes) -> Scenario | None:
 
 
 def _walk_node(w: _Walker, item: yaml.Node) -> _NodeDraft | None:
-    fields = w.mapping(item, "a node", NODE_KEYS, 2)
+    fields = w.mapping(item, "a node", NODE_KEYS)
     if fields is None:
         return None
-    nid = w.ident(fields["id"][1], "the node id", 3) if "id" in fields else None
+    nid = w.ident(fields["id"][1], "the node id") if "id" in fields else None
     if "id" not in fields:
         w.report(item, "a node has no 'id'", "PS003")
     w.node_id = nid or ""
-    allow = w.allow_terms(fields, 3)
+    allow = w.allow_terms(fields)
     what = f"node '{nid}'" if nid else "a node"
 
     text = ""
     if "text" in fields:
-        text = w.text(fields["text"][1], f"the text of {what}", 3, field_name="text",
+        text = w.text(fields["text"][1], f"the text of {what}", field_name="text",
                       allow=allow) or ""
     lines: list[SpeakerLine] = []
     if "lines" in fields:
-        for li in w.sequence(fields["lines"][1], f"the lines of {what}", 3) or []:
-            lf = w.mapping(li, "a speaker line", LINE_KEYS, 4)
+        for li in w.sequence(fields["lines"][1], f"the lines of {what}") or []:
+            lf = w.mapping(li, "a speaker line", LINE_KEYS)
             if lf is None:
                 continue
             if not w.require(lf, ("speaker", "text"), li, "a speaker line"):
                 continue
-            line_allow = allow | w.allow_terms(lf, 5)
-            speaker = w.text(lf["speaker"][1], "the speaker", 5)
-            said = w.text(lf["text"][1], "what the speaker says", 5, field_name="line",
+            line_allow = allow | w.allow_terms(lf)
+            speaker = w.text(lf["speaker"][1], "the speaker")
+            said = w.text(lf["text"][1], "what the speaker says", field_name="line",
                           allow=line_allow)
             if speaker and said:
                 lines.append(SpeakerLine(speaker, said))
@@ -445,7 +430,7 @@ def _walk_node(w: _Walker, item: yaml.Node) -> _NodeDraft | None:
     choices: list[Choice] = []
     targets: list[tuple[str, yaml.Node, str]] = []
     if "choices" in fields:
-        items = w.sequence(fields["choices"][1], f"the choices of {what}", 3) or []
+        items = w.sequence(fields["choices"][1], f"the choices of {what}") or []
         seen_choice: dict[str, int] = {}
         for ci in items:
             c = _walk_choice(w, ci, allow, targets)
@@ -472,39 +457,39 @@ def _walk_node(w: _Walker, item: yaml.Node) -> _NodeDraft | None:
     next_mark = None
     if "next" in fields:
         next_mark = fields["next"][1]
-        nxt = w.ident(next_mark, "next", 3)
+        nxt = w.ident(next_mark, "next")
     ending = None
     if "ending" in fields:
-        ef = w.mapping(fields["ending"][1], f"the ending of {what}", ENDING_KEYS, 3)
+        ef = w.mapping(fields["ending"][1], f"the ending of {what}", ENDING_KEYS)
         if ef is not None and w.require(ef, ENDING_KEYS, fields["ending"][1], "an ending"):
-            etitle = w.text(ef["title"][1], "the ending's title", 4, field_name="ending")
-            debrief = w.text(ef["debrief"][1], "the debrief", 4, field_name="debrief",
+            etitle = w.text(ef["title"][1], "the ending's title", field_name="ending")
+            debrief = w.text(ef["debrief"][1], "the debrief", field_name="debrief",
                              allow=allow)
             if etitle and debrief:
                 ending = Ending(etitle, debrief)
 
     prompts: list[ReflectionPrompt] = []
     if "reflect" in fields:
-        for pi in w.sequence(fields["reflect"][1], f"the reflection prompts of {what}", 3) or []:
-            pf = w.mapping(pi, "a reflection prompt", PROMPT_KEYS, 4)
+        for pi in w.sequence(fields["reflect"][1], f"the reflection prompts of {what}") or []:
+            pf = w.mapping(pi, "a reflection prompt", PROMPT_KEYS)
             if pf is None or not w.require(pf, PROMPT_KEYS, pi, "a reflection prompt"):
                 continue
-            pid = w.ident(pf["id"][1], "the prompt id", 5)
-            ptext = w.text(pf["prompt"][1], "the prompt", 5, field_name="prompt", allow=allow)
+            pid = w.ident(pf["id"][1], "the prompt id")
+            ptext = w.text(pf["prompt"][1], "the prompt", field_name="prompt", allow=allow)
             if pid and ptext:
                 prompts.append(ReflectionPrompt(pid, ptext))
 
     facil = FacilitatorNotes()
     if "facilitator" in fields:
         ff = w.mapping(fields["facilitator"][1], f"the facilitator notes of {what}",
-                       FACILITATOR_KEYS, 3)
+                       FACILITATOR_KEYS)
         if ff is not None:
-            notes = (w.text(ff["notes"][1], "facilitator notes", 4, field_name="facilitator",
+            notes = (w.text(ff["notes"][1], "facilitator notes", field_name="facilitator",
                             allow=allow) or "") if "notes" in ff else ""
-            discuss = (w.string_list(ff["discuss"][1], "discussion questions", 4,
+            discuss = (w.string_list(ff["discuss"][1], "discussion questions",
                                      field_name="facilitator") if "discuss" in ff else ())
             facil = FacilitatorNotes(notes, discuss)
-    node_warnings = (w.string_list(fields["content_warnings"][1], "content_warnings", 3)
+    node_warnings = (w.string_list(fields["content_warnings"][1], "content_warnings")
                      if "content_warnings" in fields else ())
 
     node = None
@@ -519,18 +504,18 @@ def _walk_choice(
     w: _Walker, ci: yaml.Node, allow: frozenset[str],
     targets: list[tuple[str, yaml.Node, str]],
 ) -> Choice | None:
-    cf = w.mapping(ci, "a choice", CHOICE_KEYS, 4)
+    cf = w.mapping(ci, "a choice", CHOICE_KEYS)
     if cf is None:
         return None
     ok = w.require(cf, ("id", "text", "role", "next"), ci, "a choice")
-    cid = w.ident(cf["id"][1], "the choice id", 5) if "id" in cf else None
+    cid = w.ident(cf["id"][1], "the choice id") if "id" in cf else None
     what = f"choice '{cid}'" if cid else "a choice"
-    allow = allow | w.allow_terms(cf, 5)
-    text = w.text(cf["text"][1], f"the text of {what}", 5, field_name="choice",
+    allow = allow | w.allow_terms(cf)
+    text = w.text(cf["text"][1], f"the text of {what}", field_name="choice",
                   allow=allow) if "text" in cf else None
     role = None
     if "role" in cf:
-        tag = w.text(cf["role"][1], "the role", 5)
+        tag = w.text(cf["role"][1], "the role")
         if tag is not None:
             try:
                 role = Role(tag)
@@ -541,38 +526,37 @@ def _walk_choice(
     effects: dict[int, int] = {}
     if "competencies" in cf:
         ef = cf["competencies"][1]
-        if w.check_shared(ef, 5):
-            if not isinstance(ef, yaml.MappingNode):
-                w.report(ef, "a choice's competencies should look like {3: 1, 6: -1} "
-                             "(competency number: effect)", "PS004")
-            else:
-                for k, v in ef.value:
-                    num = w.integer(k, "a competency number", 6)
-                    eff = w.integer(v, "a competency effect", 6)
-                    if num is None or eff is None:
-                        continue
-                    if num not in COMPETENCIES:
-                        w.report(k, f"unknown competency {num}; SAMHSA's core competencies "
-                                    "are numbered 1 to 12", "PS015")
-                    elif num in effects:
-                        w.report(k, f"competency {num} appears twice in {what}", "PS006")
-                    elif not EFFECT_MIN <= eff <= EFFECT_MAX:
-                        w.report(v, f"a competency effect should be from {EFFECT_MIN} to "
-                                    f"{EFFECT_MAX}, not {eff}", "PS022")
-                    else:
-                        effects[num] = eff
+        if not isinstance(ef, yaml.MappingNode):
+            w.report(ef, "a choice's competencies should look like {3: 1, 6: -1} "
+                         "(competency number: effect)", "PS004")
+        else:
+            for k, v in ef.value:
+                num = w.integer(k, "a competency number")
+                eff = w.integer(v, "a competency effect")
+                if num is None or eff is None:
+                    continue
+                if num not in COMPETENCIES:
+                    w.report(k, f"unknown competency {num}; SAMHSA's core competencies "
+                                "are numbered 1 to 12", "PS015")
+                elif num in effects:
+                    w.report(k, f"competency {num} appears twice in {what}", "PS006")
+                elif not EFFECT_MIN <= eff <= EFFECT_MAX:
+                    w.report(v, f"a competency effect should be from {EFFECT_MIN} to "
+                                f"{EFFECT_MAX}, not {eff}", "PS022")
+                else:
+                    effects[num] = eff
     feedback = None
     if "feedback" not in cf:
         w.report(ci, f"{what} has no feedback; say why this response matters and what a "
                      "better one would do", "PS012")
     else:
-        ff = w.mapping(cf["feedback"][1], f"the feedback of {what}", FEEDBACK_KEYS, 5)
+        ff = w.mapping(cf["feedback"][1], f"the feedback of {what}", FEEDBACK_KEYS)
         if ff is not None:
             if "why" not in ff:
                 w.report(cf["feedback"][1], f"the feedback of {what} has no 'why'", "PS012")
-            why = w.text(ff["why"][1], "the feedback's 'why'", 6, field_name="why",
+            why = w.text(ff["why"][1], "the feedback's 'why'", field_name="why",
                          allow=allow) if "why" in ff else None
-            better = (w.text(ff["better"][1], "the feedback's 'better'", 6,
+            better = (w.text(ff["better"][1], "the feedback's 'better'",
                              field_name="better", allow=allow) or "") if "better" in ff else ""
             if role is not None and role.is_drift and "better" not in ff:
                 w.report(cf["feedback"][1], f"the feedback of {what} has no 'better': say "
@@ -582,7 +566,7 @@ def _walk_choice(
                 feedback = Feedback(why, better)
     nxt = None
     if "next" in cf:
-        nxt = w.ident(cf["next"][1], "next", 5)
+        nxt = w.ident(cf["next"][1], "next")
         if nxt and cid:
             targets.append((nxt, cf["next"][1], cid))
     if not ok or cid is None or text is None or role is None or feedback is None or nxt is None:
