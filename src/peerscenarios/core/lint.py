@@ -27,13 +27,13 @@ SECONDS_PER_PROMPT = 45
 class StigmaTerm:
     """A stigmatising expression, the word that allows it, and what to write instead."""
 
-    pattern: re.Pattern[str]
+    regex: str
     key: str
     instead: str
 
 
 def _t(regex: str, key: str, instead: str) -> StigmaTerm:
-    return StigmaTerm(re.compile(regex, re.IGNORECASE), key, instead)
+    return StigmaTerm(regex, key, instead)
 
 
 STIGMA_TERMS: tuple[StigmaTerm, ...] = (
@@ -69,7 +69,7 @@ STIGMA_TERMS: tuple[StigmaTerm, ...] = (
 
 # One alternation with a named group per term: a single pass over each text.
 _STIGMA_ANY = re.compile(
-    "|".join(f"(?P<t{i}>{t.pattern.pattern})" for i, t in enumerate(STIGMA_TERMS)),
+    "|".join(f"(?P<t{i}>{t.regex})" for i, t in enumerate(STIGMA_TERMS)),
     re.IGNORECASE,
 )
 
