@@ -2,4 +2,6 @@
 
 from peerscenarios.cli import main
 
-raise SystemExit(main())
+# Guarded: the library's worker processes ('spawn') must never start the app.
+if __name__ == "__main__":
+    raise SystemExit(main())
