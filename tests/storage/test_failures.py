@@ -230,29 +230,16 @@ def _hand_to_nobody(path: Path) -> None:
         os.chown(path, 65534, 65534)
 
 
-def test_read_only_file_refused_nothing_written(shared_dir: Path) -> None:
+@pytest.mark.parametrize(("locked", "mode"), [("file", 0o400), ("folder", 0o500)])
+def test_read_only_refused_nothing_written(shared_dir: Path, locked: str, mode: int) -> None:
+    """A read-only database file, or a read-only folder around it: refused, untouched."""
     folder = shared_dir / "data"
     folder.mkdir()
     db = folder / "peerscenarios.sqlite3"
     _make_db(db)
     for p in (folder, db):
         _hand_to_nobody(p)
-    db.chmod(0o400)
-    before = db.read_bytes()
-    result = _as_unprivileged(_open_result(db))
-    assert result.startswith("readonly:"), result
-    assert db.read_bytes() == before
-    assert _no_sidecars(db)
-
-
-def test_read_only_folder_refused_nothing_written(shared_dir: Path) -> None:
-    folder = shared_dir / "data"
-    folder.mkdir()
-    db = folder / "peerscenarios.sqlite3"
-    _make_db(db)
-    for p in (folder, db):
-        _hand_to_nobody(p)
-    folder.chmod(0o500)
+    (db if locked == "file" else folder).chmod(mode)
     before = db.read_bytes()
     result = _as_unprivileged(_open_result(db))
     assert result.startswith("readonly:"), result
