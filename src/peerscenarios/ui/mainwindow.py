@@ -498,7 +498,8 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def on_ctx_profile_changed(self, profile: ProfileRecord) -> None:
         self.profile_label.setText(f"Profile: {profile.name}")
-        self.setWindowTitle(f"PeerScenarios: {profile.name}")
+        # Qt adds the application's display name ("— PeerScenarios") itself.
+        self.setWindowTitle(profile.name)
         # Another person's attempt must not stay on screen.
         if self.player.active and self.player.playthrough is not None \
                 and self.player.playthrough.attempt.profile_id != profile.id:
