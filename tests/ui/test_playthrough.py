@@ -305,3 +305,27 @@ def test_history_catches_up_with_choices_made_while_it_was_hidden(
     assert w.history.isVisible()
     row = attempts.row_of(w.player.playthrough.attempt.id)
     assert (attempts.summary(row).choice_count, attempts.summary(row).drift_count) == (1, 1)
+
+
+def test_enter_presses_the_focused_button(qtbot: QtBot, make_window: WindowFactory) -> None:
+    """Keyboard only: Enter starts the scenario, picks the focused choice, and continues."""
+    w = make_window()
+    assert w.library.select_scenario(SCENARIO_ID)
+    w.library.practice_button.setFocus()
+    qtbot.keyClick(w.library.practice_button, Qt.Key.Key_Return)
+    assert w.player.phase is Phase.WARNINGS
+    start = w.player.warnings_page.start_button
+    start.setFocus()
+    qtbot.keyClick(start, Qt.Key.Key_Enter)
+    assert w.player.phase is Phase.DECISION
+    second = w.player.choice_buttons[1]
+    qtbot.waitUntil(second.isVisible)
+    second.setFocus()
+    qtbot.keyClick(second, Qt.Key.Key_Return)
+    assert w.player.phase is Phase.FEEDBACK
+    assert w.ctx.storage.attempt_choices(w.player.playthrough.attempt.id)[0].choice_id == \
+        second.choice.id
+    cont = w.player.feedback.continue_button
+    assert w.focusWidget() is cont
+    qtbot.keyClick(cont, Qt.Key.Key_Return)
+    assert w.player.phase is not Phase.FEEDBACK

@@ -6,7 +6,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
@@ -560,6 +560,18 @@ class MainWindow(QMainWindow):
         self.show()
         self.raise_()
         self.activateWindow()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Qt gives Enter to push buttons only inside dialogs; a button that ignored it
+        # lands here. Keyboard users expect Enter to press the focused button, as Space does.
+        focused = self.focusWidget()
+        if (Qt.Key(event.key()) in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and isinstance(focused, QPushButton) and focused.isEnabled()
+                and not event.isAutoRepeat()):
+            focused.click()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._screens_built:
