@@ -51,6 +51,35 @@ class DialogScript:
         return [args for n, args in self.calls if n == name]
 
 
+@pytest.fixture(autouse=True)
+def _app_loop_is_local(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run ``run_app``'s ``app.exec()`` as a local event loop, and its exit as that loop's.
+
+    A real QApplication.exit leaves the one shared application in an exited state:
+    every later test's timers stop firing (pytest-qt issue #37).
+    """
+    from PySide6.QtCore import QEventLoop
+    from PySide6.QtWidgets import QApplication
+
+    loops: list[QEventLoop] = []
+
+    def exec_(_self: object = None) -> int:
+        loop = QEventLoop()
+        loops.append(loop)
+        try:
+            return loop.exec()
+        finally:
+            loops.pop()
+
+    def exit_(code: int = 0) -> None:
+        if loops:
+            loops[-1].exit(code)
+
+    monkeypatch.setattr(QApplication, "exec", exec_)
+    monkeypatch.setattr(QApplication, "exit", staticmethod(exit_))
+    monkeypatch.setattr(QApplication, "quit", staticmethod(lambda: exit_(0)))
+
+
 @pytest.fixture
 def dialogs(monkeypatch: pytest.MonkeyPatch) -> DialogScript:
     """Replace every modal dialog with a scripted answer."""

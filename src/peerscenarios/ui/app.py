@@ -238,4 +238,7 @@ class DeferredStorage(QObject):
             return
         self.window.ctx.attach_storage(storage)
         if not self.window.start():
+            # No profile chosen: end the app explicitly rather than rely on the
+            # last-window-closed rule, which only applies inside a running exec().
             self.window.close()
+            QApplication.exit(0)
