@@ -13,7 +13,7 @@ from peerscenarios.ui.present.controller import DiscussionTimer, format_seconds
 from peerscenarios.ui.present.dialogs import LeaveDialog
 from peerscenarios.ui.present.presenter import PresenterWindow
 from peerscenarios.ui.present.screens import Placement, PresentSettings
-from peerscenarios.ui.present.stage_state import Blank, Step
+from peerscenarios.app.group.stage_state import Blank, Step
 from peerscenarios.ui.present.theme import Theme
 
 from .helpers import OFFSCREEN_NOISE, FakeScreen, FakeScreens

@@ -12,7 +12,7 @@ from peerscenarios.storage import Storage
 from peerscenarios.ui.present import start_presentation
 from peerscenarios.ui.present.audience import AudienceWindow
 from peerscenarios.ui.present.screens import PresentSettings
-from peerscenarios.ui.present.stage_state import StageState, Step
+from peerscenarios.app.group.stage_state import StageState, Step
 
 from .helpers import OFFSCREEN_NOISE, FakeScreens, widget_texts
 

@@ -16,7 +16,7 @@ from peerscenarios.ui.present import start_presentation
 from peerscenarios.ui.present.dialogs import ExportPathDialog
 from peerscenarios.ui.present.presenter import PresenterWindow
 from peerscenarios.ui.present.screens import Placement, PresentSettings
-from peerscenarios.ui.present.stage_state import Step
+from peerscenarios.app.group.stage_state import Step
 
 from .helpers import OFFSCREEN_NOISE, FakeScreen, FakeScreens
 

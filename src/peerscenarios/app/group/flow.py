@@ -16,7 +16,7 @@ from peerscenarios.core.engine import Mode, PlayState, advance, choose, start
 from peerscenarios.core.markup import to_html, to_plain
 from peerscenarios.core.model import Node, NodeKind, Scenario
 from peerscenarios.core.taxonomy import ROLE_INFO, Role
-from peerscenarios.ui.present.stage_state import (
+from peerscenarios.app.group.stage_state import (
     ChoiceView,
     FeedbackView,
     LineView,
