@@ -17,13 +17,13 @@ from peerscenarios import paths
 from peerscenarios.storage import AttemptStatus, DatabaseTooNew, Storage
 from peerscenarios.ui import app as app_module
 from peerscenarios.ui.app import DeferredStorage, run_app
+from peerscenarios.ui.mainwindow import MainWindow
 from peerscenarios.ui.models.library import (
     STATUS_COMPLETED,
     STATUS_IN_PROGRESS,
     ScenarioRole,
     StatusRole,
 )
-from peerscenarios.ui.mainwindow import MainWindow
 
 from .conftest import DialogScript
 

@@ -27,8 +27,8 @@ from peerscenarios.core.library import Library
 from peerscenarios.core.model import Scenario
 from peerscenarios.ui import theme
 from peerscenarios.ui.context import AppContext
-from peerscenarios.ui.screens.library import LibraryScreen
 from peerscenarios.ui.profiles import ProfileController
+from peerscenarios.ui.screens.library import LibraryScreen
 from peerscenarios.ui.settings import (
     TEXT_STEP_MAX,
     TEXT_STEP_MIN,
