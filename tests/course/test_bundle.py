@@ -44,7 +44,8 @@ def test_other_files_are_refused_by_name(tmp_path: Path, content: bytes, message
     path.write_bytes(content)
     with pytest.raises(BundleError) as info:
         read_bundle(path)
-    assert str(path) in info.value.message and message in info.value.message
+    assert str(path) in info.value.message
+    assert message in info.value.message
 
 
 def test_a_damaged_field_is_named(portfolio: Portfolio, tmp_path: Path) -> None:
@@ -63,7 +64,8 @@ def test_a_newer_file_asks_for_an_update(portfolio: Portfolio, tmp_path: Path) -
     path.write_text(json.dumps(doc))
     with pytest.raises(BundleError) as info:
         read_bundle(path)
-    assert "newer version" in info.value.message and "Update" in info.value.hint
+    assert "newer version" in info.value.message
+    assert "Update" in info.value.hint
 
 
 def test_a_huge_file_is_not_read(tmp_path: Path) -> None:

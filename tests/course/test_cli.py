@@ -39,7 +39,8 @@ def test_a_course_set_up_from_the_command_line(pg_cluster: Cluster,
     assert main(["course", "--server", url, "assign", ana, fay]) == 0
     assert main(["course", "--server", url, "assign", ana, fay]) == 0
     out = capsys.readouterr().out
-    assert "is now in" in out and "is already in" in out
+    assert "is now in" in out
+    assert "is already in" in out
     assert main(["course", "--server", url, "people"]) == 0
     listing = capsys.readouterr().out
     assert f"trainee      {ana}  cohort of: {fay}" in listing
@@ -71,7 +72,8 @@ def test_mistakes_get_a_plain_message(course: Course, capsys: pytest.CaptureFixt
                                       argv: list[str], stdin: str, message: str) -> None:
     assert _run(["course", "--server", course.url, *argv], stdin) == 1
     err = capsys.readouterr().err
-    assert message in err and "Traceback" not in err
+    assert message in err
+    assert "Traceback" not in err
 
 
 def test_an_existing_login_is_not_added_twice(course: Course,

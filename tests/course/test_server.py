@@ -63,20 +63,24 @@ def test_a_whole_course_from_scratch(course: Course, people: dict[str, str],
                                      portfolio: Portfolio) -> None:
     ana = _client(course, people["ana"])
     fay = _client(course, people["fay"])
-    assert ana.role is CourseRole.TRAINEE and fay.role is CourseRole.FACILITATOR
+    assert ana.role is CourseRole.TRAINEE
+    assert fay.role is CourseRole.FACILITATOR
 
     # The trainee sends one reflection of several.
     pick = reflection_choices(portfolio)[0]
     sent = ana.submit_portfolio(Snapshot.from_portfolio(portfolio,
                                                         include_reflections=[pick.key]))
-    assert sent.owner == people["ana"] and sent.reflection_count == 1
-    assert sent.attempt_count == 2 and not sent.withdrawn
+    assert sent.owner == people["ana"]
+    assert sent.reflection_count == 1
+    assert sent.attempt_count == 2
+    assert not sent.withdrawn
     assert [s.id for s in ana.list_my_submissions()] == [sent.id]
 
     # The facilitator uploads a session and reads the cohort.
     upload = fay.upload_group_session(SessionUpload.from_report(
         report(datetime(2026, 3, 4, 10, tzinfo=UTC))))
-    assert upload.uploaded_by == people["fay"] and upload.total_votes == 10
+    assert upload.uploaded_by == people["fay"]
+    assert upload.total_votes == 10
     assert [s.id for s in fay.list_sessions()] == [upload.id]
     session = fay.get_session(upload.id)
     assert session.upload.report.decisions[0].votes[0].votes == 7
@@ -95,7 +99,8 @@ def test_a_whole_course_from_scratch(course: Course, people: dict[str, str],
     gone = ana.withdraw(sent.id)
     assert gone.withdrawn
     after = fay.get_submission(sent.id)
-    assert after.summary.withdrawn and after.snapshot is None
+    assert after.summary.withdrawn
+    assert after.snapshot is None
     assert fay.list_cohort_submissions(SubmissionFilter(include_withdrawn=False)) == []
     with _raw(course, people["ana"]) as raw:
         assert raw.execute("SELECT payload FROM ps_course.submission").fetchall() == [(None,)]
@@ -134,7 +139,8 @@ def test_a_facilitator_reads_only_their_cohort(course: Course, people: dict[str,
         # Asking for Ben by name returns nothing rather than his rows.
         assert fay.list_cohort_submissions(SubmissionFilter(trainee=people["ben"])) == []
     with _client(course, people["hal"]) as hal:
-        assert hal.list_cohort_submissions() == [] and hal.count_cohort_submissions() == 0
+        assert hal.list_cohort_submissions() == []
+        assert hal.count_cohort_submissions() == 0
         assert hal.list_cohort_trainees() == []
     with _raw(course, people["hal"]) as raw:
         assert raw.execute("SELECT count(*) FROM ps_course.submission").fetchone() == (0,)
@@ -211,7 +217,8 @@ def test_two_facilitators_upload_at_once(course: Course, people: dict[str, str])
         assert len(listed) == 2 * per_person
         assert len({s.id for s in listed}) == 2 * per_person
         by_fay = hal.list_sessions(SessionFilter(uploaded_by=people["fay"]), limit=100)
-        assert {s.uploaded_by for s in by_fay} == {people["fay"]} and len(by_fay) == per_person
+        assert {s.uploaded_by for s in by_fay} == {people["fay"]}
+        assert len(by_fay) == per_person
         # Paging: two pages cover the list with no overlap.
         first, second = hal.list_sessions(limit=20), hal.list_sessions(offset=20, limit=20)
         assert {s.id for s in first} | {s.id for s in second} == {s.id for s in listed}

@@ -68,7 +68,8 @@ def test_settings_round_trip_and_never_hold_a_password() -> None:
     data = SETTINGS.to_dict()
     assert "password" not in " ".join(data)
     assert CourseSettings.from_dict(data) == SETTINGS
-    assert SETTINGS.configured and not CourseSettings().configured
+    assert SETTINGS.configured
+    assert not CourseSettings().configured
     assert SETTINGS.describe() == "ana.ruiz@course.example.org:5432/course"
 
 
