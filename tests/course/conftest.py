@@ -130,9 +130,23 @@ def _utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     time.tzset()
 
 
+@dataclass
+class Laptop:
+    """A trainee's local database with some history, and the library it was played from."""
+
+    storage: Storage
+    library: Library
+    profile_id: int
+
+    def build(self, since: date | None, until: date | None) -> Portfolio:
+        """The portfolio the export would make for these dates."""
+        return build_portfolio(self.storage, self.library, self.profile_id, since=since,
+                               until=until)
+
+
 @pytest.fixture
-def portfolio(library: Library, _utc: None) -> Iterator[Portfolio]:
-    """A real portfolio: two finished attempts, three reflections, built by the export code."""
+def laptop(library: Library, _utc: None) -> Iterator[Laptop]:
+    """Two finished attempts in March 2026 with reflections (two per attempt at most)."""
     from export._helpers import FakeClock, first_prompts, play
 
     clock = FakeClock()
@@ -145,7 +159,12 @@ def portfolio(library: Library, _utc: None) -> Iterator[Portfolio]:
             play(store, sc, profile.id, clock=clock,
                  reflections={pid: f"Private thought {i}-{pid}" for pid in prompts[:2]})
             clock.advance(days=1)
-        yield build_portfolio(store, library, profile.id, since=date(2026, 3, 1),
-                              until=date(2026, 3, 31))
+        yield Laptop(store, library, profile.id)
     finally:
         store.close()
+
+
+@pytest.fixture
+def portfolio(laptop: Laptop) -> Portfolio:
+    """The laptop's portfolio for March 2026, built by the export code."""
+    return laptop.build(date(2026, 3, 1), date(2026, 3, 31))
