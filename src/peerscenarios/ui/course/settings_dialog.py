@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -94,7 +95,9 @@ class CourseSettingsDialog(QDialog):
             widget.setAccessibleName(name)
             form.addRow(label, widget)
         self.ca_edit.setAccessibleName("CA certificate file")
-        form.insertRow(4, "&CA certificate:", ca_row)
+        ca_label = QLabel("&CA certificate:", self)
+        ca_label.setBuddy(self.ca_edit)
+        form.insertRow(4, ca_label, ca_row)
         form.addRow(self.remember_check)
         self.message = MessageLine(self)
         form.addRow(self.message)
