@@ -8,10 +8,10 @@ from typing import Any
 
 import psycopg
 import pytest
-from pytestqt.modeltest import ModelTester
-from pytestqt.qtbot import QtBot
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QFileDialog
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
 
 from peerscenarios.course.client import CourseClient
 from peerscenarios.course.errors import ServerUnreachable
@@ -65,7 +65,7 @@ def cohort(course: Course, portfolio: Portfolio) -> tuple[Course, str, list[str]
 
 def test_the_cohort_pages_in_and_filters(qtbot: QtBot, qtmodeltester: ModelTester,
                                          cohort: tuple[Course, str, list[str]]) -> None:
-    course, fay, (ana, ben, cat) = cohort
+    course, fay, (ana, ben, _cat) = cohort
     with _client(course, fay) as client:
         view = CourseView(client, today=date(2026, 5, 1))
         qtbot.addWidget(view)

@@ -7,8 +7,8 @@ from typing import Any
 
 import keyring
 import pytest
-from pytestqt.qtbot import QtBot
 from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
 
 from peerscenarios.course.client import CourseClient
 from peerscenarios.course.settings import KEYRING_SERVICE, CourseSettings

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pytestqt.modeltest import ModelTester
-from pytestqt.qtbot import QtBot
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QFileDialog
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
 
 from peerscenarios.course.client import CourseClient
 from peerscenarios.course.errors import ServerUnreachable

@@ -109,7 +109,8 @@ class CourseView(QWidget):
                  today: date | None = None) -> None:
         super().__init__(parent)
         self.client = client
-        start = QDate(today) if today is not None else QDate.currentDate()
+        start = (QDate(today.year, today.month, today.day) if today is not None
+                 else QDate.currentDate())
         layout = QVBoxLayout(self)
         self.tabs = QTabWidget(self)
         layout.addWidget(self.tabs)

@@ -156,7 +156,8 @@ class SubmitPortfolioDialog(QDialog):
         layout.addWidget(intro)
 
         dates = QHBoxLayout()
-        start = QDate(today) if today is not None else QDate.currentDate()
+        start = (QDate(today.year, today.month, today.day) if today is not None
+                 else QDate.currentDate())
         self.since_edit = QDateEdit(start.addMonths(-1), self)
         self.until_edit = QDateEdit(start, self)
         for label_text, edit, name in (("Attempts &from:", self.since_edit, "From date"),
