@@ -6,6 +6,7 @@ id: test-scenario
 title: "A test scenario"
 summary: "Dana asks for help with a phone call."
 minutes: 2
+setting: peer-center
 competencies: [1, 6]
 tags: [test]
 content_warnings: []

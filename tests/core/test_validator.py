@@ -443,3 +443,62 @@ def test_validate_file_with_custom_reader() -> None:
     r = validate_file("virtual.yaml", read=lambda _p: VALID.encode())
     assert r.scenario is not None
     assert r.path == "virtual.yaml"
+
+
+def test_setting_population_and_order_reach_the_model() -> None:
+    text = (VALID.replace("setting: peer-center\n",
+                          "setting: street-outreach\npopulation: [adults, unhoused]\n")
+            .replace("    choices:\n", "    order: fixed\n    choices:\n", 1))
+    r = check(text)
+    assert r.diagnostics == []
+    sc = r.scenario
+    assert sc is not None
+    assert sc.setting == "street-outreach"
+    assert sc.population == ("adults", "unhoused")
+    assert sc.node("start").fixed_order is True
+    assert check(VALID).scenario.node("start").fixed_order is False
+
+
+def test_unknown_setting_names_the_list_and_suggests() -> None:
+    text = VALID.replace("setting: peer-center", "setting: peer-centre")
+    (d,) = only(check(text), "PS026")
+    assert d.message == ("unknown setting 'peer-centre' (the settings are listed in "
+                         "docs/scenario-format.md); did you mean 'peer-center'?")
+    assert d.line == line_of(text, "setting:")
+    assert check(text).scenario is None
+
+
+def test_missing_setting_is_a_warning_and_the_scenario_still_loads() -> None:
+    r = check(VALID.replace("setting: peer-center\n", ""))
+    (d,) = only(r, "PS029")
+    assert d.severity is Severity.WARNING
+    assert r.scenario is not None
+    assert r.scenario.setting == ""
+
+
+def test_unknown_and_repeated_population() -> None:
+    text = VALID.replace("setting: peer-center\n",
+                         "setting: peer-center\npopulation: [veterans, vetrans, veterans]\n")
+    r = check(text)
+    (bad,) = only(r, "PS027")
+    assert "did you mean 'veterans'?" in bad.message
+    (dup,) = only(r, "PS007")
+    assert dup.message == "population 'veterans' is listed twice"
+    assert dup.severity is Severity.WARNING
+
+
+def test_unknown_order_value() -> None:
+    text = VALID.replace("    choices:\n", "    order: random\n    choices:\n", 1)
+    (d,) = only(check(text), "PS028")
+    assert d.message.startswith("order 'random' is not known; write 'order: fixed'")
+    assert d.line == line_of(text, "order: random")
+
+
+def test_safety_lapse_is_a_role_of_its_own() -> None:
+    text = VALID.replace("role: directive-drift", "role: safety-lapse")
+    r = check(text)
+    assert r.scenario is not None
+    from peerscenarios.core.taxonomy import Role
+
+    assert r.scenario.node("start").choice("tell-her").role is Role.SAFETY
+    assert Role.SAFETY.is_drift
