@@ -216,9 +216,12 @@ def translate(exc: BaseException) -> CourseError:
     if state == _CANCELED:
         return ServerUnreachable("The course server took too long to answer.",
                                  "Try again in a moment. Nothing was changed.")
-    if state is None or state in _CONNECTION_LOST or (
+    # A failed or lost connection carries no SQLSTATE in psycopg, only the server's words;
+    # any other error without one is a bug here, reported as such below.
+    connection_failure = type(orig).__name__ in ("OperationalError", "InterfaceError")
+    if state in _CONNECTION_LOST or (state is None and connection_failure) or (
             isinstance(exc, DBAPIError) and exc.connection_invalidated):
         return _connect_message(text)
-    log.warning("unexpected course-server error %s", state)
+    log.warning("unexpected course-server error %s (%s)", state, type(orig).__name__)
     return CourseError("The course server reported a problem it did not explain.",
                        f"Please report it to whoever runs the course (code {state}).")
