@@ -2,7 +2,7 @@
 first page at 10,000 submissions.
 
 Method. A private PostgreSQL cluster is started in a temporary folder (the
-same helper the tests use, tests/course/pgcluster.py; it needs Debian's
+same cluster code the tests use, tests/course/pgcluster.py; it needs Debian's
 ``postgresql`` package and the ``peerscenarios[server]`` extra) and a course
 is set up with ``course.admin`` exactly as ``peerscenarios course`` does:
 200 trainee logins and 10 facilitator logins, every trainee in the first
