@@ -1,10 +1,9 @@
-"""SQLAlchemy 2 table definitions for profiles, attempts, choices, reflections and group sessions.
+"""SQLAlchemy 2 tables for profiles, attempts, choices, reflections and group sessions."""
 
-These classes never leave the storage package: operations convert rows to the
-frozen records in :mod:`peerscenarios.storage.records` inside the transaction.
-The schema itself is created by the Alembic migrations, not by ``create_all``;
-a test checks that the two agree.
-"""
+# These classes never leave the storage package: operations convert rows to
+# the frozen records of records.py inside the transaction (mappers.py). The
+# schema itself is created by the Alembic migrations, not by ``create_all``;
+# tests/storage/test_schema.py checks that the two agree.
 
 from __future__ import annotations
 

@@ -9,6 +9,11 @@ from enum import Enum, StrEnum
 from pathlib import Path
 from types import MappingProxyType
 
+# Every record is frozen (with slots): records are read on the UI thread while
+# a worker may be fetching the next page, so none may change under its
+# reader, and mappings inside them are read-only proxies for the same reason.
+# No SQLAlchemy here: the layers above import these types freely.
+
 
 def _empty_mapping() -> Mapping[str, int]:
     return MappingProxyType({})
@@ -21,6 +26,8 @@ class AttemptMode(StrEnum):
     ASSESSMENT = "assessment"
 
 
+# The enum values are what the database stores (see the CHECK constraints in
+# models.py): renaming one needs a migration, not just an edit here.
 class AttemptStatus(StrEnum):
     """Where an attempt stands. The values are what the library's status column shows."""
 
@@ -75,6 +82,8 @@ class AttemptRecord:
     profile_id: int
     number: int
     scenario_id: str
+    # Which version of the scenario file was played: an edited scenario may
+    # no longer have the nodes an old attempt went through.
     content_hash: str
     mode: AttemptMode
     status: AttemptStatus
@@ -97,8 +106,11 @@ class ChoiceEventRecord:
     seq: int
     node_id: str
     choice_id: str
+    # The role tag as stored (a taxonomy value), so an old record stays
+    # readable even if the taxonomy's labels change.
     role: str
     effects: Mapping[int, int]
+    # The feedback exactly as it was shown, kept even if the scenario is edited later.
     feedback: str
     created_at: datetime
     stepped_back: bool
