@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -15,6 +16,7 @@ from peerscenarios.storage.database import (
     COMPLETED,
     IN_PROGRESS,
     Database,
+    checked_seed,
     get_or_raise,
     iso_week,
 )
@@ -35,6 +37,17 @@ PEER = Role.PEER.value
 _KNOWN_ROLES = frozenset(r.value for r in Role)
 
 
+def open_attempts(profile_id: int) -> Any:
+    """SELECT of a profile's attempts still in progress, newest first (ties: newest id)."""
+    # Served by the partial index ix_attempt_open, which holds only open
+    # attempts: a handful of rows however long the history is.
+    return (
+        select(Attempt)
+        .where(Attempt.profile_id == profile_id, Attempt.status == IN_PROGRESS)
+        .order_by(Attempt.started_at.desc(), Attempt.id.desc())
+    )
+
+
 def _closed() -> StorageError:
     return StorageError("This attempt has already ended, so the choice was not recorded.",
                         "Start the scenario again to keep playing.")
@@ -44,8 +57,14 @@ class Attempts(Database):
     """The attempt and choice operations of Storage."""
 
     def start_attempt(self, profile_id: int, scenario_id: str, content_hash: str,
-                      mode: str | AttemptMode) -> AttemptRecord:
-        """Begin a play-through; ``mode`` is ``"practice"`` or ``"assessment"``."""
+                      mode: str | AttemptMode, *,
+                      order_seed: int | None = None) -> AttemptRecord:
+        """Begin a play-through; ``mode`` is ``"practice"`` or ``"assessment"``.
+
+        ``order_seed`` is the seed of the answer order shown in this attempt
+        (stored as given, a signed 64-bit integer); None means the file's order.
+        """
+        seed = checked_seed(order_seed)
         try:
             mode_value = AttemptMode(mode).value
         except ValueError:
@@ -64,7 +83,7 @@ class Attempts(Database):
                 profile_id=profile_id, number=number + 1, scenario_id=scenario_id,
                 content_hash=content_hash, mode=mode_value, status=IN_PROGRESS,
                 started_at=now, finished_at=None, ending_node_id=None, week=iso_week(now),
-                choice_count=0, drift_count=0,
+                choice_count=0, drift_count=0, order_seed=seed,
             )
             s.add(attempt)
             s.flush()
@@ -107,16 +126,18 @@ class Attempts(Database):
         return record
 
     def unfinished_attempt(self, profile_id: int) -> AttemptRecord | None:
-        """The profile's most recent attempt still in progress (to offer resuming), or None."""
+        """The profile's most recent attempt still in progress, or None.
+
+        The newest of :meth:`paused_attempts`; kept for callers that offer one resume.
+        """
         with self._reading() as s:
-            # Served by the partial index ix_attempt_open, which holds only open attempts.
-            attempt = s.scalars(
-                select(Attempt)
-                .where(Attempt.profile_id == profile_id, Attempt.status == IN_PROGRESS)
-                .order_by(Attempt.started_at.desc(), Attempt.id.desc())
-                .limit(1)
-            ).first()
+            attempt = s.scalars(open_attempts(profile_id).limit(1)).first()
             return None if attempt is None else attempt_record(attempt)
+
+    def paused_attempts(self, profile_id: int) -> list[AttemptRecord]:
+        """Every attempt of the profile still in progress (paused or interrupted), newest first."""
+        with self._reading() as s:
+            return [attempt_record(a) for a in s.scalars(open_attempts(profile_id))]
 
     def attempt_choices(self, attempt_id: int) -> list[ChoiceEventRecord]:
         """Every choice of an attempt in order, stepped-back ones included (to replay a path)."""

@@ -149,6 +149,15 @@ def not_found(what: str) -> NotFound:
                     "It may have been deleted in another window. Refresh and try again.")
 
 
+def checked_seed(seed: int | None) -> int | None:
+    """``seed`` if SQLite can store it as an INTEGER (signed 64-bit); ValueError otherwise."""
+    # Checked up front: the driver would raise OverflowError mid-transaction,
+    # which reads like a storage failure rather than the caller's mistake.
+    if seed is not None and not -(2**63) <= seed < 2**63:
+        raise ValueError(f"order_seed must fit in a signed 64-bit integer, not {seed}")
+    return seed
+
+
 def get_or_raise(s: Session, model: type[Any], ident: int, what: str) -> Any:
     """``s.get(model, ident)``, raising NotFound instead of returning None."""
     obj = s.get(model, ident)

@@ -7,7 +7,13 @@ from collections.abc import Mapping
 
 from sqlalchemy import func, select, update
 
-from peerscenarios.storage.database import Database, get_or_raise, not_found, rowcount
+from peerscenarios.storage.database import (
+    Database,
+    checked_seed,
+    get_or_raise,
+    not_found,
+    rowcount,
+)
 from peerscenarios.storage.mappers import decision_record, group_record
 from peerscenarios.storage.models import GroupDecision, GroupSession
 from peerscenarios.storage.records import (
@@ -23,12 +29,18 @@ from peerscenarios.storage.records import (
 class Groups(Database):
     """The group-session operations of Storage. No personal identity is ever stored here."""
 
-    def start_group_session(self, scenario_id: str, content_hash: str) -> GroupSessionRecord:
-        """Begin a facilitated group run (no personal identities are stored)."""
+    def start_group_session(self, scenario_id: str, content_hash: str, *,
+                            order_seed: int | None = None) -> GroupSessionRecord:
+        """Begin a facilitated group run (no personal identities are stored).
+
+        ``order_seed`` is the seed of the answer order shown to the room (a
+        signed 64-bit integer); None means the file's order.
+        """
+        seed = checked_seed(order_seed)
         with self._writing() as s:
             session = GroupSession(scenario_id=scenario_id, content_hash=content_hash,
                                    started_at=self._now(), finished_at=None,
-                                   ending_node_id=None, notes="")
+                                   ending_node_id=None, notes="", order_seed=seed)
             s.add(session)
             s.flush()
             record = group_record(session)

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import case, func, select
 
+from peerscenarios.storage.attempts import open_attempts
 from peerscenarios.storage.database import ABANDONED, COMPLETED, Database, not_found
 from peerscenarios.storage.mappers import attempt_summary, choice_record, reflection_record
 from peerscenarios.storage.models import Attempt, AttemptRoleCount, ChoiceEvent, Reflection
@@ -121,6 +122,10 @@ class History(Database):
         results: dict[str, LastResult] = {}
         with self._reading() as s:
             done = {r[0]: r for r in s.execute(finished)}
+            paused: dict[str, int] = {}
+            # Newest first, so the first open attempt seen per scenario is the one to resume.
+            for attempt in s.scalars(open_attempts(profile_id)):
+                paused.setdefault(attempt.scenario_id, attempt.id)
             for scenario_id, count, completed, _, status in s.execute(latest):
                 last = done.get(scenario_id)
                 results[scenario_id] = LastResult(
@@ -131,6 +136,7 @@ class History(Database):
                     last_finished_at=None if last is None else last[4],
                     ending_node_id=None if last is None else last[2],
                     drift_count=0 if last is None else int(last[3]),
+                    paused_attempt_id=paused.get(scenario_id),
                 )
         return results
 

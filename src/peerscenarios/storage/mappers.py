@@ -40,6 +40,7 @@ def attempt_record(a: Attempt) -> AttemptRecord:
         id=a.id, profile_id=a.profile_id, number=a.number, scenario_id=a.scenario_id,
         content_hash=a.content_hash, mode=AttemptMode(a.mode), status=AttemptStatus(a.status),
         started_at=a.started_at, finished_at=a.finished_at, ending_node_id=a.ending_node_id,
+        order_seed=a.order_seed,
     )
 
 
@@ -50,7 +51,7 @@ def attempt_summary(a: Attempt, reflection_count: int | None) -> AttemptSummary:
         content_hash=a.content_hash, mode=AttemptMode(a.mode), status=AttemptStatus(a.status),
         started_at=a.started_at, finished_at=a.finished_at, ending_node_id=a.ending_node_id,
         choice_count=a.choice_count, drift_count=a.drift_count,
-        reflection_count=int(reflection_count or 0),
+        reflection_count=int(reflection_count or 0), order_seed=a.order_seed,
     )
 
 
@@ -78,7 +79,8 @@ def group_record(g: GroupSession) -> GroupSessionRecord:
     """A group-session row as a record."""
     return GroupSessionRecord(id=g.id, scenario_id=g.scenario_id, content_hash=g.content_hash,
                               started_at=g.started_at, finished_at=g.finished_at,
-                              ending_node_id=g.ending_node_id, notes=g.notes)
+                              ending_node_id=g.ending_node_id, notes=g.notes,
+                              order_seed=g.order_seed)
 
 
 def decision_record(d: GroupDecision) -> GroupDecisionRecord:

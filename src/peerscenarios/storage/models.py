@@ -120,6 +120,9 @@ class Attempt(Base):
     week: Mapped[str] = mapped_column(String(10))
     choice_count: Mapped[int] = mapped_column(Integer, server_default=text("0"))
     drift_count: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    # Seed of the answer order the trainee saw; NULL (attempts from before
+    # revision 0002) means the scenario file's own order.
+    order_seed: Mapped[int | None] = mapped_column(Integer)
 
     profile: Mapped[Profile] = relationship(back_populates="attempts", lazy="raise")
     choices: Mapped[list[ChoiceEvent]] = relationship(
@@ -208,6 +211,8 @@ class GroupSession(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     ending_node_id: Mapped[str | None] = mapped_column(String(200))
     notes: Mapped[str] = mapped_column(Text, server_default=text("''"))
+    # Seed of the answer order the room saw; NULL means the file's own order.
+    order_seed: Mapped[int | None] = mapped_column(Integer)
 
     decisions: Mapped[list[GroupDecision]] = relationship(
         back_populates="session", lazy="raise", passive_deletes=True

@@ -90,6 +90,9 @@ class AttemptRecord:
     started_at: datetime
     finished_at: datetime | None
     ending_node_id: str | None
+    # Seed of the answer order shown in this attempt; None for attempts recorded
+    # before orders were shuffled, which were shown in the file's order.
+    order_seed: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +152,8 @@ class AttemptSummary:
     choice_count: int
     drift_count: int
     reflection_count: int
+    # As AttemptRecord.order_seed: None means the file's order.
+    order_seed: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +172,9 @@ class LastResult:
     ``status`` is IN_PROGRESS when the most recent attempt is unfinished, else
     COMPLETED. ``last_finished_at``, ``ending_node_id`` and ``drift_count``
     describe the most recent completed attempt (None/0 if there is none yet).
+    ``paused_attempt_id`` is the newest attempt of this scenario still in
+    progress (to Resume or Start over), or None; it is set even when a later
+    attempt of the same scenario was completed.
     """
 
     scenario_id: str
@@ -176,6 +184,7 @@ class LastResult:
     last_finished_at: datetime | None
     ending_node_id: str | None
     drift_count: int
+    paused_attempt_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +231,8 @@ class GroupSessionRecord:
     finished_at: datetime | None
     ending_node_id: str | None
     notes: str
+    # Seed of the answer order the room saw; None means the file's order.
+    order_seed: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

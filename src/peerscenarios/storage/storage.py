@@ -6,7 +6,7 @@
 # keep the flat API they already use (``storage.create_profile``) without
 # fifty one-line delegating methods, while each area is still typed against
 # the one shared base, Database (engine, transactions, listeners). Areas never
-# call each other, so the order of the bases carries no meaning.
+# call each other's methods, so the order of the bases carries no meaning.
 
 from __future__ import annotations
 
