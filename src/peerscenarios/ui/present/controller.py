@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from peerscenarios.app.group.flow import GroupFlow, Visit
 from peerscenarios.app.group.stage_state import Blank, StageState, Step, TimerView
+from peerscenarios.app.order import new_seed
 from peerscenarios.core.model import Scenario
 from peerscenarios.errors import PeerScenariosError
 from peerscenarios.storage import Storage
@@ -139,7 +140,8 @@ class PresentationController(QObject):
         super().__init__(parent)
         self.scenario = scenario
         self.storage = storage
-        self.flow = GroupFlow(scenario)
+        seed = new_seed()
+        self.flow = GroupFlow(scenario, order_seed=seed)
         self.blank = Blank.NONE
         self.timer = DiscussionTimer(timer_seconds, clock, self)
         self.timer_shown = False
@@ -152,7 +154,8 @@ class PresentationController(QObject):
         self._notes_timer.setInterval(NOTES_SAVE_DELAY_MS)
         self.session_id: int | None = None
         try:
-            self.session_id = storage.start_group_session(scenario.id, scenario.content_hash).id
+            self.session_id = storage.start_group_session(scenario.id, scenario.content_hash,
+                                                          order_seed=seed).id
         except PeerScenariosError as exc:
             self._failed(exc)
         self._connect_signals()

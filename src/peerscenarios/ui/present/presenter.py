@@ -34,11 +34,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from peerscenarios.app.group.flow import Visit, letter
+from peerscenarios.app.group.flow import Visit
 from peerscenarios.app.group.stage_state import Blank, StageState, Step
 from peerscenarios.core.library import Library
 from peerscenarios.core.markup import to_html, to_plain
 from peerscenarios.core.model import Node
+from peerscenarios.core.reporting import letter
 from peerscenarios.core.taxonomy import ROLE_INFO
 from peerscenarios.errors import PeerScenariosError
 from peerscenarios.ui.present.audience import AudienceWindow
@@ -185,7 +186,8 @@ class DecisionPanel(QGroupBox):
             tied = ", ".join(letter(visit.choice_ids.index(c)) for c in visit.leaders)
             first = f"Tied ({tied}): pick one"
         self.path.addItem(first, None)
-        for i, c in enumerate(node.choices):
+        # The visit lists the responses in the order (and letters) the room sees.
+        for i, c in enumerate(node.choice(cid) for cid in visit.choice_ids):
             self.path.addItem(f"{letter(i)}: {_short(c.text, 50)}", c.id)
         self.path.setCurrentIndex(0 if visit.override is None
                                   else 1 + visit.choice_ids.index(visit.override))
@@ -213,7 +215,7 @@ class DecisionPanel(QGroupBox):
             label.deleteLater()
             spin.deleteLater()
         self.rows = []
-        for i, c in enumerate(node.choices):
+        for i, c in enumerate(node.choice(cid) for cid in visit.choice_ids):
             info = ROLE_INFO[c.role]
             label = QLabel(f"<b>{letter(i)}</b> {html.escape(_short(c.text, 70))}<br>"
                            f"<small>{html.escape(info.symbol)} {html.escape(info.label)}</small>",
