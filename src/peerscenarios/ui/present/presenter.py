@@ -43,6 +43,7 @@ from peerscenarios.ui.present.audience import AudienceWindow
 from peerscenarios.ui.present.controller import PresentationController, format_seconds
 from peerscenarios.ui.present.dialogs import CheatSheet, ExportPathDialog, LeaveDialog
 from peerscenarios.ui.present.flow import Visit, letter
+from peerscenarios.ui.present.phones_panel import PhonesPanel
 from peerscenarios.ui.present.screens import (
     Placement,
     PresentSettings,
@@ -475,6 +476,8 @@ class PresenterWindow(QWidget):
         self.guide = GuidePanel()
         self.decision = DecisionPanel()
         self.timer_panel = TimerPanel(self.controller.timer.duration)
+        # Phones as clickers: the panel owns the phone session and adds phone votes to the tally.
+        self.phones = PhonesPanel(self.controller, self.audience)
         self.end_panel = EndPanel()
         self.end_panel.hide()
         right = QWidget()
@@ -482,6 +485,7 @@ class PresenterWindow(QWidget):
         rv.addWidget(self.end_panel)
         rv.addWidget(self.guide)
         rv.addWidget(self.decision)
+        rv.addWidget(self.phones)
         rv.addWidget(self.timer_panel)
         rv.addStretch(1)
         self.scroll = QScrollArea(self)
@@ -695,6 +699,7 @@ class PresenterWindow(QWidget):
         if self._leaving:
             return
         self._leaving = True
+        self.phones.shut_down()  # phones are told the session ended; the port closes
         self.controller.flush_notes()
         self.controller.leave()
         app = QApplication.instance()
