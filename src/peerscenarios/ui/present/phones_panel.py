@@ -146,11 +146,11 @@ class PhonesPanel(QGroupBox):
     phones_started = Signal(str)  # the join URL, once phones can connect
 
     def __init__(self, controller: PresentationController, audience: QWidget,
-                 addresses: Callable[[], list[NetworkAddress]] = usable_addresses,
+                 addresses: Callable[[], list[NetworkAddress]] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__("Phones", parent)
         self.controller = controller
-        self._addresses = addresses
+        self._addresses = addresses if addresses is not None else usable_addresses
         self.bridge = PhoneBridge(self)
         self.voting = PhoneVoting(controller, self.bridge, self)
         self.card = JoinCard(audience)
