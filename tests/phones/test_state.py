@@ -35,7 +35,8 @@ def test_tokens_are_128_random_bits() -> None:
 def test_a_phone_votes_changes_its_vote_and_counts_once() -> None:
     box = VoteBox()
     one, two = box.issue_token(), box.issue_token()
-    assert one and two
+    assert one
+    assert two
     box.open("q1", OPTIONS)
     assert box.vote(one, "q1", "A") is VoteResult.COUNTED
     assert box.vote(two, "q1", "A") is VoteResult.COUNTED
@@ -44,7 +45,8 @@ def test_a_phone_votes_changes_its_vote_and_counts_once() -> None:
     tally = box.tally()
     assert tally.counts == (("A", 1), ("B", 1), ("C", 0))
     assert (tally.phones, tally.votes) == (2, 2)
-    assert tally.count("B") == 1 and tally.count("Z") == 0
+    assert tally.count("B") == 1
+    assert tally.count("Z") == 0
     assert box.vote_of(one) == "B"
 
 
@@ -98,7 +100,8 @@ def test_phones_count_when_their_page_connects_and_the_box_has_a_cap() -> None:
     one, two = box.issue_token(), box.issue_token()
     assert box.issue_token() is None
     assert box.phones == 0
-    assert one and box.join(one)
+    assert one
+    assert box.join(one)
     assert not box.join(one)
     assert not box.join("0" * 32)
     box.open("q1", OPTIONS)

@@ -16,8 +16,8 @@ from peerscenarios.core.markup import to_plain
 from peerscenarios.core.model import Scenario
 from peerscenarios.phones.state import PhoneTally
 from peerscenarios.storage import Storage
-from peerscenarios.ui.present import start_presentation
 from peerscenarios.ui.present import phones_panel as panel_module
+from peerscenarios.ui.present import start_presentation
 from peerscenarios.ui.present.phones import (
     NO_NETWORK,
     NOBODY_JOINED,
@@ -81,9 +81,11 @@ def test_a_whole_session_with_phones_and_hands(
         settings: PresentSettings) -> None:
     p = _open(qtbot, crowded, storage, two_screens, settings)
     panel = p.phones
-    assert panel.running and panel.toggle.isChecked()
+    assert panel.running
+    assert panel.toggle.isChecked()
     url = panel.bridge.url
-    assert url.startswith("http://127.0.0.1:") and url.endswith("/j/" + panel.bridge.code)
+    assert url.startswith("http://127.0.0.1:")
+    assert url.endswith("/j/" + panel.bridge.code)
     assert panel.card.isVisible()
     assert panel.bridge.code in panel.card.visible_text()
 
@@ -135,7 +137,9 @@ def test_a_whole_session_with_phones_and_hands(
     # The next decision is a new question for the phones, with empty counts.
     qtbot.keyClick(p, Qt.Key.Key_PageDown)
     view = phones[0].state()
-    assert view["state"] == "open" and view["question"] == "q2" and view["vote"] is None
+    assert view["state"] == "open"
+    assert view["question"] == "q2"
+    assert view["vote"] is None
     assert len(view["options"]) == 6
 
     # The record stores counts only, as before phones.
@@ -174,12 +178,14 @@ def test_without_a_network_the_panel_says_so_and_letter_keys_still_count(
     assert not p.phones.running
     assert not p.phones.toggle.isChecked()
     assert p.phones.message.text() == NO_NETWORK
-    assert "hotspot" in NO_NETWORK and "Letter keys still count" in NO_NETWORK
+    assert "hotspot" in NO_NETWORK
+    assert "Letter keys still count" in NO_NETWORK
     assert not p.phones.card.isVisible()
     qtbot.keyClick(p, Qt.Key.Key_PageDown)
     qtbot.keyClick(p, Qt.Key.Key_A)
     visit = p.controller.flow.current.visit
-    assert visit is not None and visit.votes[0] == 1
+    assert visit is not None
+    assert visit.votes[0] == 1
 
 
 def test_an_address_that_cannot_be_used_is_explained_and_the_switch_goes_off(
@@ -222,9 +228,11 @@ def test_the_join_card_hides_in_a_blackout_and_when_unticked(
     p.controller.toggle_blank(Blank.BLACK)
     assert card.isVisible()
     p.phones.show_code.click()
-    assert not card.isVisible() and card.visible_text() == ""
+    assert not card.isVisible()
+    assert card.visible_text() == ""
     p.phones.toggle.click()  # phones off
-    assert not p.phones.running and not card.isVisible()
+    assert not p.phones.running
+    assert not card.isVisible()
     assert "Join at" not in widget_texts(p.phones)
 
 
@@ -235,7 +243,8 @@ def test_when_no_phone_joins_the_presenter_hears_what_to_try(
     p.phones._nobody_timer.setInterval(1)
     p.phones.turn_on("127.0.0.1")
     qtbot.waitUntil(lambda: p.phones.message.text() == NOBODY_JOINED)
-    assert "travel router" in NOBODY_JOINED and "hotspot" in NOBODY_JOINED
+    assert "travel router" in NOBODY_JOINED
+    assert "hotspot" in NOBODY_JOINED
     SyncPhone(p.phones.bridge.url).join()
     qtbot.waitUntil(lambda: p.phones.message.isHidden())
     assert p.phones.counts.text() == "1 phone joined / 0 votes"
