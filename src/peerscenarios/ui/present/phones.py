@@ -244,6 +244,7 @@ class PhoneVoting(QObject):
         self.bridge = bridge
         self._ids: list[tuple[Visit, str]] = []
         self._open: str | None = None
+        self._letters: list[str] = []  # the open question's letters, in the projector's order
         # Phone counts already added to each question's tally, by letter.
         self._added: dict[str, dict[str, int]] = {}
         self._connect_signals()
@@ -273,6 +274,7 @@ class PhoneVoting(QObject):
             qid = self._question_id(visit)
             if qid != self._open:
                 choices = flow.stage_state().choices
+                self._letters = [c.letter for c in choices]
                 self.bridge.open_question(qid, [(c.letter, plain_text(c.text_html))
                                                 for c in choices])
                 self._open = qid
@@ -309,15 +311,15 @@ class PhoneVoting(QObject):
                 or visit is None or not flow.votes_open
                 or self._question_id(visit) != tally.question_id):
             return False
-        letters = [c.letter for c in flow.stage_state().choices]
         added = self._added.setdefault(tally.question_id, {})
-        changed = False
+        deltas: dict[int, int] = {}
         for letter, count in tally.counts:
             delta = count - added.get(letter, 0)
-            if delta and letter in letters:
+            if delta and letter in self._letters:
                 added[letter] = count
-                changed = self.controller.bump_votes(letters.index(letter), delta) or changed
-        return changed
+                deltas[self._letters.index(letter)] = delta
+        # One update of the presenter for the whole batch, however many letters moved.
+        return bool(deltas) and self.controller.add_votes(deltas)
 
     def stop(self) -> None:
         """End the phone session (the port closes)."""
