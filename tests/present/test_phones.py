@@ -222,7 +222,9 @@ def test_the_join_card_hides_in_a_blackout_and_when_unticked(
     card = p.phones.card
     assert card.isVisible()
     assert card.parentWidget() is p.audience
-    assert card.geometry().bottomRight().x() < p.audience.width()
+    # Beside the stage, never over it: the stage fits itself into the rest of the screen.
+    assert p.audience.canvas.geometry().right() < card.geometry().left()
+    assert card.geometry().right() == p.audience.width() - 1
     p.controller.toggle_blank(Blank.BLACK)
     assert not card.isVisible()
     p.controller.toggle_blank(Blank.BLACK)
@@ -230,6 +232,7 @@ def test_the_join_card_hides_in_a_blackout_and_when_unticked(
     p.phones.show_code.click()
     assert not card.isVisible()
     assert card.visible_text() == ""
+    qtbot.waitUntil(lambda: p.audience.canvas.width() == p.audience.width())
     p.phones.toggle.click()  # phones off
     assert not p.phones.running
     assert not card.isVisible()

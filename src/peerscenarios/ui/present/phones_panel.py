@@ -13,7 +13,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QRectF, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+    QShowEvent,
+)
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -25,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from peerscenarios.ui.present.audience import AudienceWindow
 from peerscenarios.ui.present.controller import PresentationController
 from peerscenarios.ui.present.phones import (
     NO_NETWORK,
@@ -35,6 +44,7 @@ from peerscenarios.ui.present.phones import (
     usable_addresses,
 )
 from peerscenarios.ui.present.stage_state import Blank
+from peerscenarios.ui.present.theme import colours
 
 # How long to wait for the first phone before suggesting the network may keep phones out.
 NOBODY_JOINED_AFTER_MS = 60_000
@@ -47,21 +57,25 @@ def counts_text(phones: int, votes: int) -> str:
 
 
 class JoinCard(QWidget):
-    """The QR code, link and join code, in the audience view's lower right corner.
+    """The QR code, link and join code: a column at the right of the audience view.
 
-    It follows its parent's size (an event filter on it), stays dark on
-    white whatever the projector theme (scanners want that), and hides
-    during a blackout.
+    The audience window lays it out beside the stage, so the stage fits
+    itself into the rest of the screen and nothing on it is covered. The
+    card is dark on white whatever the projector theme (scanners want that);
+    the rest of the column takes the stage's own background colour.
     """
 
-    def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+    def __init__(self, audience: AudienceWindow) -> None:
+        super().__init__(audience)
+        self._audience = audience
         self._renderer = QSvgRenderer(self)
+        self._background = self._stage_background()
         self.url = ""
         self.code = ""
         self.hide()
-        parent.installEventFilter(self)
+        audience.add_side_panel(self)
+        # The stage's repaint says when its theme (and so the column's colour) may have changed.
+        audience.canvas.installEventFilter(self)
 
     def set_join(self, url: str, code: str, svg: str) -> None:
         """What to show: the join link, its code, and the link's QR code as SVG."""
@@ -77,16 +91,28 @@ class JoinCard(QWidget):
 
     def visible_text(self) -> str:
         """What the room can read on the card (empty while hidden)."""
-        return "\n".join([*self.lines(), f"Code {self.code}"]) if self.isVisible() else ""
+        return "\n".join(self.lines()) if self.isVisible() else ""
+
+    def _stage_background(self) -> QColor:
+        return colours(self._audience.canvas.renderer.theme).background
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.parent() and event.type() == QEvent.Type.Resize:
-            self._fit()
+        if watched is self._audience.canvas and event.type() == QEvent.Type.Paint:
+            background = self._stage_background()
+            if background != self._background:
+                self._background = background
+                self.update()
         return False
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # Sized from the window's height: a taller projector gets a bigger code.
+        self._fit()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self._fit()
+
     def _metrics(self) -> tuple[int, int, QFont, QFont]:
-        parent = self.parentWidget()
-        h = parent.height() if parent is not None else 720
+        h = self._audience.height() or 720
         qr = max(120, round(h * 0.30))
         pad = max(8, qr // 16)
         title = QFont()
@@ -96,41 +122,44 @@ class JoinCard(QWidget):
         small.setPixelSize(max(9, qr // 13))
         return qr, pad, title, small
 
-    def _fit(self) -> None:
-        parent = self.parentWidget()
-        if parent is None:
-            return
+    def _card_size(self) -> tuple[int, int, int]:
+        """The card's width and height, and the margin around it."""
         qr, pad, title, small = self._metrics()
         texts = self.lines()
         tm, sm = QFontMetrics(title), QFontMetrics(small)
         width = max(qr, tm.horizontalAdvance(texts[0]), sm.horizontalAdvance(texts[1]),
                     sm.horizontalAdvance(texts[2]))
-        height = tm.height() + qr + 2 * sm.height() + pad
-        w, h = width + 2 * pad, height + 2 * pad
-        margin = pad
-        self.setGeometry(parent.width() - w - margin, parent.height() - h - margin, w, h)
-        self.raise_()
+        return width + 2 * pad, tm.height() + qr + 2 * sm.height() + 3 * pad, pad
+
+    def _fit(self) -> None:
+        w, _h, margin = self._card_size()
+        if self.width() != w + 2 * margin:
+            self.setFixedWidth(w + 2 * margin)
 
     def paintEvent(self, _event: QPaintEvent) -> None:
         qr, pad, title, small = self._metrics()
+        w, h, margin = self._card_size()
         texts = self.lines()
         p = QPainter(self)
+        p.fillRect(self.rect(), self._background)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        card = QRectF(margin, self.height() - h - margin, w, h)
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(QColor("#ffffff"))
-        p.drawRoundedRect(QRectF(self.rect()), pad, pad)
+        p.drawRoundedRect(card, pad, pad)
         p.setPen(QColor("#000000"))
         tm, sm = QFontMetrics(title), QFontMetrics(small)
-        y = pad
+        y = card.top() + pad
         p.setFont(title)
-        p.drawText(QRectF(0, y, self.width(), tm.height()), Qt.AlignmentFlag.AlignCenter, texts[0])
+        p.drawText(QRectF(card.left(), y, w, tm.height()), Qt.AlignmentFlag.AlignCenter,
+                   texts[0])
         y += tm.height()
         if self._renderer.isValid():
-            self._renderer.render(p, QRectF((self.width() - qr) / 2, y, qr, qr))
-        y += qr + pad // 2
+            self._renderer.render(p, QRectF(card.left() + (w - qr) / 2, y, qr, qr))
+        y += qr + pad
         p.setFont(small)
         for text in texts[1:]:
-            p.drawText(QRectF(0, y, self.width(), sm.height()), Qt.AlignmentFlag.AlignCenter,
+            p.drawText(QRectF(card.left(), y, w, sm.height()), Qt.AlignmentFlag.AlignCenter,
                        text)
             y += sm.height()
         p.end()
@@ -145,7 +174,7 @@ class PhonesPanel(QGroupBox):
 
     phones_started = Signal(str)  # the join URL, once phones can connect
 
-    def __init__(self, controller: PresentationController, audience: QWidget,
+    def __init__(self, controller: PresentationController, audience: AudienceWindow,
                  addresses: Callable[[], list[NetworkAddress]] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__("Phones", parent)
@@ -313,5 +342,3 @@ class PhonesPanel(QGroupBox):
             self.counts.clear()
         shown = on and self.show_code.isChecked() and self.controller.blank is Blank.NONE
         self.card.setVisible(shown)
-        if shown:
-            self.card.raise_()
