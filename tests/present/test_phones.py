@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAccessible
 from pytestqt.qtbot import QtBot
 
 from peerscenarios.core.markup import to_plain
@@ -294,3 +295,28 @@ def test_the_command_line_prints_one_join_line_once_listening(tmp_path: Path) ->
         proc.terminate()
         out, _err = proc.communicate(timeout=30)
     assert out == ""  # exactly one line on stdout
+
+
+def test_every_phone_control_has_a_name_and_role_for_screen_readers(
+        qtbot: QtBot, crowded: Scenario, storage: Storage, two_screens: FakeScreens,
+        settings: PresentSettings, monkeypatch: pytest.MonkeyPatch) -> None:
+    offered = [NetworkAddress("192.168.1.20", "wlan0", NetKind.WIFI),
+               NetworkAddress("10.0.0.5", "eth0", NetKind.ETHERNET)]
+    monkeypatch.setattr(panel_module, "usable_addresses", lambda: list(offered))
+    p = _open(qtbot, crowded, storage, two_screens, settings, phones="127.0.0.1")
+    panel = p.phones
+    role = QAccessible.Role
+    expected = {panel.toggle: (role.CheckBox, "Let the class vote from their phones"),
+                panel.network: (role.ComboBox, "Network for phones"),
+                panel.show_code: (role.CheckBox, "Show the join code on the audience screen")}
+    for widget, (kind, name) in expected.items():
+        face = QAccessible.queryAccessibleInterface(widget)
+        assert face is not None
+        assert face.role() is kind
+        assert face.text(QAccessible.Text.Name) == name
+    # Labels keep their own text for the accessibility tree (no name replaces it).
+    for label in (panel.link, panel.counts):
+        face = QAccessible.queryAccessibleInterface(label)
+        assert face is not None
+        assert face.text(QAccessible.Text.Name) == label.text()
+    assert panel.counts.text() == "0 phones joined / 0 votes"

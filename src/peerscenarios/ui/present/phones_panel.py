@@ -188,6 +188,8 @@ class PhonesPanel(QGroupBox):
                                "only, for as long as this session runs")
         self.network_label = QLabel("&Network:", self)
         self.network = QComboBox(self)
+        # Qt names a combo box by its current item; the list's purpose is what a reader needs.
+        self.network.setAccessibleName("Network for phones")
         self.network_label.setBuddy(self.network)
         self.link = QLabel(self)
         self.link.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
