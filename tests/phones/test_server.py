@@ -407,6 +407,10 @@ def test_no_request_is_logged(server: PhoneServer, caplog: pytest.LogCaptureFixt
 def test_the_server_explains_in_plain_words_why_it_cannot_start() -> None:
     with pytest.raises(PhoneServerError, match="not a network address phones can use"):
         PhoneServer().start("localhost")
+    # Never every interface at once, and never an address on the internet.
+    for address in ("0.0.0.0", "8.8.8.8", "224.0.0.1"):
+        with pytest.raises(PhoneServerError, match="only listen on one local network"):
+            PhoneServer().start(address)
     # 203.0.113.0/24 is reserved for documentation (TEST-NET-3): no real computer has it.
     with pytest.raises(PhoneServerError, match=r"no network address 203\.0\.113\.254") as info:
         PhoneServer().start("203.0.113.254")

@@ -328,3 +328,28 @@ def test_every_phone_control_has_a_name_and_role_for_screen_readers(
         assert face is not None
         assert face.text(QAccessible.Text.Name) == label.text()
     assert panel.counts.text() == "0 phones joined / 0 votes"
+
+
+def test_turning_phones_off_and_on_keeps_the_votes_counted_and_starts_afresh(
+        qtbot: QtBot, crowded: Scenario, storage: Storage, two_screens: FakeScreens,
+        settings: PresentSettings) -> None:
+    p = _open(qtbot, crowded, storage, two_screens, settings)
+    qtbot.keyClick(p, Qt.Key.Key_PageDown)
+    visit = p.controller.flow.current.visit
+    assert visit is not None
+    first = SyncPhone(p.phones.bridge.url)
+    first.join()
+    assert first.vote("A") == 200
+    qtbot.waitUntil(lambda: visit.votes == [1, 0, 0])
+    old_url = p.phones.bridge.url
+    p.phones.toggle.click()
+    p.phones.toggle.click()
+    assert p.phones.running
+    assert p.phones.bridge.url != old_url  # a new code
+    again = SyncPhone(p.phones.bridge.url)
+    again.join()
+    assert again.state()["question"] == "q2"
+    assert again.vote("B") == 200
+    qtbot.waitUntil(lambda: visit.votes == [1, 1, 0])
+    assert again.vote("C") == 200
+    qtbot.waitUntil(lambda: visit.votes == [1, 0, 1])

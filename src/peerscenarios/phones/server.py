@@ -89,6 +89,12 @@ class PhoneServer:
             raise PhoneServerError(
                 f"“{address}” is not a network address phones can use.",
                 "Give an IPv4 address of this computer, like 192.168.1.20.") from None
+        if ip.is_unspecified or ip.is_multicast or ip.is_global:
+            # Listening everywhere, or on the internet, would let anyone reach the class's vote.
+            raise PhoneServerError(
+                f"Phones only listen on one local network, and {ip} is not one.",
+                "Pick the laptop's Wi-Fi address (like 192.168.1.20), or 127.0.0.1 to try "
+                "it on this computer.")
         ready: Future[int] = Future()
         self._thread = threading.Thread(target=self._run, args=(str(ip), port, ready),
                                         name="phone-server", daemon=True)

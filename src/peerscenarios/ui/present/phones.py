@@ -243,6 +243,7 @@ class PhoneVoting(QObject):
         self.controller = controller
         self.bridge = bridge
         self._ids: list[tuple[Visit, str]] = []
+        self._made = 0  # question ids made so far: a new server never sees an old id again
         self._open: str | None = None
         self._letters: list[str] = []  # the open question's letters, in the projector's order
         # Phone counts already added to each question's tally, by letter.
@@ -260,7 +261,8 @@ class PhoneVoting(QObject):
             if known is visit:
                 return qid
         # Opaque to phones: "q3" says nothing about the scenario.
-        qid = f"q{len(self._ids) + 1}"
+        self._made += 1
+        qid = f"q{self._made}"
         self._ids.append((visit, qid))
         return qid
 
@@ -288,6 +290,9 @@ class PhoneVoting(QObject):
 
     @Slot(str)
     def on_bridge_started(self, _url: str) -> None:
+        # A new server counts from zero: its questions get new ids, so the counts an earlier
+        # server added stay in the tally and are never taken away again.
+        self._ids.clear()
         self._open = None
         self.sync()
 

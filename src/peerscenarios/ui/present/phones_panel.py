@@ -38,6 +38,7 @@ from peerscenarios.ui.present.controller import PresentationController
 from peerscenarios.ui.present.phones import (
     NO_NETWORK,
     NOBODY_JOINED,
+    NetKind,
     NetworkAddress,
     PhoneBridge,
     PhoneVoting,
@@ -180,6 +181,7 @@ class PhonesPanel(QGroupBox):
         super().__init__("Phones", parent)
         self.controller = controller
         self._addresses = addresses if addresses is not None else usable_addresses
+        self._given: str | None = None
         self.bridge = PhoneBridge(self)
         self.voting = PhoneVoting(controller, self.bridge, self)
         self.card = JoinCard(audience)
@@ -243,6 +245,11 @@ class PhonesPanel(QGroupBox):
         if address is None:
             self._fill_networks(self._addresses())
             address = self.network.currentData()
+        elif self.network.findData(address) < 0:
+            # An address given on the command line stays on offer for switching on again.
+            self._given = address
+            self._fill_networks(self._addresses())
+            self.network.setCurrentIndex(self.network.findData(address))
         if not address:
             self._say(NO_NETWORK)
             self._set_toggle(False)
@@ -313,6 +320,9 @@ class PhonesPanel(QGroupBox):
         self.network.clear()
         for a in addresses:
             self.network.addItem(a.label, a.address)
+        if self._given and self.network.findData(self._given) < 0:
+            self.network.addItem(f"Address given at start: {self._given}", self._given)
+            addresses = [*addresses, NetworkAddress(self._given, "", NetKind.OTHER)]
         index = self.network.findData(current) if current else -1
         self.network.setCurrentIndex(max(0, index) if addresses else -1)
         # A list to pick from only when there is a choice to make.
