@@ -171,9 +171,9 @@ def _measure(quick: bool) -> dict[str, Any]:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
+    from peerscenarios.app.group.stage_state import Step
     from peerscenarios.storage import Storage
     from peerscenarios.ui.present import start_presentation
-    from peerscenarios.ui.present.stage_state import Step
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     scenario = _scenario(tmp)

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible
 from pytestqt.qtbot import QtBot
 
+from peerscenarios.app.group.stage_state import Blank, Step
 from peerscenarios.core.markup import to_plain
 from peerscenarios.core.model import Scenario
 from peerscenarios.phones.state import PhoneTally
@@ -31,7 +32,6 @@ from peerscenarios.ui.present.phones import (
 )
 from peerscenarios.ui.present.presenter import PresenterWindow
 from peerscenarios.ui.present.screens import PresentSettings
-from peerscenarios.ui.present.stage_state import Blank, Step
 
 from .helpers import OFFSCREEN_NOISE, FakeScreens, widget_texts
 from .phone_client import SyncPhone

@@ -23,10 +23,10 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QTextDocumentFragment
 from PySide6.QtNetwork import QNetworkInterface
 
+from peerscenarios.app.group.flow import Visit
 from peerscenarios.errors import PeerScenariosError
 from peerscenarios.phones.state import PhoneTally
 from peerscenarios.ui.present.controller import PresentationController
-from peerscenarios.ui.present.flow import Visit
 
 if TYPE_CHECKING:
     from peerscenarios.phones.server import PhoneServer

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from peerscenarios.app.group.stage_state import Blank
 from peerscenarios.ui.present.audience import AudienceWindow
 from peerscenarios.ui.present.controller import PresentationController
 from peerscenarios.ui.present.phones import (
@@ -44,7 +45,6 @@ from peerscenarios.ui.present.phones import (
     PhoneVoting,
     usable_addresses,
 )
-from peerscenarios.ui.present.stage_state import Blank
 from peerscenarios.ui.present.theme import colours
 
 # How long to wait for the first phone before suggesting the network may keep phones out.

@@ -25,10 +25,9 @@ from PySide6.QtWidgets import (
 from peerscenarios.core.markup import to_plain
 from peerscenarios.core.model import Scenario
 from peerscenarios.core.taxonomy import role_from_tag
-from peerscenarios.ui.chart import BoundaryChart
 from peerscenarios.ui.context import AppContext
 from peerscenarios.ui.export_dialog import ExportDialog, ExportRunner
-from peerscenarios.ui.history_models import (
+from peerscenarios.ui.models.history import (
     AttemptIdRole,
     AttemptListModel,
     BoundaryProfileModel,
@@ -36,9 +35,10 @@ from peerscenarios.ui.history_models import (
     ReflectionHitModel,
     when,
 )
-from peerscenarios.ui.match_delegate import install as install_match_delegate
-from peerscenarios.ui.richtext import InertBrowser, esc, role_badge_html
-from peerscenarios.ui.widgets import heading
+from peerscenarios.ui.widgets.chart import BoundaryChart
+from peerscenarios.ui.widgets.match_delegate import install as install_match_delegate
+from peerscenarios.ui.widgets.panels import heading
+from peerscenarios.ui.widgets.richtext import InertBrowser, esc, role_badge_html
 
 if TYPE_CHECKING:
     from peerscenarios.storage import AttemptDetail, Change, GroupSessionDetail, Storage
