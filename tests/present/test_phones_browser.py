@@ -16,6 +16,8 @@ from pytestqt.qtbot import QtBot
 
 from peerscenarios.core.markup import to_plain
 from peerscenarios.core.model import Scenario
+from peerscenarios.phones.app import Limits
+from peerscenarios.phones.server import PhoneServer
 from peerscenarios.storage import Storage
 from peerscenarios.ui.present import start_presentation
 from peerscenarios.ui.present.screens import PresentSettings
@@ -115,3 +117,31 @@ def test_a_phone_in_a_real_browser_votes_and_the_presenter_counts_it(
     assert requested
     assert all(u.startswith(origin + "/") for u in requested), requested
     assert problems == []
+
+
+def test_without_live_events_the_page_polls_and_still_follows_the_vote() -> None:
+    # No room for event streams at all: the page must learn everything by polling.
+    server = PhoneServer(limits=Limits(streams=0))
+    url = server.start("127.0.0.1")
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                         args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_context(**PHONE).new_page()
+                page.goto(url)
+                status = page.get_by_role("status")
+                expect(status).to_have_text(
+                    "You are connected. Wait for the facilitator to open a vote.")
+                server.open_question("q1", [("A", "Ask what she wants"),
+                                            ("B", "Tell her to wait a term")])
+                page.get_by_role("button", name="B Tell her to wait a term").tap(timeout=10_000)
+                expect(status).to_have_text(
+                    "Your vote: B. You can change it until votes close.")
+                assert server.tally().count("B") == 1
+                server.close_question()
+                expect(status).to_have_text("Votes closed. Your vote was B.", timeout=10_000)
+            finally:
+                browser.close()
+    finally:
+        server.end()
