@@ -18,9 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from peerscenarios.course import payload as p
-from peerscenarios.course.payload import PayloadInvalid
-from peerscenarios.export.portfolio import (
+from peerscenarios.core.reporting import (
     AttemptEntry,
     DecisionEntry,
     Portfolio,
@@ -29,6 +27,8 @@ from peerscenarios.export.portfolio import (
     ScenarioState,
     Totals,
 )
+from peerscenarios.course import payload as p
+from peerscenarios.course.payload import PayloadInvalid
 
 PAYLOAD_FORMAT = "peerscenarios.portfolio"
 PAYLOAD_VERSION = 1

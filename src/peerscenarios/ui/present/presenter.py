@@ -763,7 +763,7 @@ class PresenterWindow(QWidget):
                                           "nothing to export.")
             return None
         try:
-            from peerscenarios.export import export_group_session
+            from peerscenarios.app.exports import export_group_session
         except ImportError:
             self.end_panel.result.setText("Exporting is not available in this copy.")
             return None
