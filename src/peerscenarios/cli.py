@@ -72,6 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
     pr = sub.add_parser("present", help="run a scenario with a group (facilitator mode)")
     _add_location_args(pr)
     pr.add_argument("scenario_id", nargs="?", metavar="SCENARIO_ID")
+    pr.add_argument("--phones", nargs="?", const="", default=None, metavar="ADDRESS",
+                    help="let the class vote from their phones, on this laptop's address "
+                         "(default: its Wi-Fi or wired address; 127.0.0.1 for a demo)")
 
     b = sub.add_parser("backup", help="make a backup of the database now")
     _add_location_args(b)

@@ -214,6 +214,13 @@ class PresentationController(QObject):
         """One more (or one fewer) hand for a choice."""
         return self._after_votes(self.flow.bump_votes(index, delta))
 
+    def add_votes(self, deltas: dict[int, int]) -> bool:
+        """Several choices' counts change at once (phone votes): one update for both views."""
+        changed = False
+        for index, delta in deltas.items():
+            changed = self.flow.bump_votes(index, delta) or changed
+        return self._after_votes(changed)
+
     def set_path(self, choice_id: str | None) -> bool:
         """Follow this choice whatever the vote; None follows the majority."""
         return self._after_votes(self.flow.set_override(choice_id))

@@ -45,6 +45,7 @@ from peerscenarios.errors import PeerScenariosError
 from peerscenarios.ui.present.audience import AudienceWindow
 from peerscenarios.ui.present.controller import PresentationController, format_seconds
 from peerscenarios.ui.present.dialogs import CheatSheet, ExportPathDialog, LeaveDialog
+from peerscenarios.ui.present.phones_panel import PhonesPanel
 from peerscenarios.ui.present.screens import (
     Placement,
     PresentSettings,
@@ -477,6 +478,8 @@ class PresenterWindow(QWidget):
         self.guide = GuidePanel()
         self.decision = DecisionPanel()
         self.timer_panel = TimerPanel(self.controller.timer.duration)
+        # Phones as clickers: the panel owns the phone session and adds phone votes to the tally.
+        self.phones = PhonesPanel(self.controller, self.audience)
         self.end_panel = EndPanel()
         self.end_panel.hide()
         right = QWidget()
@@ -484,6 +487,7 @@ class PresenterWindow(QWidget):
         rv.addWidget(self.end_panel)
         rv.addWidget(self.guide)
         rv.addWidget(self.decision)
+        rv.addWidget(self.phones)
         rv.addWidget(self.timer_panel)
         rv.addStretch(1)
         self.scroll = QScrollArea(self)
@@ -697,6 +701,7 @@ class PresenterWindow(QWidget):
         if self._leaving:
             return
         self._leaving = True
+        self.phones.shut_down()  # phones are told the session ended; the port closes
         self.controller.flush_notes()
         self.controller.leave()
         app = QApplication.instance()
