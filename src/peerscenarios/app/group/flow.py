@@ -358,9 +358,9 @@ class GroupFlow:
             if visit.chosen is None:
                 return self.forward_blocker() or ""
             target = self.scenario.node(node.choice(visit.chosen).next)
-            return f"Next: the group moves on to ‘{_preview(target)}’."
+            return _sentence(f"Next: the group moves on to ‘{_preview(target)}’")
         if node.next is not None:
-            return f"Next: ‘{_preview(self.scenario.node(node.next))}’."
+            return _sentence(f"Next: ‘{_preview(self.scenario.node(node.next))}’")
         return ""
 
     def _first_entry(self, state: PlayState, count: int) -> Entry:
@@ -388,6 +388,12 @@ class GroupFlow:
             assert visit.chosen is not None
             return self._first_entry(choose(entry.state, visit.chosen).state, entry.count)
         return self._first_entry(advance(entry.state), entry.count)
+
+
+def _sentence(text: str) -> str:
+    """End with a full stop unless the quoted text already ends a sentence ("on.’" not "on.’.")."""
+    inner = text.rstrip("’”\"' ")
+    return text if inner.endswith((".", "!", "?", "…")) else text + "."
 
 
 def _preview(node: Node) -> str:
