@@ -27,3 +27,11 @@ def test_schema_keys_match_the_validator() -> None:
     assert set(keys(d["prompt"])) == set(validator.PROMPT_KEYS)
     assert set(keys(d["facilitator"])) == set(validator.FACILITATOR_KEYS)
     assert d["choice"]["properties"]["role"]["enum"] == [r.value for r in Role]
+
+
+def test_schema_lists_match_the_taxonomy() -> None:
+    from peerscenarios.core.taxonomy import POPULATIONS, SETTINGS
+
+    assert SCHEMA["properties"]["setting"]["enum"] == list(SETTINGS)
+    assert SCHEMA["properties"]["population"]["items"]["enum"] == list(POPULATIONS)
+    assert SCHEMA["$defs"]["node"]["properties"]["order"]["enum"] == list(validator.ORDER_VALUES)

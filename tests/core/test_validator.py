@@ -59,7 +59,7 @@ def test_unknown_key_suggests_the_right_one() -> None:
 
 
 def test_missing_required_field() -> None:
-    text = VALID.replace("minutes: 2\n", "")
+    text = VALID.replace("minutes: 6\n", "")
     (d,) = only(check(text), "PS003")
     assert d.message == "the scenario has no 'minutes'"
     assert d.line == 1
@@ -94,10 +94,10 @@ def test_unquoted_float_that_round_trips_is_accepted() -> None:
 
 
 def test_duplicate_key() -> None:
-    text = VALID.replace("minutes: 2\n", "minutes: 2\nminutes: 3\n")
+    text = VALID.replace("minutes: 6\n", "minutes: 6\nminutes: 3\n")
     (d,) = only(check(text), "PS006")
     assert d.message == ("'minutes' appears twice in the scenario (first on line "
-                         f"{line_of(text, 'minutes: 2')}); the second would silently replace "
+                         f"{line_of(text, 'minutes: 6')}); the second would silently replace "
                          "the first")
     assert d.line == line_of(text, "minutes: 3")
 
@@ -218,12 +218,12 @@ def test_effect_out_of_range() -> None:
 
 
 def test_minutes_out_of_range() -> None:
-    (d,) = only(check(VALID.replace("minutes: 2", "minutes: 0")), "PS022")
+    (d,) = only(check(VALID.replace("minutes: 6", "minutes: 0")), "PS022")
     assert d.message == "minutes should be between 1 and 60, not 0"
 
 
 def test_minutes_not_a_number() -> None:
-    (d,) = only(check(VALID.replace("minutes: 2", "minutes: five")), "PS004")
+    (d,) = only(check(VALID.replace("minutes: 6", "minutes: five")), "PS004")
     assert d.message == "minutes should be a whole number, not 'five'"
 
 
@@ -258,7 +258,7 @@ def test_every_problem_reported_in_one_run() -> None:
     text = (VALID.replace("summary:", "sumary:")
             .replace("role: directive-drift", "role: directiv")
             .replace("        next: calls", "        next: nowhere")
-            .replace("minutes: 2", "minutes: 99"))
+            .replace("minutes: 6", "minutes: 99"))
     codes = sorted(d.code for d in check(text).diagnostics)
     # PS009: with its only way in broken, node "calls" is also unreachable.
     assert codes == ["PS002", "PS003", "PS008", "PS009", "PS014", "PS022"]
@@ -443,3 +443,62 @@ def test_validate_file_with_custom_reader() -> None:
     r = validate_file("virtual.yaml", read=lambda _p: VALID.encode())
     assert r.scenario is not None
     assert r.path == "virtual.yaml"
+
+
+def test_setting_population_and_order_reach_the_model() -> None:
+    text = (VALID.replace("setting: peer-center\n",
+                          "setting: street-outreach\npopulation: [adults, unhoused]\n")
+            .replace("    choices:\n", "    order: fixed\n    choices:\n", 1))
+    r = check(text)
+    assert r.diagnostics == []
+    sc = r.scenario
+    assert sc is not None
+    assert sc.setting == "street-outreach"
+    assert sc.population == ("adults", "unhoused")
+    assert sc.node("start").fixed_order is True
+    assert check(VALID).scenario.node("start").fixed_order is False
+
+
+def test_unknown_setting_names_the_list_and_suggests() -> None:
+    text = VALID.replace("setting: peer-center", "setting: peer-centre")
+    (d,) = only(check(text), "PS026")
+    assert d.message == ("unknown setting 'peer-centre' (the settings are listed in "
+                         "docs/scenario-format.md); did you mean 'peer-center'?")
+    assert d.line == line_of(text, "setting:")
+    assert check(text).scenario is None
+
+
+def test_missing_setting_is_a_warning_and_the_scenario_still_loads() -> None:
+    r = check(VALID.replace("setting: peer-center\n", ""))
+    (d,) = only(r, "PS029")
+    assert d.severity is Severity.WARNING
+    assert r.scenario is not None
+    assert r.scenario.setting == ""
+
+
+def test_unknown_and_repeated_population() -> None:
+    text = VALID.replace("setting: peer-center\n",
+                         "setting: peer-center\npopulation: [veterans, vetrans, veterans]\n")
+    r = check(text)
+    (bad,) = only(r, "PS027")
+    assert "did you mean 'veterans'?" in bad.message
+    (dup,) = only(r, "PS007")
+    assert dup.message == "population 'veterans' is listed twice"
+    assert dup.severity is Severity.WARNING
+
+
+def test_unknown_order_value() -> None:
+    text = VALID.replace("    choices:\n", "    order: random\n    choices:\n", 1)
+    (d,) = only(check(text), "PS028")
+    assert d.message.startswith("order 'random' is not known; write 'order: fixed'")
+    assert d.line == line_of(text, "order: random")
+
+
+def test_safety_lapse_is_a_role_of_its_own() -> None:
+    text = VALID.replace("role: directive-drift", "role: safety-lapse")
+    r = check(text)
+    assert r.scenario is not None
+    from peerscenarios.core.taxonomy import Role
+
+    assert r.scenario.node("start").choice("tell-her").role is Role.SAFETY
+    assert Role.SAFETY.is_drift

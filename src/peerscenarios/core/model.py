@@ -85,6 +85,9 @@ class Node:
     reflect: tuple[ReflectionPrompt, ...] = ()
     facilitator: FacilitatorNotes = FacilitatorNotes()
     content_warnings: tuple[str, ...] = ()
+    # The author pinned the order of the responses (a scale, say); otherwise each
+    # attempt shows them shuffled so that position never gives the answer away.
+    fixed_order: bool = False
 
     @property
     def kind(self) -> NodeKind:
@@ -119,6 +122,8 @@ class Scenario:
     language: str = "en"
     version: str = "1"
     sources: tuple[str, ...] = ()
+    setting: str = ""
+    population: tuple[str, ...] = ()
     content_hash: str = ""
     source_path: str = ""
 

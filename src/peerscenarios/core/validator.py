@@ -32,7 +32,14 @@ from peerscenarios.core.model import (
     Scenario,
     SpeakerLine,
 )
-from peerscenarios.core.taxonomy import COMPETENCIES, EFFECT_MAX, EFFECT_MIN, Role
+from peerscenarios.core.taxonomy import (
+    COMPETENCIES,
+    EFFECT_MAX,
+    EFFECT_MIN,
+    POPULATIONS,
+    SETTINGS,
+    Role,
+)
 
 ID_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 
@@ -43,13 +50,16 @@ _SCALAR_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL, _T + "timestamp"}
 
 SCENARIO_KEYS = (
     "format", "id", "title", "summary", "minutes", "competencies", "tags",
-    "content_warnings", "language", "version", "sources", "start", "nodes",
+    "content_warnings", "language", "version", "sources", "start", "nodes", "setting",
+    "population",
 )
 SCENARIO_REQUIRED = ("format", "id", "title", "summary", "minutes", "competencies", "nodes")
 NODE_KEYS = (
     "id", "text", "lines", "choices", "next", "ending", "reflect", "facilitator",
-    "content_warnings", "allow_terms",
+    "content_warnings", "allow_terms", "order",
 )
+# How a decision's responses are listed: shuffled per attempt (the default) or as written.
+ORDER_VALUES = ("shuffled", "fixed")
 LINE_KEYS = ("speaker", "text", "allow_terms")
 CHOICE_KEYS = ("id", "text", "role", "competencies", "feedback", "next", "allow_terms")
 FEEDBACK_KEYS = ("why", "better")
@@ -360,6 +370,8 @@ def _walk_scenario(w: _Walker, root: yaml.Node, data: bytes) -> Scenario | None:
     version = (w.text(top["version"][1], "version") if "version" in top else "1") or "1"
     sources = w.string_list(top["sources"][1], "sources") if "sources" in top else ()
     start = w.ident(top["start"][1], "start") if "start" in top else None
+    setting = _setting(w, top, root)
+    population = _population(w, top)
 
     drafts: list[_NodeDraft] = []
     if "nodes" in top:
@@ -381,8 +393,47 @@ def _walk_scenario(w: _Walker, root: yaml.Node, data: bytes) -> Scenario | None:
         id=sid, title=title, summary=summary, minutes=minutes,
         competencies=tuple(competencies), nodes=MappingProxyType(nodes), start=first,
         tags=tags, content_warnings=warnings, language=language, version=version,
-        sources=sources, content_hash=content_hash(data), source_path=w.path,
+        sources=sources, setting=setting, population=population,
+        content_hash=content_hash(data), source_path=w.path,
     )
+
+
+def _setting(w: _Walker, top: dict[str, tuple[yaml.Node, yaml.Node]], root: yaml.Node) -> str:
+    """The scenario's setting: one id from the documented list (a warning when absent)."""
+    if "setting" not in top:
+        w.report(root, "the scenario has no 'setting'; add one (for example 'setting: "
+                       "peer-center') so the Library can filter on it and coverage can "
+                       "count it", "PS029", Severity.WARNING)
+        return ""
+    value = w.text(top["setting"][1], "setting")
+    if value is None:
+        return ""
+    if value not in SETTINGS:
+        w.report(top["setting"][1], f"unknown setting '{value}' (the settings are listed in "
+                                    "docs/scenario-format.md)"
+                                    f"{suggest(value, list(SETTINGS))}", "PS026")
+        return ""
+    return value
+
+
+def _population(w: _Walker, top: dict[str, tuple[yaml.Node, yaml.Node]]) -> tuple[str, ...]:
+    """Who the scenario is about: ids from the documented list, each once."""
+    if "population" not in top:
+        return ()
+    out: list[str] = []
+    for item in w.sequence(top["population"][1], "population") or []:
+        value = w.text(item, "an item of population")
+        if value is None:
+            continue
+        if value not in POPULATIONS:
+            w.report(item, f"unknown population '{value}' (the populations are listed in "
+                           f"docs/scenario-format.md){suggest(value, list(POPULATIONS))}",
+                     "PS027")
+        elif value in out:
+            w.report(item, f"population '{value}' is listed twice", "PS007", Severity.WARNING)
+        else:
+            out.append(value)
+    return tuple(out)
 
 
 def _walk_node(w: _Walker, item: yaml.Node) -> _NodeDraft | None:
@@ -491,12 +542,24 @@ def _walk_node(w: _Walker, item: yaml.Node) -> _NodeDraft | None:
             facil = FacilitatorNotes(notes, discuss)
     node_warnings = (w.string_list(fields["content_warnings"][1], "content_warnings")
                      if "content_warnings" in fields else ())
+    fixed = False
+    if "order" in fields:
+        order = w.text(fields["order"][1], "order")
+        if order is not None and order not in ORDER_VALUES:
+            w.report(fields["order"][1], f"order '{order}' is not known; write 'order: fixed' "
+                                         "to keep the responses in the order written, or leave "
+                                         "it out to shuffle them", "PS028")
+        elif order == "fixed":
+            fixed = True
+            if not choices and "choices" not in fields:
+                w.report(fields["order"][1], f"{what} has 'order' but no choices to order",
+                         "PS023", Severity.WARNING)
 
     node = None
     if nid:
         node = Node(id=nid, text=text, lines=tuple(lines), choices=tuple(choices), next=nxt,
                     ending=ending, reflect=tuple(prompts), facilitator=facil,
-                    content_warnings=node_warnings)
+                    content_warnings=node_warnings, fixed_order=fixed)
     return _NodeDraft(node, nid or "", item, targets, next_mark)
 
 

@@ -7,7 +7,7 @@ from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPaintEvent, 
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from peerscenarios.core.taxonomy import ROLE_INFO, Role
-from peerscenarios.ui.history_models import PROFILE_ROLES, BoundaryProfileModel
+from peerscenarios.ui.models.history import PROFILE_ROLES, BoundaryProfileModel
 from peerscenarios.ui.theme import Colours
 
 # Each role has its own fill pattern as well as its own colour, so the chart
@@ -21,11 +21,12 @@ _PATTERNS: dict[Role, Qt.BrushStyle] = {
     Role.AUTHORITY: Qt.BrushStyle.VerPattern,
     Role.SELF_DISCLOSURE: Qt.BrushStyle.Dense5Pattern,
     Role.BOUNDARY: Qt.BrushStyle.DiagCrossPattern,
+    Role.SAFETY: Qt.BrushStyle.Dense3Pattern,
 }
 _HUES: dict[Role, str] = {
     Role.PEER: "#2e8b57", Role.CLINICAL: "#c0392b", Role.CASE_MANAGEMENT: "#8e44ad",
     Role.SINGLE_PATHWAY: "#d35400", Role.DIRECTIVE: "#b7950b", Role.AUTHORITY: "#2c3e50",
-    Role.SELF_DISCLOSURE: "#16a085", Role.BOUNDARY: "#7f4f24",
+    Role.SELF_DISCLOSURE: "#16a085", Role.BOUNDARY: "#7f4f24", Role.SAFETY: "#a61e4d",
 }
 
 
