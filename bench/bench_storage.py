@@ -38,8 +38,9 @@ CHOICES_PER_ATTEMPT = 10
 WRITE_GOAL_MS = 16.0  # one 60 Hz frame
 QUERY_GOAL_MS = 50.0
 ROLES = [r.value for r in Role]
-# Peer-aligned choices dominate, as they would for a trainee who is learning.
-ROLE_WEIGHTS = [50, 8, 8, 6, 8, 6, 7, 7]
+# Peer-aligned choices dominate, as they would for a trainee who is learning;
+# built from the taxonomy so a new drift kind cannot break the generator.
+ROLE_WEIGHTS = [50 if r is Role.PEER else 7 for r in Role]
 
 
 def _vocabulary(rng: random.Random) -> list[str]:

@@ -262,3 +262,16 @@ def test_a_dropped_table_or_column_is_found_at_open(
     assert says in err
     assert "Traceback" not in err
     assert db_path.read_bytes() == before
+
+
+def test_a_backups_folder_that_cannot_be_made_is_a_plain_message(db_path: Path) -> None:
+    _make_history(db_path)
+    backups = db_path.parent / "backups"
+    assert not backups.exists()
+    backups.write_text("a file where the backups folder should be")
+    before = db_path.read_bytes()
+    with pytest.raises(StorageError) as info:
+        Storage.open(_url(db_path))
+    assert str(backups) in info.value.message
+    assert "a file is in the way" in info.value.message
+    assert db_path.read_bytes() == before

@@ -312,6 +312,11 @@ def translate_os_error(exc: OSError, path: Path) -> StorageError:
     where = exc.filename or path
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return _disk_full(path)
+    if exc.errno in (errno.EEXIST, errno.ENOTDIR):
+        return StorageError(
+            f"PeerScenarios needs a folder at {where}, but a file is in the way.",
+            "Move or rename that file, or choose another data folder with --data-dir.",
+        )
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return DatabaseReadOnly(
             f"PeerScenarios is not allowed to use {where}.",

@@ -78,9 +78,6 @@ class Storage(Profiles, Attempts, History, Reflections, Groups, Maintenance):
                                          at_head=revision == _migrate.head_revision())
                 if problem:
                     raise _engine.corrupt(db_path, problem)
-            if backup:
-                # Copies left by a backup that was killed hold every reflection.
-                _backup.clean_partials(backups_dir or paths.backups_dir())
         engine = _engine.create_sqlite_engine(url, memory=db_path is None)
         try:
             if db_path is not None:
@@ -88,6 +85,8 @@ class Storage(Profiles, Attempts, History, Reflections, Groups, Maintenance):
                 _engine.set_wal(engine)
             if backups_dir is None and db_path is not None and backup:
                 backups_dir = paths.backups_dir()
+            if backup and backups_dir is not None:
+                _clean_leftovers(backups_dir)
             storage = cls(engine, path=db_path, backups_dir=backups_dir,
                           keep_backups=keep_backups, clock=clock)
             # A database with data (revision not None) is backed up before an
@@ -111,6 +110,9 @@ class Storage(Profiles, Attempts, History, Reflections, Groups, Maintenance):
                 translated = _engine.translate_sqlite(original, db_path)
                 if isinstance(translated, StorageError):
                     raise translated from exc
+            # The backups folder is created here too: a refusal is environmental.
+            if isinstance(exc, OSError) and db_path is not None:
+                raise _engine.translate_os_error(exc, db_path) from exc
             raise
         return storage
 
@@ -130,6 +132,15 @@ class Storage(Profiles, Attempts, History, Reflections, Groups, Maintenance):
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _clean_leftovers(backups_dir: Path) -> None:
+    """Remove copies left by backups that were killed: each holds every reflection."""
+    try:
+        _backup.clean_partials(backups_dir)
+    except OSError:
+        # Best effort: an untidy backups folder must never stop the app opening.
+        log.warning("could not look for unfinished backups", exc_info=True)
 
 
 def _forget_new_file(path: Path) -> None:
