@@ -114,9 +114,9 @@ def _apply_locations(args: argparse.Namespace) -> None:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """``validate``: print every diagnostic; exit 1 on errors (or warnings with --strict)."""
+    from peerscenarios.app.library_service import load_library
     from peerscenarios.core.coverage import coverage
     from peerscenarios.core.diagnostics import Severity, diagnostics_to_json
-    from peerscenarios.core.library import load_library
 
     missing = [p for p in args.paths if not p.exists()]
     if missing:

@@ -1,4 +1,8 @@
-"""Library loading: folders, problems kept beside good scenarios, duplicate ids, the cache."""
+"""Library loading: folders, problems kept beside good scenarios, duplicate ids, the cache.
+
+The pure steps live in ``core.library``; the cache and the worker processes in
+``app.library_service``, whose ``load_library`` the app and ``validate`` use.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,10 @@ from pathlib import Path
 
 from scenario_samples import VALID
 
+from peerscenarios.app import library_service as service
+from peerscenarios.app.library_service import load_library
 from peerscenarios.core import library
-from peerscenarios.core.library import find_files, load_library
+from peerscenarios.core.library import find_files
 
 BUILTIN = Path(__file__).resolve().parents[2] / "scenarios"
 
@@ -63,7 +69,7 @@ def test_cache_serves_second_load_and_notices_edits(tmp_path: Path, monkeypatch)
     f.write_text(VALID)
     cache = tmp_path / "cache"
     first = load_library([src], cache_dir=cache)
-    assert (cache / f"library-v{library.CACHE_VERSION}.pickle").exists()
+    assert (cache / f"library-v{service.CACHE_VERSION}.pickle").exists()
 
     calls = []
     real = library.check_file
@@ -83,7 +89,7 @@ def test_cache_serves_second_load_and_notices_edits(tmp_path: Path, monkeypatch)
 def test_corrupt_cache_is_ignored(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     cache.mkdir()
-    (cache / f"library-v{library.CACHE_VERSION}.pickle").write_bytes(b"not a pickle")
+    (cache / f"library-v{service.CACHE_VERSION}.pickle").write_bytes(b"not a pickle")
     (tmp_path / "a.yaml").write_text(VALID)
     lib = load_library([tmp_path / "a.yaml"], cache_dir=cache)
     assert len(lib.scenarios) == 1
@@ -105,7 +111,7 @@ def test_find_files_recurses_and_sorts(tmp_path: Path) -> None:
 
 
 def test_many_files_validate_in_worker_processes_with_the_same_result(tmp_path: Path) -> None:
-    count = library.PARALLEL_THRESHOLD + 6
+    count = service.PARALLEL_THRESHOLD + 6
     for i in range(count):
         text = VALID.replace("test-scenario", f"test-{i:03d}")
         if i == 7:
@@ -127,7 +133,7 @@ def test_lazy_nodes_from_the_cache_behave_like_the_original(tmp_path: Path) -> N
     cache = tmp_path / "cache"
     cold = load_library([tmp_path / "a.yaml"], cache_dir=cache).scenarios[0]
     warm = load_library([tmp_path / "a.yaml"], cache_dir=cache).scenarios[0]
-    assert isinstance(warm.nodes, library.LazyNodes)
+    assert isinstance(warm.nodes, service.LazyNodes)
     assert warm == cold
     assert list(warm.nodes) == list(cold.nodes)
     assert warm.node("start").choice("plan").effects == {1: 1, 6: 2}
@@ -135,5 +141,28 @@ def test_lazy_nodes_from_the_cache_behave_like_the_original(tmp_path: Path) -> N
     # Re-pickling an unpacked LazyNodes still round-trips (the cache is rewritten after edits).
     import pickle
 
-    again = pickle.loads(pickle.dumps(warm))
+    again = pickle.loads(service.dumps(warm))
     assert again == cold
+
+
+def test_core_loader_gives_the_same_library_without_cache_or_workers(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(VALID)
+    (tmp_path / "b.yaml").write_text("id: [\n")
+    pure = library.load_library([tmp_path])
+    cached = load_library([tmp_path], cache_dir=tmp_path / "cache")
+    assert pure == cached
+
+
+def test_loading_leaves_the_process_wide_pickle_table_alone(tmp_path: Path) -> None:
+    import copyreg
+    from types import MappingProxyType
+
+    from peerscenarios.core.model import Scenario
+
+    (tmp_path / "a.yaml").write_text(VALID)
+    cache = tmp_path / "cache"
+    load_library([tmp_path], cache_dir=cache)
+    load_library([tmp_path], cache_dir=cache)
+    # Other code in the app that pickles must not change behaviour because the library loaded.
+    assert MappingProxyType not in copyreg.dispatch_table
+    assert Scenario not in copyreg.dispatch_table

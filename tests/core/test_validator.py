@@ -502,3 +502,42 @@ def test_safety_lapse_is_a_role_of_its_own() -> None:
 
     assert r.scenario.node("start").choice("tell-her").role is Role.SAFETY
     assert Role.SAFETY.is_drift
+
+
+# -- the validator's structure ---------------------------------------------------
+
+
+def test_a_nodes_key_problems_are_labelled_with_its_own_id() -> None:
+    text = VALID.replace('    text: "Dana puts the letter away."\n',
+                         '    text: "Dana puts the letter away."\n    text: "Again."\n')
+    (d,) = only(check(text), "PS006")
+    # Before, the label was the id of the node walked just before this one.
+    assert d.node_id == "waits"
+
+
+def test_every_code_is_in_the_table_and_the_docs_list_the_same_table() -> None:
+    import re
+
+    from peerscenarios.core.diagnostics import CODES
+
+    src = Path(__file__).resolve().parents[2] / "src" / "peerscenarios"
+    used = set()
+    for f in src.rglob("*.py"):
+        used |= set(re.findall(r'"(PS\d{3})"', f.read_text(encoding="utf-8")))
+    assert used <= set(CODES)
+    docs = (src.parents[1] / "docs" / "scenario-format.md").read_text(encoding="utf-8")
+    listed = re.findall(r"^\| (PS\d{3}) \|", docs, re.MULTILINE)
+    assert listed == sorted(CODES)
+
+
+def test_graph_checks_know_nothing_about_yaml() -> None:
+    import ast
+
+    import peerscenarios.core.validate.graph as graph
+
+    tree = ast.parse(Path(graph.__file__).read_text(encoding="utf-8"))
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                for alias in node.names}
+    imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert not any(name == "yaml" or name.startswith("yaml.") for name in imported)
+    assert "peerscenarios.core.validate.walker" not in imported
