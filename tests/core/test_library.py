@@ -166,3 +166,61 @@ def test_loading_leaves_the_process_wide_pickle_table_alone(tmp_path: Path) -> N
     # Other code in the app that pickles must not change behaviour because the library loaded.
     assert MappingProxyType not in copyreg.dispatch_table
     assert Scenario not in copyreg.dispatch_table
+
+
+def test_one_file_with_a_huge_number_never_blocks_the_built_ins(tmp_path: Path) -> None:
+    (tmp_path / "huge.yaml").write_text(VALID.replace("minutes: 2", "minutes: 1" + "0" * 5000))
+    lib = load_library([tmp_path], builtin=[BUILTIN])
+    assert len(lib.scenarios) >= 14
+    (bad,) = lib.problems
+    assert [d.code for d in bad.diagnostics] == ["PS022"]
+
+
+def test_any_failure_while_checking_a_file_is_a_diagnostic_for_that_file(
+        tmp_path: Path, monkeypatch) -> None:
+    from peerscenarios.core import validator
+
+    (tmp_path / "a.yaml").write_text(VALID)
+    (tmp_path / "b.yaml").write_text(VALID.replace("test-scenario", "other"))
+    real = validator.validate_file
+
+    def flaky(path: str, **kw):
+        if path.endswith("a.yaml"):
+            raise RuntimeError("something unforeseen")
+        return real(path, **kw)
+
+    monkeypatch.setattr(validator, "validate_file", flaky)
+    lib = load_library([tmp_path], parallel=False)
+    assert [s.id for s in lib.scenarios] == ["other"]
+    (bad,) = lib.problems
+    (d,) = bad.diagnostics
+    assert (d.code, d.line, d.col) == ("PS030", 1, 1)
+    assert d.message.startswith("the checker failed on this file (RuntimeError: something "
+                                "unforeseen); the other scenarios still load")
+
+
+def test_a_damaged_cache_entry_is_ignored_on_its_own(tmp_path: Path) -> None:
+    import pickle
+
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.yaml").write_text(VALID.replace("test-scenario", f"test-{name}"))
+    cache = tmp_path / "cache"
+    load_library([tmp_path], cache_dir=cache)
+    file = cache / f"library-v{service.CACHE_VERSION}.pickle"
+    entries = pickle.loads(file.read_bytes())
+    entries[str(tmp_path / "a.yaml")] = 1  # a valid pickle with the wrong shape
+    file.write_bytes(pickle.dumps(entries))
+    lib = load_library([tmp_path], cache_dir=cache)
+    assert [s.id for s in lib.scenarios] == ["test-a", "test-b"]
+    assert lib.problems == ()
+
+
+def test_a_cache_of_the_wrong_type_is_ignored(tmp_path: Path) -> None:
+    import pickle
+
+    (tmp_path / "a.yaml").write_text(VALID)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / f"library-v{service.CACHE_VERSION}.pickle").write_bytes(
+        pickle.dumps({str(tmp_path / "a.yaml"): (1, 2)}))
+    assert len(load_library([tmp_path], cache_dir=cache).scenarios) == 1

@@ -140,16 +140,25 @@ class _Cache:
                 data = pickle.load(fh)
             if isinstance(data, dict):
                 self.entries = data
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError,
-                TypeError, ValueError, IndexError):
-            # A missing or unreadable cache only costs a cold load.
+        except Exception:  # a damaged cache of any kind only costs a cold load
             self.entries = {}
 
     def get(self, path: Path, st: os.stat_result) -> LoadedFile | None:
+        """The cached result for this file as it is now, or None.
+
+        Each entry is checked on its own: one damaged entry means one file is
+        read again, never that the load fails.
+        """
         hit = self.entries.get(str(path))
-        if hit is not None and hit[0] == st.st_size and hit[1] == st.st_mtime_ns:
-            return hit[2]
-        return None
+        if not (isinstance(hit, tuple) and len(hit) == 3 and isinstance(hit[2], LoadedFile)):
+            return None
+        size, mtime, loaded = hit
+        if size != st.st_size or mtime != st.st_mtime_ns:
+            return None
+        if not (isinstance(loaded.diagnostics, tuple)
+                and (loaded.scenario is None or isinstance(loaded.scenario, Scenario))):
+            return None
+        return loaded
 
     def put(self, path: Path, st: os.stat_result, loaded: LoadedFile) -> None:
         self.entries[str(path)] = (st.st_size, st.st_mtime_ns, loaded)
@@ -216,7 +225,11 @@ def _check_many(paths: list[Path], with_lint: bool, parallel: bool,
 def _check_for_pool(path: Path, with_lint: bool) -> bytes:
     # Runs in a worker. The result travels back pickled with this module's own
     # table, since the default pickler cannot store the model's mappings.
-    return dumps(core_library.check_file(path, with_lint=with_lint))
+    loaded = core_library.check_file(path, with_lint=with_lint)
+    try:
+        return dumps(loaded)
+    except Exception as exc:  # a result that cannot travel must not break the pool
+        return dumps(core_library.failed(path, exc))
 
 
 def load_library(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 
@@ -21,9 +22,33 @@ class Severity(StrEnum):
 CODES = _codes.CODES
 
 
+def printable(text: str) -> str:
+    """``text`` safe to print on one terminal line: invisible characters shown as <U+XXXX>.
+
+    A file can hold bidi controls (U+202E turns the rest of a line around) and
+    zero-width characters; printed raw, they could make a diagnostic say
+    something other than it does. Line breaks and tabs become spaces.
+    """
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        if ch.isprintable():
+            out.append(ch)
+        elif ch in "\t\n\r" or unicodedata.category(ch) == "Zs":
+            out.append(" ")
+        else:
+            out.append(f"<U+{ord(ch):04X}>")
+    return "".join(out)
+
+
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
-    """One problem: file, 1-based line and column, severity, message and code."""
+    """One problem: file, 1-based line and column, severity, message and code.
+
+    Text that came from a file (the path, ids, quoted values) is made
+    printable when the diagnostic is made, so no caller can print it raw.
+    """
 
     file: str
     line: int
@@ -33,6 +58,12 @@ class Diagnostic:
     code: str
     scenario_id: str = ""
     node_id: str = ""
+
+    def __post_init__(self) -> None:
+        for name in ("file", "message", "scenario_id", "node_id"):
+            value = getattr(self, name)
+            if not value.isprintable():
+                object.__setattr__(self, name, printable(value))
 
     def format(self) -> str:
         """``FILE:LINE:COL: error|warning: MESSAGE [CODE]``, the line the CLI prints."""

@@ -7,6 +7,7 @@ policy (``peerscenarios.app.library_service``).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,11 @@ from peerscenarios.core.model import Scenario
 from peerscenarios.core.validate import codes
 
 SCENARIO_SUFFIXES = (".yaml", ".yml")
+
+log = logging.getLogger(__name__)
+# Where nothing configured logging (the command line), a checker failure is said in
+# its diagnostic; without this handler Python would also print the traceback.
+log.addHandler(logging.NullHandler())
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,20 +81,33 @@ def find_files(paths: Iterable[Path]) -> list[Path]:
 
 
 def check_file(path: Path, *, with_lint: bool = True) -> LoadedFile:
-    """Validate (and lint) one file."""
+    """Validate (and lint) one file. Never raises: a failure of the checks is a diagnostic."""
     # Imported here: a warm start served from the cache never needs the YAML
     # reader or the checks, and the app imports this module before its first paint.
     from peerscenarios.core.validator import validate_file
 
-    result = validate_file(str(path))
-    diags = list(result.diagnostics)
-    if with_lint:
-        from peerscenarios.core.lint import lint
+    try:
+        result = validate_file(str(path))
+        diags = list(result.diagnostics)
+        if with_lint:
+            from peerscenarios.core.lint import lint
 
-        diags += lint(result)
-    # Authors fix files top down, so diagnostics are listed in file order.
-    diags.sort(key=lambda d: (d.line, d.col))
+            diags += lint(result)
+    except Exception as exc:  # one file must never stop the whole library
+        log.error("checking %s failed", path, exc_info=True)
+        return failed(path, exc)
+    # Errors first, then warnings, each in file order: authors fix files top down, and
+    # a cause (an error) should come before the warnings it leads to.
+    diags.sort(key=lambda d: (d.severity is not Severity.ERROR, d.line, d.col))
     return LoadedFile(str(path), result.scenario, tuple(diags))
+
+
+def failed(path: Path, exc: BaseException) -> LoadedFile:
+    """The result for a file whose checking raised: a located diagnostic, no scenario."""
+    return LoadedFile(str(path), None, (Diagnostic(
+        str(path), 1, 1, Severity.ERROR,
+        f"the checker failed on this file ({type(exc).__name__}: {str(exc)[:200]}); the other "
+        "scenarios still load. Please report this, with the file", codes.CHECKER_FAILED),))
 
 
 def assemble(items: Sequence[tuple[Path, bool]], results: Sequence[LoadedFile]) -> Library:
@@ -113,6 +132,34 @@ def assemble(items: Sequence[tuple[Path, bool]], results: Sequence[LoadedFile]) 
         files.append(loaded)
     scenarios = tuple(f.scenario for f in files if f.scenario is not None)
     return Library(tuple(files), scenarios)
+
+
+def with_builtin_clashes(lib: Library, builtins: Library) -> Library:
+    """``lib`` with a warning on each file whose scenario id a built-in scenario already uses.
+
+    The app loads built-ins first and refuses such a file (PS024); an author
+    validating a copy of a built-in should hear that before opening the app.
+    """
+    taken = {s.id: (f.path, s.title) for f in builtins.files if (s := f.scenario) is not None}
+    files = []
+    for f in lib.files:
+        hit = taken.get(f.scenario.id) if f.scenario is not None else None
+        if hit is not None and f.scenario is not None and not _same_file(f.path, hit[0]):
+            sid = f.scenario.id
+            warn = Diagnostic(f.path, 1, 1, Severity.WARNING,
+                              f"scenario id '{sid}' is already used by the built-in scenario "
+                              f"“{hit[1]}”, so the app will refuse this file: give it its own "
+                              f"id (for example '{sid}-2')", codes.DUPLICATE_SCENARIO, sid)
+            f = LoadedFile(f.path, f.scenario, (*f.diagnostics, warn), f.builtin)
+        files.append(f)
+    return Library(tuple(files), lib.scenarios)
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return Path(a).resolve() == Path(b).resolve()
+    except OSError:
+        return False
 
 
 def library_items(folders: Sequence[Path], builtin: Sequence[Path] = (),

@@ -14,6 +14,7 @@ TOO_LARGE: Final = "PS017"
 ALIAS: Final = "PS018"
 TOO_DEEP: Final = "PS019"
 UNREADABLE: Final = "PS020"
+CHECKER_FAILED: Final = "PS030"
 
 # -- the shape of the scenario, its nodes and choices ---------------------------
 UNKNOWN_KEY: Final = "PS002"
@@ -82,6 +83,7 @@ CODES: Final[dict[str, str]] = {
     UNKNOWN_POPULATION: "unknown population",
     UNKNOWN_ORDER: "unknown order",
     NO_SETTING: "no setting given",
+    CHECKER_FAILED: "the checker failed on this file",
     STIGMA: "stigmatising term",
     THIN_FEEDBACK: "feedback that teaches nothing",
     SAME_KIND: "drift choices all the same kind",

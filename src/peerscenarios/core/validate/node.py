@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+
 import yaml
 
 from peerscenarios.core.diagnostics import Severity
@@ -28,6 +30,7 @@ from peerscenarios.core.validate.keys import (
 )
 from peerscenarios.core.validate.walker import Fields, Walker, pos
 
+_WAY_ON = ("choices", "next", "ending")
 # A decision needs at least two responses; keys 1-9 pick them, so nine at most.
 MIN_CHOICES, MAX_CHOICES = 2, 9
 
@@ -53,10 +56,13 @@ def walk_node(scenario_w: Walker, item: yaml.Node) -> NodeDraft | None:
     if "text" not in fields and "lines" not in fields:
         w.report(item, f"{what} has neither 'text' nor 'lines'; give it something to show",
                  codes.MISSING_FIELD)
+    # A misspelt 'choises:' is already reported as an unknown key with a suggestion;
+    # 'no way on' would only repeat it, and come first in the file.
+    misspelt = _misspelt_way_on(item)
     # A node without an id gets no dead-end report: its missing id is the problem to fix.
-    _way_on(w, fields, item, what, has_id=nid is not None)
+    _way_on(w, fields, item, what, report_missing=nid is not None and not misspelt)
     targets: list[tuple[str, Pos, str]] = []
-    choices = _choices(w, fields, what, allow, targets)
+    choices, all_choices = _choices(w, fields, what, allow, targets)
     nxt = w.ident(fields["next"][1], "next") if "next" in fields else None
     ending = _ending(w, fields, what, allow)
     prompts = _prompts(w, fields, what, allow)
@@ -65,10 +71,13 @@ def walk_node(scenario_w: Walker, item: yaml.Node) -> NodeDraft | None:
                      if "content_warnings" in fields else ())
     fixed = _fixed_order(w, fields, what, has_choices=bool(choices))
 
-    # Without an id the node cannot be linked to, but its draft still counts for the
-    # graph phase, which then knows the scenario is incomplete.
+    # A node whose way on is broken (or that has no id to link to) is left out of the
+    # model; its draft still counts, so the graph phase knows the scenario is incomplete
+    # and does not add 'no ending' or 'loop' reports that only repeat the first error.
+    broken = (misspelt or not all_choices or ("next" in fields and nxt is None)
+              or ("ending" in fields and ending is None))
     node = None
-    if nid:
+    if nid and not broken:
         node = Node(id=nid, text=text, lines=lines, choices=choices, next=nxt,
                     ending=ending, reflect=prompts, facilitator=facil,
                     content_warnings=node_warnings, fixed_order=fixed)
@@ -105,23 +114,38 @@ def _lines(w: Walker, fields: Fields, what: str,
     return tuple(out)
 
 
-def _way_on(w: Walker, fields: Fields, item: yaml.Node, what: str, *, has_id: bool) -> None:
+def _misspelt_way_on(item: yaml.Node) -> bool:
+    """True if the node has an unknown key that is closest to choices, next or ending."""
+    assert isinstance(item, yaml.MappingNode)
+    for k, _v in item.value:
+        if isinstance(k, yaml.ScalarNode) and k.value not in NODE_KEYS:
+            close = difflib.get_close_matches(k.value, NODE_KEYS, n=1, cutoff=0.6)
+            if close and close[0] in _WAY_ON:
+                return True
+    return False
+
+
+def _way_on(w: Walker, fields: Fields, item: yaml.Node, what: str, *,
+            report_missing: bool) -> None:
     """A node has exactly one of choices, next and ending."""
-    present = [k for k in ("choices", "next", "ending") if k in fields]
+    present = [k for k in _WAY_ON if k in fields]
     if len(present) > 1:
         w.report(fields[present[1]][0], f"{what} has both '{present[0]}' and '{present[1]}'; "
                                         "a node has exactly one of choices, next and ending",
                  codes.CONFLICTING_FIELDS)
-    if not present and has_id:
+    if not present and report_missing:
         w.report(item, f"{what} is not an ending and has no way on: add 'choices', "
                        "'next' or 'ending'", codes.DEAD_END)
 
 
 def _choices(w: Walker, fields: Fields, what: str, allow: frozenset[str],
-             targets: list[tuple[str, Pos, str]]) -> tuple[Choice, ...]:
-    """The decision's choices; their targets are added to ``targets`` for the graph checks."""
+             targets: list[tuple[str, Pos, str]]) -> tuple[tuple[Choice, ...], bool]:
+    """The decision's usable choices, and whether every one was usable.
+
+    Their targets are added to ``targets`` for the graph checks.
+    """
     if "choices" not in fields:
-        return ()
+        return (), True
     node = fields["choices"][1]
     items = w.sequence(node, f"the choices of {what}") or []
     out: list[Choice] = []
@@ -147,7 +171,7 @@ def _choices(w: Walker, fields: Fields, what: str, allow: frozenset[str],
         w.report(node, f"{what} has {len(items)} choice(s); a decision works best with "
                        f"{MIN_CHOICES} to {MAX_CHOICES} (keys 1-9 pick them)",
                  codes.CHOICE_COUNT, Severity.WARNING)
-    return tuple(out)
+    return tuple(out), bool(items) and len(out) == len(items)
 
 
 def _ending(w: Walker, fields: Fields, what: str, allow: frozenset[str]) -> Ending | None:

@@ -9,6 +9,7 @@ node's id travels down explicitly instead of being set and reset as state.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import yaml
@@ -23,6 +24,10 @@ STR, INT, FLOAT, BOOL, NULL = _T + "str", _T + "int", _T + "float", _T + "bool",
 _SCALAR_TAGS = {STR, INT, FLOAT, BOOL, NULL, _T + "timestamp"}
 
 _CTOR = yaml.constructor.SafeConstructor()
+
+# A whole number as a person writes it: no leading zero, no base prefix, no colons.
+_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9_]*)\Z")
+_MAX_DIGITS = 20
 
 # A mapping's fields: key -> (key node, value node).
 Fields = dict[str, tuple[yaml.Node, yaml.Node]]
@@ -41,7 +46,9 @@ def describe(node: yaml.Node) -> str:
         return "a list"
     if node.tag == NULL:
         return "nothing"
-    return f"'{node.value}'"
+    value = " ".join(str(node.value).split())
+    # A whole paragraph in a message hides the point; the line number finds the rest.
+    return f"'{value[:57]}…'" if len(value) > 60 else f"'{value}'"
 
 
 @dataclass
@@ -160,7 +167,11 @@ class Walker:
         return value
 
     def integer(self, node: yaml.Node, what: str) -> int | None:
-        """A whole number, or None (reported)."""
+        """A whole number written plainly, or None (reported).
+
+        YAML 1.1 reads ``017`` as 15 (octal), ``0x0F`` as 15 and ``1:00`` as 60;
+        an author who wrote them meant something else, so they are reported.
+        """
         s = self.scalar(node, what)
         if s is None:
             return None
@@ -168,10 +179,21 @@ class Walker:
             self.report(s, f"{what} should be a whole number, not '{s.value}'",
                         codes.WRONG_TYPE)
             return None
-        # PyYAML's own constructor, so 1_000 and other YAML 1.1 spellings read as it reads them.
-        value = _CTOR.construct_yaml_int(s)
-        assert isinstance(value, int)
-        return value
+        digits = s.value.lstrip("+-").replace("_", "")
+        if len(digits) > _MAX_DIGITS:
+            # Python refuses to turn more than 4,300 digits into an int; no field needs 20.
+            self.report(s, f"{what} should be a small whole number, not one with "
+                           f"{len(digits):,} digits", codes.OUT_OF_RANGE)
+            return None
+        if not _DECIMAL.match(s.value):
+            read = _CTOR.construct_yaml_int(s)
+            if isinstance(read, int) and s.value.lstrip("+-").isdigit() and read == int(s.value):
+                return read  # '05' reads as 5 either way
+            self.report(s, f"{what} {s.value} is read by YAML as {_int_reading(s.value, read)}; "
+                           f"write a plain whole number{_plain_hint(s.value)}",
+                        codes.YAML11_TRAP)
+            return None
+        return int(s.value.replace("_", ""))
 
     def string_list(self, node: yaml.Node, what: str, field_name: str = "") -> tuple[str, ...]:
         """A list of text items; unusable items are reported and left out."""
@@ -191,8 +213,9 @@ class Walker:
         if value is None:
             return None
         if not ID_RE.match(value):
-            self.report(node, f"{what} '{value}' may use only lowercase letters, digits and "
-                              "hyphens (3 to 64 characters is a good length)", codes.BAD_ID)
+            self.report(node, f"{what} '{value}' {_id_trouble(value)}; an id uses lowercase "
+                              "letters, digits and hyphens (not first or last), at most 64 "
+                              "characters", codes.BAD_ID)
             return None
         return value
 
@@ -214,3 +237,40 @@ def _as_float(value: str) -> str:
 def _float_round_trips(value: str) -> bool:
     # '2.5' reads back as 2.5, so it may stay text; '1.10' would come back as '1.1'.
     return _as_float(value) == value
+
+
+def _int_reading(value: str, read: object) -> str:
+    """How YAML 1.1 reads a number that is not plain decimal, in an author's words."""
+    bare = value.lstrip("+-").lower()
+    if ":" in bare:
+        return f"{read} (it counts '{value}' in sixties, like a clock)"
+    if bare.startswith("0x"):
+        return f"the hexadecimal number {read}"
+    if bare.startswith("0b"):
+        return f"the binary number {read}"
+    return f"{read} (a number starting with 0 is counted in eights)"
+
+
+def _plain_hint(value: str) -> str:
+    bare = value.lstrip("+-")
+    if bare.startswith("0") and bare.isdigit():
+        return f", such as {value[: len(value) - len(bare)]}{int(bare)}"
+    return ""
+
+
+def _id_trouble(value: str) -> str:
+    """What is wrong with an id, in an author's words (the first reason found)."""
+    if not value.isprintable():
+        hidden = next(ch for ch in value if not ch.isprintable())
+        return (f"contains an invisible character (U+{ord(hidden):04X}), often pasted along "
+                "with text: retype the id")
+    if any(ch.isupper() for ch in value):
+        return "has capital letters"
+    if any(ch.isspace() for ch in value):
+        return "has spaces"
+    if value.startswith("-") or value.endswith("-"):
+        return "starts or ends with a hyphen"
+    if len(value) > 64:
+        return f"is {len(value)} characters long"
+    odd = sorted({ch for ch in value if not (ch.isascii() and (ch.isalnum() or ch == "-"))})
+    return "has the character(s) " + " ".join(odd)
