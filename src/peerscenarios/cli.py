@@ -245,6 +245,7 @@ def cmd_where(args: argparse.Namespace) -> int:
     print(f"database:           {args.db or paths.default_database_url()}")
     print(f"your scenarios:     {paths.user_scenarios_dir()}")
     print(f"built-in scenarios: {paths.builtin_scenarios_dir()}")
+    print(f"scenario schema:    {paths.scenario_schema_path()}")
     print(f"backups:            {paths.backups_dir()}")
     print(f"logs:               {paths.log_dir()}")
     return 0
