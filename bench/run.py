@@ -39,6 +39,7 @@ MODULES: list[tuple[str, list[str]]] = [
                        "boundary_profile_ms", "reflection_search_ms"]),
     ("bench_export", ["export_pdf_500_attempts_s"]),
     ("bench_present", ["present_node_switch_p99_ms"]),
+    ("bench_course", ["course_submit_200_at_once_wall_s", "course_cohort_first_page_10000_ms"]),
 ]
 
 

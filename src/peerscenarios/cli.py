@@ -7,6 +7,7 @@
 ``peerscenarios export ...``        a learner portfolio as PDF, Markdown or CSV
 ``peerscenarios present [ID]``      facilitator mode
 ``peerscenarios backup|restore``    database backups
+``peerscenarios course ...``        set up a course server (see peerscenarios.course.cli)
 
 Exit codes: 0 fine, 1 problems found (or an expected error), 2 usage error.
 """
@@ -85,6 +86,10 @@ def build_parser() -> argparse.ArgumentParser:
     rs = sub.add_parser("restore", help="restore the database from a backup file")
     _add_location_args(rs)
     rs.add_argument("backup_file", type=Path, metavar="BACKUP")
+
+    from peerscenarios.course.cli import configure_parser
+
+    configure_parser(sub.add_parser("course", help="set up a course server and its people"))
     return parser
 
 
@@ -106,6 +111,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_export(args)
     if cmd in ("backup", "restore"):
         return cmd_backup(args)
+    if cmd == "course":
+        from peerscenarios.course.cli import cmd_course
+
+        return cmd_course(args)
     from peerscenarios.ui.app import run_app
 
     return run_app(args)

@@ -5,7 +5,7 @@ format: 1
 id: test-scenario
 title: "A test scenario"
 summary: "Dana asks for help with a phone call."
-minutes: 2
+minutes: 6
 setting: peer-center
 competencies: [1, 6]
 tags: [test]

@@ -45,7 +45,7 @@ def test_strict_turns_warnings_into_errors(tmp_path: Path, capsys) -> None:
 
 def test_json_output(tmp_path: Path, capsys) -> None:
     f = tmp_path / "bad.yaml"
-    f.write_text(VALID.replace("minutes: 2", "minutes: 0"))
+    f.write_text(VALID.replace("minutes: 6", "minutes: 0"))
     assert main(["validate", "--json", str(f)]) == 1
     (d,) = json.loads(capsys.readouterr().out)
     assert d["code"] == "PS022"

@@ -79,7 +79,7 @@ def test_all_drift_choices_same_kind() -> None:
 
 
 def test_minutes_that_disagree_with_text() -> None:
-    text = VALID.replace("minutes: 2", "minutes: 30")
+    text = VALID.replace("minutes: 6", "minutes: 30")
     (d,) = run(text)
     assert d.code == "PS104"
     assert d.message.startswith("minutes says 30, but the text reads as about")
@@ -92,6 +92,28 @@ def test_estimate_grows_with_text() -> None:
     assert longer is not None
     # 500 more words on one of three routes: about a minute more on average.
     assert estimate_minutes(longer) > estimate_minutes(short) + 0.8
+
+
+def test_a_written_reflection_counts_two_to_three_minutes() -> None:
+    # Every route ends at 'end'; one more prompt there is one more on every route.
+    base = validate_bytes(VALID.encode(), "a").scenario
+    more = validate_bytes(VALID.replace(
+        '        prompt: "What would you say next time?"',
+        '        prompt: "What would you say next time?"\n'
+        '      - id: r-end-2\n'
+        '        prompt: "What did Dana teach you?"').encode(), "b").scenario
+    assert base is not None
+    assert more is not None
+    added = estimate_minutes(more) - estimate_minutes(base)
+    assert 2.0 <= added <= 3.0
+
+
+def test_sample_estimate_counts_reading_deciding_and_writing() -> None:
+    sc = validate_bytes(VALID.encode(), "a").scenario
+    assert sc is not None
+    # About 100 words to read, one decision and two written reflections: the
+    # reflections are most of the time, as they are for a trainee.
+    assert 5.5 <= estimate_minutes(sc) <= 6.5
 
 
 def test_missing_content_warning_for_suicide_mention() -> None:

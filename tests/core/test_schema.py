@@ -41,8 +41,11 @@ def test_the_schema_is_installed_with_the_package_and_shown_by_where(capsys) -> 
 
 
 def test_shipped_and_docs_copies_are_what_the_generator_builds() -> None:
-    assert paths.scenario_schema_path().read_text(encoding="utf-8") == schema_text()
-    assert (ROOT / "docs" / "scenario.schema.json").read_text(encoding="utf-8") == schema_text()
+    # After changing the taxonomy or the format, run: python -m peerscenarios.core.scenario_schema
+    fix = "regenerate with: python -m peerscenarios.core.scenario_schema"
+    assert paths.scenario_schema_path().read_text(encoding="utf-8") == schema_text(), fix
+    docs = (ROOT / "docs" / "scenario.schema.json").read_text(encoding="utf-8")
+    assert docs == schema_text(), fix
     jsonschema.Draft202012Validator.check_schema(build_schema())
 
 

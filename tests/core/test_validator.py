@@ -60,7 +60,7 @@ def test_unknown_key_suggests_the_right_one() -> None:
 
 
 def test_missing_required_field() -> None:
-    text = VALID.replace("minutes: 2\n", "")
+    text = VALID.replace("minutes: 6\n", "")
     (d,) = only(check(text), "PS003")
     assert d.message == "the scenario has no 'minutes'"
     assert d.line == 1
@@ -95,10 +95,10 @@ def test_unquoted_float_that_round_trips_is_accepted() -> None:
 
 
 def test_duplicate_key() -> None:
-    text = VALID.replace("minutes: 2\n", "minutes: 2\nminutes: 3\n")
+    text = VALID.replace("minutes: 6\n", "minutes: 6\nminutes: 3\n")
     (d,) = only(check(text), "PS006")
     assert d.message == ("'minutes' appears twice in the scenario (first on line "
-                         f"{line_of(text, 'minutes: 2')}); the second would silently replace "
+                         f"{line_of(text, 'minutes: 6')}); the second would silently replace "
                          "the first")
     assert d.line == line_of(text, "minutes: 3")
 
@@ -219,12 +219,12 @@ def test_effect_out_of_range() -> None:
 
 
 def test_minutes_out_of_range() -> None:
-    (d,) = only(check(VALID.replace("minutes: 2", "minutes: 0")), "PS022")
+    (d,) = only(check(VALID.replace("minutes: 6", "minutes: 0")), "PS022")
     assert d.message == "minutes should be between 1 and 60, not 0"
 
 
 def test_minutes_not_a_number() -> None:
-    (d,) = only(check(VALID.replace("minutes: 2", "minutes: five")), "PS004")
+    (d,) = only(check(VALID.replace("minutes: 6", "minutes: five")), "PS004")
     assert d.message == "minutes should be a whole number, not 'five'"
 
 
@@ -261,7 +261,7 @@ def test_every_problem_reported_in_one_run() -> None:
     text = (VALID.replace("summary:", "sumary:")
             .replace("role: directive-drift", "role: directiv")
             .replace("        next: calls", "        next: nowhere")
-            .replace("minutes: 2", "minutes: 99"))
+            .replace("minutes: 6", "minutes: 99"))
     codes = sorted(d.code for d in check(text).diagnostics)
     # PS009: with its only way in broken, node "calls" is also unreachable.
     assert codes == ["PS002", "PS003", "PS008", "PS009", "PS014", "PS022"]
@@ -550,7 +550,7 @@ def test_graph_checks_know_nothing_about_yaml() -> None:
 
 
 @pytest.mark.parametrize(("old", "new"), [
-    ("minutes: 2", "minutes: 1" + "0" * 5000),
+    ("minutes: 6", "minutes: 1" + "0" * 5000),
     ("format: 1", "format: 1" + "0" * 5000),
     ("competencies: [1, 6]", "competencies: [1, 6" + "0" * 5000 + "]"),
     ("{1: 1, 6: 2}", "{1: 1, 6: 2" + "0" * 5000 + "}"),
@@ -572,14 +572,14 @@ def test_number_too_long_for_python_is_a_located_problem(old: str, new: str) -> 
     ("0b11", "the binary number 3; write a plain whole number"),
 ])
 def test_yaml_11_number_traps_are_reported(written: str, reading: str) -> None:
-    text = VALID.replace("minutes: 2", f"minutes: {written}")
+    text = VALID.replace("minutes: 6", f"minutes: {written}")
     (d,) = only(check(text), "PS005")
     assert d.message == f"minutes {written} is read by YAML as {reading}"
     assert d.line == line_of(text, "minutes:")
 
 
 def test_leading_zero_that_reads_the_same_is_accepted() -> None:
-    r = check(VALID.replace("minutes: 2", "minutes: 05"))
+    r = check(VALID.replace("minutes: 6", "minutes: 05"))
     assert r.scenario is not None
     assert r.scenario.minutes == 5
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from peerscenarios.app.group.flow import GroupFlow, Visit, inline_html
+from peerscenarios.app.group.stage_state import Step
 from peerscenarios.core.model import Scenario
-from peerscenarios.ui.present.flow import GroupFlow, Visit, inline_html
-from peerscenarios.ui.present.stage_state import Step
 
 
 def test_a_decision_has_four_steps_and_role_tags_stay_hidden_until_feedback(

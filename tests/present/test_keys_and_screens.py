@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import QRect, Qt
 from pytestqt.qtbot import QtBot
 
+from peerscenarios.app.group.stage_state import Blank, Step
 from peerscenarios.core.model import Scenario
 from peerscenarios.storage import Storage
 from peerscenarios.ui.present import start_presentation
@@ -13,7 +14,6 @@ from peerscenarios.ui.present.controller import DiscussionTimer, format_seconds
 from peerscenarios.ui.present.dialogs import LeaveDialog
 from peerscenarios.ui.present.presenter import PresenterWindow
 from peerscenarios.ui.present.screens import Placement, PresentSettings
-from peerscenarios.ui.present.stage_state import Blank, Step
 from peerscenarios.ui.present.theme import Theme
 
 from .helpers import OFFSCREEN_NOISE, FakeScreen, FakeScreens

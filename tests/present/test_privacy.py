@@ -7,12 +7,12 @@ import dataclasses
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from peerscenarios.app.group.stage_state import StageState, Step
 from peerscenarios.core.model import Scenario
 from peerscenarios.storage import Storage
 from peerscenarios.ui.present import start_presentation
 from peerscenarios.ui.present.audience import AudienceWindow
 from peerscenarios.ui.present.screens import PresentSettings
-from peerscenarios.ui.present.stage_state import StageState, Step
 
 from .helpers import OFFSCREEN_NOISE, FakeScreens, widget_texts
 

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from peerscenarios.app.group.stage_state import Step
 from peerscenarios.core.markup import to_plain
 from peerscenarios.core.model import Scenario
 from peerscenarios.storage import Storage
@@ -16,7 +17,6 @@ from peerscenarios.ui.present import start_presentation
 from peerscenarios.ui.present.dialogs import ExportPathDialog
 from peerscenarios.ui.present.presenter import PresenterWindow
 from peerscenarios.ui.present.screens import Placement, PresentSettings
-from peerscenarios.ui.present.stage_state import Step
 
 from .helpers import OFFSCREEN_NOISE, FakeScreen, FakeScreens
 

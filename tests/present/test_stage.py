@@ -6,10 +6,10 @@ import pytest
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
+from peerscenarios.app.group.flow import GroupFlow
+from peerscenarios.app.group.stage_state import StageState, Step
 from peerscenarios.core.model import Scenario
-from peerscenarios.ui.present.flow import GroupFlow
 from peerscenarios.ui.present.stage import StageWidget, type_ladder
-from peerscenarios.ui.present.stage_state import StageState, Step
 from peerscenarios.ui.present.theme import base_body_px
 
 

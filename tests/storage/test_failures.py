@@ -32,6 +32,7 @@ from peerscenarios.storage.engine import sidecars, translate_sqlite
 from .conftest import file_mode
 
 BIG_TEXT = "reflection " * 20_000  # ~220 kB: needs many new pages
+HEAD = migrate_module.head_revision()
 
 
 def _url(path: Path) -> str:
@@ -339,13 +340,13 @@ def test_custom_location_under_new_folder(tmp_path: Path) -> None:
 
 # ---------------------------------------------------------------- migrations
 
-_REVISION_0002 = '''
+_TEST_REVISION = '''
 """Test-only revision: rebuilds the attempt table (a parent of cascading children)."""
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "test9999"
+down_revision = "HEAD"
 branch_labels = None
 depends_on = None
 
@@ -365,16 +366,16 @@ def downgrade():
 
 @pytest.fixture
 def extra_revision(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[bool], None]:
-    """Install a copy of the migrations plus a 0002 that fails (True) or succeeds (False)."""
+    """Install a copy of the migrations plus one more that fails (True) or succeeds (False)."""
 
     def install(fail: bool) -> None:
         target = tmp_path / "migrations"
         shutil.copytree(Path(migrate_module.__file__).with_name("migrations"), target,
                         ignore=shutil.ignore_patterns("__pycache__"))
-        body = _REVISION_0002.replace(
+        body = _TEST_REVISION.replace(
             "    FAIL\n", "    raise RuntimeError('injected failure')\n" if fail else ""
-        )
-        (target / "versions" / "0002_test.py").write_text(textwrap.dedent(body))
+        ).replace("HEAD", HEAD)
+        (target / "versions" / "test9999_test.py").write_text(textwrap.dedent(body))
         monkeypatch.setattr(migrate_module, "script_location", lambda: str(target))
 
     return install
@@ -392,7 +393,7 @@ def test_failed_migration_leaves_original_intact(
     assert "backup" in info.value.hint
     assert _dump(db_path) == before
     with sqlite3.connect(db_path) as conn:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (HEAD,)
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 
@@ -410,9 +411,9 @@ def test_migration_backs_up_then_keeps_children(
         assert s.integrity_check() == "ok"
         backups = s.list_backups()
     assert len(backups) == 1
-    assert "before-upgrade-from-0001" in backups[0].path.name
+    assert f"before-upgrade-from-{HEAD}" in backups[0].path.name
     with sqlite3.connect(backups[0].path) as conn:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (HEAD,)
 
 
 # ------------------------------------------------------------ backup/restore

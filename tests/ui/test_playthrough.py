@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from peerscenarios.storage import AttemptMode, AttemptStatus
 from peerscenarios.ui.export_dialog import ExportRequest
 from peerscenarios.ui.mainwindow import MainWindow
-from peerscenarios.ui.player_screen import Phase
+from peerscenarios.ui.screens.player import Phase
 
 from .conftest import SCENARIO_ID, DialogScript, WindowFactory
 
@@ -127,7 +127,7 @@ def test_complete_playthrough_debrief_history_search_and_export(
     qtbot.waitUntil(lambda: w.history.hits.rowCount() == 1, timeout=3000)
     assert "medicine" in w.history.hits.index(0, 2).data()
     # The matched word is drawn bold and underlined (never by colour alone).
-    from peerscenarios.ui.match_delegate import snippet_html
+    from peerscenarios.ui.widgets.match_delegate import snippet_html
 
     hit = w.history.hits.hit(0)
     assert "<b><u>medicine</u></b>" in snippet_html(hit).lower()

@@ -17,13 +17,13 @@ from peerscenarios import paths
 from peerscenarios.storage import AttemptStatus, DatabaseTooNew, Storage
 from peerscenarios.ui import app as app_module
 from peerscenarios.ui.app import DeferredStorage, run_app
-from peerscenarios.ui.library_models import (
+from peerscenarios.ui.mainwindow import MainWindow
+from peerscenarios.ui.models.library import (
     STATUS_COMPLETED,
     STATUS_IN_PROGRESS,
     ScenarioRole,
     StatusRole,
 )
-from peerscenarios.ui.mainwindow import MainWindow
 
 from .conftest import DialogScript
 
@@ -102,7 +102,7 @@ def test_modules_before_first_paint_do_not_import_sqlalchemy() -> None:
             "import peerscenarios.cli, peerscenarios.ui.app, peerscenarios.ui.mainwindow\n"
             "import peerscenarios.ui.context, peerscenarios.ui.errors\n"
             "bad = [m for m in ('sqlalchemy', 'alembic', 'peerscenarios.storage',\n"
-            "       'peerscenarios.ui.history_screen', 'peerscenarios.ui.player_screen',\n"
+            "       'peerscenarios.ui.screens.history', 'peerscenarios.ui.screens.player',\n"
             "       'peerscenarios.ui.dialogs') if m in sys.modules]\n"
             "assert not bad, bad\n")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

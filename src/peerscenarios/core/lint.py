@@ -16,11 +16,15 @@ from peerscenarios.core.routes import enumerate_routes
 from peerscenarios.core.taxonomy import ROLE_INFO
 from peerscenarios.core.validator import TextSpan, ValidationResult
 
-# 175 words a minute is the reading pace the course material itself plans with; a
-# decision and a short written reflection add thinking and writing time on top.
+# 175 words a minute is the reading pace the course material itself plans with.
+# On top of reading: weighing three or four deliberately close responses takes about
+# half a minute, and a reflection prompt answered in a few written sentences takes
+# 2 to 3 minutes (thinking, then typing), so each prompt counts 2.5 minutes. With the
+# usual two prompts per route that is most of a solo attempt, which is why the
+# facilitator guide tells a 5-7 minute class slot to use one prompt.
 WORDS_PER_MINUTE = 175
-SECONDS_PER_DECISION = 20
-SECONDS_PER_PROMPT = 45
+SECONDS_PER_DECISION = 30
+SECONDS_PER_PROMPT = 150
 
 
 @dataclass(frozen=True, slots=True)

@@ -82,8 +82,10 @@ ROLE_INFO: dict[Role, RoleInfo] = {
         label="Directive or coercive drift",
         short="Directive",
         symbol="!",
-        sounds_like="Tells the person what they must do, pressures, threatens consequences.",
-        why_it_matters="Peers never force or coerce, and speak up for choice.",
+        sounds_like="Commands the person in the peer's own voice: \"you need to...\", "
+                    "\"promise me\", pushing them toward a step they have not chosen.",
+        why_it_matters="The person decides; peers never force or coerce, and speak up for "
+                       "choice.",
         keywords=("direct", "coerc", "pressur", "must", "force", "tell", "telling", "order",
                   "push", "threat", "insist"),
     ),
@@ -91,8 +93,11 @@ ROLE_INFO: dict[Role, RoleInfo] = {
         label="Authority / program drift",
         short="Authority",
         symbol="▲",
-        sounds_like="Speaks for the program's rules, motivates through fear, acts as the expert.",
-        why_it_matters="Peers advocate for the person, inside and outside the program.",
+        sounds_like="Speaks for the program or as the expert: its rules over the person's "
+                    "goals, warnings of what will happen to them if they don't comply, "
+                    "motivation through fear.",
+        why_it_matters="Peers advocate for the person, inside and outside the program, and "
+                       "motivate through hope, not fear.",
         keywords=("authorit", "program", "rule", "expert", "fear", "policy", "agency", "staff",
                   "team"),
     ),
@@ -100,7 +105,7 @@ ROLE_INFO: dict[Role, RoleInfo] = {
         label="Self-disclosure misuse",
         short="Self-disclosure",
         symbol="◉",
-        sounds_like="Tells own story at length, centres self, compares, shares graphic detail.",
+        sounds_like="Tells own story at length, centers self, compares, shares graphic detail.",
         why_it_matters="Lived experience is shared briefly, for the other person's benefit.",
         keywords=("disclos", "your own story", "your story", "your experience", "about you",
                   "centre", "center", "spotlight", "compar", "detail"),
@@ -109,7 +114,8 @@ ROLE_INFO: dict[Role, RoleInfo] = {
         label="Boundary or ethics slip",
         short="Boundary",
         symbol="⚠",
-        sounds_like="Breaks confidentiality, lends money, blurs friendship, keeps unsafe secrets.",
+        sounds_like="Breaks confidentiality, lends money, accepts gifts that bind, blurs "
+                    "friendship or romance, is available at any hour.",
         why_it_matters="The relationship has to stay safe and clear for both people.",
         keywords=("boundar", "confidential", "ethic", "privacy", "friend", "money", "loan",
                   "lend", "dual", "gossip", "trust", "gift"),

@@ -1,8 +1,7 @@
-"""Local history on SQLite: open a Storage once, call its operations, get frozen records back.
+"""Local history on SQLite: open a Storage once, call its operations, get frozen records back."""
 
-No Qt here (an import-linter contract enforces it). Expected failures are
-StorageError subclasses with a plain-language ``message`` and ``hint``.
-"""
+# No Qt here (an import-linter contract enforces it). Expected failures are
+# StorageError subclasses with a plain-language ``message`` and ``hint``.
 
 from __future__ import annotations
 

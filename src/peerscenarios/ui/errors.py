@@ -31,8 +31,12 @@ def setup_logging(level: int = logging.INFO) -> Path:
                                                    encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger("peerscenarios")
-    if not any(isinstance(h, logging.handlers.RotatingFileHandler) for h in root.handlers):
-        root.addHandler(handler)
+    for old in [h for h in root.handlers if isinstance(h, logging.handlers.RotatingFileHandler)]:
+        # One log file at a time: a handler left from an earlier data folder (another
+        # --data-dir, or an earlier test) would keep writing somewhere else.
+        root.removeHandler(old)
+        old.close()
+    root.addHandler(handler)
     root.setLevel(level)
     return log_file
 

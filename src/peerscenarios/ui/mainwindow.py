@@ -27,8 +27,8 @@ from peerscenarios.core.library import Library
 from peerscenarios.core.model import Scenario
 from peerscenarios.ui import theme
 from peerscenarios.ui.context import AppContext
-from peerscenarios.ui.library_screen import LibraryScreen
 from peerscenarios.ui.profiles import ProfileController
+from peerscenarios.ui.screens.library import LibraryScreen
 from peerscenarios.ui.settings import (
     TEXT_STEP_MAX,
     TEXT_STEP_MIN,
@@ -38,9 +38,9 @@ from peerscenarios.ui.settings import (
 
 if TYPE_CHECKING:
     from peerscenarios.storage import ProfileRecord
-    from peerscenarios.ui.debrief_screen import DebriefScreen
-    from peerscenarios.ui.history_screen import HistoryScreen
-    from peerscenarios.ui.player_screen import PlayerScreen
+    from peerscenarios.ui.screens.debrief import DebriefScreen
+    from peerscenarios.ui.screens.history import HistoryScreen
+    from peerscenarios.ui.screens.player import PlayerScreen
 
 # The screens that need storage (player, debrief, history) and the dialogs are imported
 # where they are first built or shown: the app paints its library before storage is
@@ -139,9 +139,9 @@ class MainWindow(QMainWindow):
 
     def _build_screens(self) -> None:
         """The screens that need storage: built once it is open (after the first paint)."""
-        from peerscenarios.ui.debrief_screen import DebriefScreen
-        from peerscenarios.ui.history_screen import HistoryScreen
-        from peerscenarios.ui.player_screen import PlayerScreen
+        from peerscenarios.ui.screens.debrief import DebriefScreen
+        from peerscenarios.ui.screens.history import HistoryScreen
+        from peerscenarios.ui.screens.player import PlayerScreen
 
         self.player = PlayerScreen(self.ctx)
         self.debrief = DebriefScreen(self.ctx)

@@ -28,8 +28,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from peerscenarios.app.group.stage_state import Blank, StageState, TimerView
 from peerscenarios.ui.present.stage import StageWidget
-from peerscenarios.ui.present.stage_state import Blank, StageState, TimerView
 from peerscenarios.ui.present.theme import Theme, colours
 
 # Frames kept: the one on show, the one before and the next (a 4K frame is 33 MB).

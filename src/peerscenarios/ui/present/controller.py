@@ -13,11 +13,11 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
+from peerscenarios.app.group.flow import GroupFlow, Visit
+from peerscenarios.app.group.stage_state import Blank, StageState, Step, TimerView
 from peerscenarios.core.model import Scenario
 from peerscenarios.errors import PeerScenariosError
 from peerscenarios.storage import Storage
-from peerscenarios.ui.present.flow import GroupFlow, Visit
-from peerscenarios.ui.present.stage_state import Blank, StageState, Step, TimerView
 
 log = logging.getLogger(__name__)
 

@@ -34,6 +34,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from peerscenarios.app.group.flow import Visit, letter
+from peerscenarios.app.group.stage_state import Blank, StageState, Step
 from peerscenarios.core.library import Library
 from peerscenarios.core.markup import to_html, to_plain
 from peerscenarios.core.model import Node
@@ -42,7 +44,6 @@ from peerscenarios.errors import PeerScenariosError
 from peerscenarios.ui.present.audience import AudienceWindow
 from peerscenarios.ui.present.controller import PresentationController, format_seconds
 from peerscenarios.ui.present.dialogs import CheatSheet, ExportPathDialog, LeaveDialog
-from peerscenarios.ui.present.flow import Visit, letter
 from peerscenarios.ui.present.screens import (
     Placement,
     PresentSettings,
@@ -50,7 +51,6 @@ from peerscenarios.ui.present.screens import (
     screen_name,
 )
 from peerscenarios.ui.present.stage import StageWidget
-from peerscenarios.ui.present.stage_state import Blank, StageState, Step
 from peerscenarios.ui.present.theme import Theme
 
 VOTE_KEYS = 9  # letters A-I count votes; the other letters stay free for commands
@@ -758,7 +758,7 @@ class PresenterWindow(QWidget):
                                           "nothing to export.")
             return None
         try:
-            from peerscenarios.export import export_group_session
+            from peerscenarios.app.exports import export_group_session
         except ImportError:
             self.end_panel.result.setText("Exporting is not available in this copy.")
             return None

@@ -27,7 +27,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QLabel, QWidget
 
-from peerscenarios.ui.present.stage_state import (
+from peerscenarios.app.group.stage_state import (
     Blank,
     ChoiceView,
     FeedbackView,

@@ -15,13 +15,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from peerscenarios.app.training import PendingPrompt
 from peerscenarios.core.engine import Outcome
 from peerscenarios.core.markup import to_html
 from peerscenarios.core.model import Choice
 from peerscenarios.core.taxonomy import ROLE_INFO, Role
-from peerscenarios.ui.playthrough import PendingPrompt
-from peerscenarios.ui.richtext import esc, rich_label, role_text
 from peerscenarios.ui.theme import Colours
+from peerscenarios.ui.widgets.richtext import esc, rich_label, role_text
 
 AUTOSAVE_DELAY_MS = 1000
 

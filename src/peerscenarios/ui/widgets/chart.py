@@ -7,7 +7,7 @@ from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPaintEvent, 
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from peerscenarios.core.taxonomy import ROLE_INFO, Role
-from peerscenarios.ui.history_models import PROFILE_ROLES, BoundaryProfileModel
+from peerscenarios.ui.models.history import PROFILE_ROLES, BoundaryProfileModel
 from peerscenarios.ui.theme import Colours
 
 # Each role has its own fill pattern as well as its own colour, so the chart

@@ -12,9 +12,9 @@ from peerscenarios.core.markup import to_html, to_plain
 from peerscenarios.core.model import Choice, Node
 from peerscenarios.core.taxonomy import COMPETENCIES, ROLE_INFO
 from peerscenarios.ui.context import AppContext
-from peerscenarios.ui.richtext import InertBrowser, esc, role_badge_html
 from peerscenarios.ui.theme import Colours, role_colour
-from peerscenarios.ui.widgets import heading
+from peerscenarios.ui.widgets.panels import heading
+from peerscenarios.ui.widgets.richtext import InertBrowser, esc, role_badge_html
 
 if TYPE_CHECKING:
     from peerscenarios.storage import ReflectionRecord

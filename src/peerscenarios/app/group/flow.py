@@ -12,11 +12,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
-from peerscenarios.core.engine import Mode, PlayState, advance, choose, start
-from peerscenarios.core.markup import to_html, to_plain
-from peerscenarios.core.model import Node, NodeKind, Scenario
-from peerscenarios.core.taxonomy import ROLE_INFO, Role
-from peerscenarios.ui.present.stage_state import (
+from peerscenarios.app.group.stage_state import (
     ChoiceView,
     FeedbackView,
     LineView,
@@ -25,6 +21,10 @@ from peerscenarios.ui.present.stage_state import (
     Step,
     TallyView,
 )
+from peerscenarios.core.engine import Mode, PlayState, advance, choose, start
+from peerscenarios.core.markup import to_html, to_plain
+from peerscenarios.core.model import Node, NodeKind, Scenario
+from peerscenarios.core.taxonomy import ROLE_INFO, Role
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 CHOICE_PROMPT = "How would you respond?"

@@ -19,13 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from peerscenarios.app.training import PendingPrompt, Playthrough
 from peerscenarios.core.engine import Mode
 from peerscenarios.core.markup import to_html
 from peerscenarios.core.model import Node, Scenario
 from peerscenarios.ui.context import AppContext
-from peerscenarios.ui.playthrough import PendingPrompt, Playthrough
-from peerscenarios.ui.richtext import esc, rich_label
-from peerscenarios.ui.widgets import ChoiceButton, FeedbackPanel, ReflectionPanel, heading
+from peerscenarios.ui.widgets.panels import ChoiceButton, FeedbackPanel, ReflectionPanel, heading
+from peerscenarios.ui.widgets.richtext import esc, rich_label
 
 if TYPE_CHECKING:
     from peerscenarios.storage import AttemptRecord

@@ -28,7 +28,7 @@ from peerscenarios.core.library import Library
 from peerscenarios.core.model import Scenario
 from peerscenarios.core.taxonomy import COMPETENCIES
 from peerscenarios.ui.context import AppContext
-from peerscenarios.ui.library_models import (
+from peerscenarios.ui.models.library import (
     STATUS_COMPLETED,
     STATUS_IN_PROGRESS,
     STATUS_NEW,
@@ -39,7 +39,7 @@ from peerscenarios.ui.library_models import (
     ScenarioTableModel,
     describe_result,
 )
-from peerscenarios.ui.richtext import InertBrowser, esc, md
+from peerscenarios.ui.widgets.richtext import InertBrowser, esc, md
 
 if TYPE_CHECKING:
     from peerscenarios.storage import Change, ProfileRecord
