@@ -56,7 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--strict", action="store_true", help="treat warnings as errors")
     v.add_argument("--json", action="store_true", help="print diagnostics as JSON")
     v.add_argument("--coverage", action="store_true",
-                   help="also print competency and drift-kind coverage matrices")
+                   help="also print coverage (competencies, drift kinds, settings) and "
+                        "how often the peer-aligned response stands out")
     v.add_argument("--no-lint", action="store_true", help="skip the language and content lint")
 
     r = sub.add_parser("paths", help="list every route through a scenario")
@@ -135,6 +136,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from peerscenarios.core import library as core_library
     from peerscenarios.core.coverage import coverage
     from peerscenarios.core.diagnostics import Severity, diagnostics_to_json
+    from peerscenarios.core.tells import library_tells, tells_dict, tells_text
 
     missing = [p for p in args.paths if not p.exists()]
     if missing:
@@ -161,11 +163,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
               f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
     if args.coverage:
         report = coverage(lib.scenarios)
+        tells = library_tells(lib.scenarios)
         if args.json:
-            _print(json.dumps(report.to_dict(), indent=2))
+            _print(json.dumps({**report.to_dict(), "answer_tells": tells_dict(tells)}, indent=2))
         else:
             _print("")
             _print(report.to_text())
+            _print("")
+            _print(tells_text(tells))
     if not lib.files:
         print("peerscenarios validate: no scenario files (*.yaml, *.yml) found", file=sys.stderr)
         return 1

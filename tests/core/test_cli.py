@@ -226,3 +226,20 @@ def test_backup_list_and_restore_round_trip(capsys) -> None:
     with Storage.open(backup=False) as storage:
         assert [p.name for p in storage.list_profiles()] == ["Ana"]
     assert main(["restore", str(backup.with_name("missing.sqlite3"))]) == 1
+
+
+def test_coverage_prints_the_answer_tell_figures(tmp_path: Path, capsys) -> None:
+    f = tmp_path / "ok.yaml"
+    f.write_text(VALID)
+    assert main(["validate", "--coverage", str(f)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "  it is the longest response: 0 of 1 decisions (0%; target at most 40%)" in out
+    assert main(["validate", "--coverage", "--json", str(f)]) == 0
+    raw = capsys.readouterr().out
+    decoder = json.JSONDecoder()
+    diags, end = decoder.raw_decode(raw)
+    data, _ = decoder.raw_decode(raw[end:].lstrip())
+    assert diags == []
+    assert data["answer_tells"] == {"decisions": 1, "peer_longest": 0, "peer_longest_share": 0.0,
+                                    "peer_only_question": 0, "peer_only_question_share": 0.0,
+                                    "target_share": 0.4}

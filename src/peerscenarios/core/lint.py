@@ -14,6 +14,7 @@ from peerscenarios.core.diagnostics import Diagnostic, Severity
 from peerscenarios.core.model import Scenario
 from peerscenarios.core.routes import enumerate_routes
 from peerscenarios.core.taxonomy import ROLE_INFO
+from peerscenarios.core.tells import tell_warnings
 from peerscenarios.core.validator import TextSpan, ValidationResult
 
 # 175 words a minute is the reading pace the course material itself plans with.
@@ -114,6 +115,7 @@ def lint(result: ValidationResult) -> list[Diagnostic]:
     out += _same_kind(result, scenario, index)
     out += _minutes(result, scenario)
     out += _content_warnings(result, scenario)
+    out += tell_warnings(scenario, result.path, index.mark)
     return out
 
 

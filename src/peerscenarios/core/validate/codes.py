@@ -52,6 +52,7 @@ THIN_FEEDBACK: Final = "PS102"
 SAME_KIND: Final = "PS103"
 MINUTES: Final = "PS104"
 CONTENT_WARNING: Final = "PS105"
+ANSWER_TELL: Final = "PS106"
 
 CODES: Final[dict[str, str]] = {
     YAML_SYNTAX: "not valid YAML",
@@ -89,4 +90,5 @@ CODES: Final[dict[str, str]] = {
     SAME_KIND: "drift choices all the same kind",
     MINUTES: "estimated minutes disagree with the text",
     CONTENT_WARNING: "missing content warning",
+    ANSWER_TELL: "the peer-aligned response stands out by its length or its question",
 }
