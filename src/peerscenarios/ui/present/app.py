@@ -9,7 +9,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
 from peerscenarios import paths
-from peerscenarios.core.library import load_library
+from peerscenarios.app.library_service import load_library
 from peerscenarios.core.model import Scenario
 from peerscenarios.errors import PeerScenariosError
 from peerscenarios.storage import Storage
