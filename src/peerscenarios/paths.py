@@ -144,6 +144,11 @@ def assets_dir() -> Path:
     return Path(__file__).parent / "assets"
 
 
+def scenario_schema_path() -> Path:
+    """The JSON Schema of the scenario format, installed with the app (for editors)."""
+    return Path(__file__).parent / "schema" / "scenario.schema.json"
+
+
 def builtin_scenarios_dir() -> Path:
     """The scenarios shipped with the app (a source checkout's ``scenarios/`` if present)."""
     checkout = Path(__file__).resolve().parents[2] / "scenarios"

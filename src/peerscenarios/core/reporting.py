@@ -71,6 +71,15 @@ class DecisionEntry:
     feedback: str
     stepped_back: bool
     made_at: datetime
+    # Where the response was on screen (1-based) and how many there were; None and 0
+    # when that is no longer known (the scenario changed or is gone).
+    position: int | None = None
+    options: int = 0
+
+    @property
+    def place_text(self) -> str:
+        """``response 2 of 4`` as the trainee saw it, or an empty string when unknown."""
+        return f"response {self.position} of {self.options}" if self.position else ""
 
     @property
     def choice_display(self) -> str:

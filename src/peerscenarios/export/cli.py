@@ -57,7 +57,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace, since: date | None, until: date | None) -> int:
     from peerscenarios import paths
     from peerscenarios.app.exports import export_portfolio
-    from peerscenarios.core.library import load_library
+    from peerscenarios.app.library_service import load_library
     from peerscenarios.core.reporting import local_bounds, range_text
     from peerscenarios.storage import Storage
 

@@ -54,6 +54,15 @@ class Settings:
         self._q.setValue("profile/id", int(value))
 
     @property
+    def open_attempt_id(self) -> int:
+        """The attempt on screen when the app last stopped (0: none), offered back at start."""
+        return int(self._q.value("play/open_attempt", 0, type=int))
+
+    @open_attempt_id.setter
+    def open_attempt_id(self, value: int) -> None:
+        self._q.setValue("play/open_attempt", int(value))
+
+    @property
     def practice_mode(self) -> bool:
         """True if the library starts scenarios in practice mode by default."""
         return bool(self._q.value("play/practice", True, type=bool))
