@@ -155,8 +155,11 @@ class _Cache:
         size, mtime, loaded = hit
         if size != st.st_size or mtime != st.st_mtime_ns:
             return None
-        if not (isinstance(loaded.diagnostics, tuple)
-                and (loaded.scenario is None or isinstance(loaded.scenario, Scenario))):
+        # A damaged pickle can hold anything under the right class name: check the fields too.
+        diagnostics: object = loaded.diagnostics
+        scenario: object = loaded.scenario
+        if not (isinstance(diagnostics, tuple)
+                and (scenario is None or isinstance(scenario, Scenario))):
             return None
         return loaded
 

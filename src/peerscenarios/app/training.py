@@ -147,7 +147,7 @@ class Playthrough:
         The current node's own prompts are left out: they come up in their place.
         """
         drafts = self.storage.drafts_for_attempt(self.attempt.id)
-        out = []
+        out: list[PendingPrompt] = []
         for node_id in dict.fromkeys(self.state.path[:-1]):
             node = self.scenario.node(node_id)
             out.extend(PendingPrompt(node_id, p, drafts[p.id])
@@ -220,7 +220,7 @@ class Training:
 
     def paused(self) -> list[PausedAttempt]:
         """Every attempt of this profile still in progress, newest first."""
-        out = []
+        out: list[PausedAttempt] = []
         for attempt in self.storage.paused_attempts(self.profile_id):
             scenario = self.library.by_id(attempt.scenario_id)
             out.append(PausedAttempt(attempt, scenario,

@@ -8,6 +8,7 @@ and keeps the navigation, the menus and the theme in step.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
@@ -136,7 +137,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         # A fixed minimum instead of one that follows the content: content changes
         # (choices, text size) then never resize the window under the trainee.
-        self.layout().setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        layout = self.layout()
+        if layout is not None:
+            layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         self.setMinimumSize(MIN_WIDTH, MIN_HEIGHT)
         self.nav_play.setEnabled(False)
         self._mark_current(self.nav_library)
@@ -183,7 +186,7 @@ class MainWindow(QMainWindow):
                 b.style().unpolish(b)
                 b.style().polish(b)
 
-    def _menu_slots(self) -> dict[str, object]:
+    def _menu_slots(self) -> dict[str, Callable[..., object]]:
         return {
             "new_profile": self.on_new_profile_action_triggered,
             "switch_profile": self.on_switch_button_clicked,

@@ -146,8 +146,8 @@ class ReflectionPanel(QWidget):
         self.done_button.setText(button_text)
         # Tab goes from the writing to Save, then to the "don't keep" boxes: the main
         # action is one key away, and nothing else sits between the editor and it.
-        chain = [ed.editor for ed in self.editors] + [self.done_button]
-        chain += [ed.dont_keep for ed in self.editors]
+        chain: list[QWidget] = [ed.editor for ed in self.editors]
+        chain += [self.done_button, *(ed.dont_keep for ed in self.editors)]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
 

@@ -38,7 +38,7 @@ class DurationSpin(QSpinBox):
         except ValueError:
             return self.value()
 
-    def validate(self, text: str, pos: int) -> object:
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
         ok = all(ch.isdigit() or ch == ":" for ch in text) and text.count(":") <= 1
         return (QValidator.State.Acceptable if ok else QValidator.State.Invalid, text, pos)
 
