@@ -122,7 +122,7 @@ class PlayerScreen(QWidget):
         holder.setObjectName("page")
         hold = QHBoxLayout(holder)
         hold.setContentsMargins(8, 8, 8, 8)
-        content = QWidget(holder)
+        content = self._content = QWidget(holder)
         content.setMaximumWidth(MAX_TEXT_WIDTH)
         col = QVBoxLayout(content)
         col.setSpacing(14)
@@ -286,9 +286,12 @@ class PlayerScreen(QWidget):
             self.ending_title.setText(ending.title)
             self.ending_text.setText(to_html(ending.debrief))
         for shown in view.choices:
-            button = ChoiceButton(shown.number, shown.choice, self)
+            button = ChoiceButton(shown.number, shown.choice, self._content)
             button.clicked.connect(self.on_choice_button_clicked)
             self.choices_box.addWidget(button)
+            # Shown now, not on the layout's queued show: a screen reader (and the
+            # next key press) must find the responses the moment the page changes.
+            button.show()
             self.choice_buttons.append(button)
         if view.phase is Phase.REFLECT:
             self.continue_button.hide()

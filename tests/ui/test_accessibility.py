@@ -1,0 +1,67 @@
+"""Every screen read through Qt's accessibility tree: names, roles, and the story as text."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from peerscenarios.core.markup import to_plain
+from peerscenarios.ui.screens.player import Phase
+
+from .a11y import check_screen, readable, walk
+from .conftest import SCENARIO_ID, WindowFactory
+from .test_playthrough import press_choice
+
+
+def _flat(text: str) -> str:
+    return " ".join(to_plain(text).split())
+
+
+def test_player_story_responses_and_feedback_are_readable(
+        qtbot: QtBot, make_window: WindowFactory) -> None:
+    w = make_window()
+    assert w.library.select_scenario(SCENARIO_ID)
+    qtbot.mouseClick(w.library.practice_button, Qt.MouseButton.LeftButton)
+    # The content warnings are read as text, with the scenario's own words.
+    assert w.player.phase is Phase.WARNINGS
+    check_screen(w)
+    assert "touches on" in readable(w.player.warnings_page)
+    assert "relapse" in readable(w.player.warnings_page)
+    qtbot.mouseClick(w.player.warnings_page.start_button, Qt.MouseButton.LeftButton)
+
+    pt = w.player.playthrough
+    assert pt is not None
+    node = pt.node
+    check_screen(w)
+    text = readable(w.player)
+    # The story itself, not a short name in its place.
+    assert _flat(node.text)[:60] in text
+    for line in node.lines:
+        assert _flat(line.text)[:40] in text
+    for choice in node.choices:
+        assert _flat(choice.text)[:40] in text
+    assert "Press 1 to 3" in text
+
+    press_choice(qtbot, w, "advise-dose")
+    check_screen(w)
+    text = readable(w.player)
+    choice = node.choice("advise-dose")
+    assert "You said" in text
+    assert "Clinical drift" in text
+    assert _flat(choice.feedback.why)[:50] in text
+    assert _flat(choice.feedback.better)[:40] in text
+
+    qtbot.mouseClick(w.player.feedback.continue_button, Qt.MouseButton.LeftButton)
+    check_screen(w)
+    text = readable(w.player)
+    prompt = node.reflect[0].prompt
+    assert _flat(prompt)[:40] in text
+
+
+def test_navigation_buttons_are_buttons_not_check_boxes(
+        qtbot: QtBot, make_window: WindowFactory) -> None:
+    w = make_window()
+    nav = [n for n in walk(w) if n.class_name == "QPushButton" and "Library" in n.name]
+    assert nav
+    assert all(n.role.name == "Button" for n in nav)
+    check_screen(w)
