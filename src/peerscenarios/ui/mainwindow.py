@@ -276,6 +276,8 @@ class MainWindow(QMainWindow):
             self.history.refresh()
         else:
             self._mark_current(self.nav_play)
+            if page is self.player:
+                self.player.focus_current()
 
     # -------------------------------------------------------------- theming
 

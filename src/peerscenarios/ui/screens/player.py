@@ -217,6 +217,20 @@ class PlayerScreen(QWidget):
         self.model.close()
         self._announced = None
 
+    def focus_current(self) -> None:
+        """Focus the first thing to read or act on in the phase shown (the page came back)."""
+        phase = self.model.phase
+        if phase is Phase.WARNINGS:
+            self.warnings_page.focus_text()
+        elif phase is Phase.DECISION:
+            self.story.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif phase is Phase.FEEDBACK:
+            self.feedback.continue_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif phase is Phase.REFLECT:
+            self.reflection.focus_first()
+        elif phase in (Phase.NARRATIVE, Phase.ENDING):
+            self.continue_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def choose_number(self, number: int) -> bool:
         """Pick the response shown with ``number`` (keys 1-9); False if there is none here."""
         if self.model.phase is not Phase.DECISION or not 1 <= number <= len(self.choice_buttons):
