@@ -152,6 +152,15 @@ def replay(scenario: Scenario, mode: Mode, events: Iterable[tuple[str, str, bool
     Narrative nodes between decisions are passed through automatically.
     Raises EngineError if the events do not fit this scenario (it was edited).
     """
+    try:
+        return _replay(scenario, mode, events)
+    except KeyError as exc:
+        # A node the stored route passes through was removed from the file.
+        raise EngineError(f"the stored route does not fit this scenario ({exc})") from None
+
+
+def _replay(scenario: Scenario, mode: Mode,
+            events: Iterable[tuple[str, str, bool]]) -> PlayState:
     state = start(scenario, mode)
     for node_id, choice_id, stepped_back in events:
         # A bound, not a rule: the validator refuses narrative cycles (they have no way

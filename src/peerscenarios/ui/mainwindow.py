@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -475,21 +474,14 @@ class MainWindow(QMainWindow):
     def on_where_action_triggered(self) -> None:
         from peerscenarios.ui.dialogs import MessageDialog
 
-        database = self.ctx.storage.path if self.ctx.has_storage else paths.database_path()
-        MessageDialog.report(
-            self, "Where your data is",
-            f"Your history and reflections: {database or 'in memory'}\n"
-            f"Your own scenarios: {paths.user_scenarios_dir()}\n"
-            f"Backups: {paths.backups_dir()}\nLog files: {paths.log_dir()}",
-            "Everything stays on this computer; nothing is sent anywhere.")
+        MessageDialog.where_is_my_data(self, self.ctx.storage.path if self.ctx.has_storage
+                                       else paths.database_path())
 
     @Slot()
     def on_about_action_triggered(self) -> None:
-        from peerscenarios import __version__
+        from peerscenarios.ui.dialogs import MessageDialog
 
-        QMessageBox.about(self, "About PeerScenarios",
-                          f"PeerScenarios {__version__}\n\nOffline practice in staying in the "
-                          "peer role, for peer support specialists.")
+        MessageDialog.about(self)
 
     def on_instance_activation_requested(self) -> None:
         """A second launch asked this window to come forward."""

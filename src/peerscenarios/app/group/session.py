@@ -14,6 +14,7 @@ import logging
 from peerscenarios.app.group.flow import GroupFlow, Moved, Visit
 from peerscenarios.app.order import new_seed
 from peerscenarios.core.model import Scenario
+from peerscenarios.core.reporting import letter
 from peerscenarios.errors import PeerScenariosError
 from peerscenarios.storage import Storage
 
@@ -124,6 +125,19 @@ class GroupSession:
             self.record(pending)
         self.flush_notes()
         return self.finish(None)
+
+    def summary(self) -> str:
+        """What was saved, in a sentence or two: how it ended, the decisions and the path."""
+        visits = self.flow.locked_visits()
+        said = ("The session was ended early and is saved." if not self.flow.finished
+                else "The session is finished and saved.")
+        if not visits:
+            return f"{said} No decision was recorded."
+        path = " → ".join(f"{i}{letter(v.choice_ids.index(v.chosen))}"
+                          for i, v in enumerate(visits, 1) if v.chosen is not None)
+        count = len(visits)
+        return (f"{said} {count} decision{'s' if count != 1 else ''} recorded; the group's "
+                f"path: {path}. It is listed in History under group sessions.")
 
     def _failed(self, exc: PeerScenariosError) -> None:
         # The class goes on when the disk is full; the presenter sees what was not saved.
