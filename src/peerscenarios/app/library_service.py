@@ -135,6 +135,8 @@ class _Cache:
         self.dirty = False
         if self.file is None:
             return
+        # Unpickling can run code named in the file: the cache lives only in the app's own
+        # 0700 data folder, which no one but this user (who could run code anyway) can write.
         try:
             with open(self.file, "rb") as fh:
                 data = pickle.load(fh)

@@ -38,6 +38,7 @@ from peerscenarios.core.validate.reader import validate_bytes, validate_file
 # A content check run after validation (the lint has this shape).
 Linter = Callable[[ValidationResult], list[Diagnostic]]
 
+# Re-exported: callers import from here, whatever module of core.validate does the work.
 __all__ = [
     "CHOICE_KEYS",
     "ENDING_KEYS",

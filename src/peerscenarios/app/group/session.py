@@ -34,7 +34,10 @@ class GroupSession:
         self.record_closed = False
         self.last_error = ""
         self.notes = ""
+        # Notes are written when flushed (shortly after typing stops, and at the end), not
+        # on every keystroke.
         self._notes_dirty = False
+        # None when the record could not be started: the class goes on, nothing is stored.
         self.session_id: int | None = None
         try:
             self.session_id = storage.start_group_session(
@@ -87,6 +90,7 @@ class GroupSession:
 
     def record(self, visit: Visit) -> None:
         """Store one decision the room moved on from (its counts and the path followed)."""
+        # A decision left before any path was chosen has nothing to store.
         if self.session_id is None or visit.chosen is None:
             return
         try:
@@ -116,6 +120,7 @@ class GroupSession:
         """Stop before an ending: keep a decision whose feedback was shown, close the record."""
         pending = self.flow.pending_visit()
         if pending is not None and pending.chosen is not None and not self.finished:
+            # Locked as moving on would lock it: the room saw its feedback, so it counts.
             pending.locked = True
             self.record(pending)
         self.flush_notes()
