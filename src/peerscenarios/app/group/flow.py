@@ -271,9 +271,10 @@ class GroupFlow:
     def locked_visits(self) -> list[Visit]:
         """The decisions the group has moved on from, in order."""
         seen: list[Visit] = []
-        # A decision's four steps share one Visit: list it once.
+        # A decision's four steps share one Visit: list it once. By identity, not by
+        # value: a loop back to the same decision, voted the same way, is a second visit.
         for e in self._entries:
-            if e.visit is not None and e.visit.locked and e.visit not in seen:
+            if e.visit is not None and e.visit.locked and all(e.visit is not v for v in seen):
                 seen.append(e.visit)
         return seen
 
