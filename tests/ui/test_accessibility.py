@@ -65,3 +65,33 @@ def test_navigation_buttons_are_buttons_not_check_boxes(
     assert nav
     assert all(n.role.name == "Button" for n in nav)
     check_screen(w)
+
+
+def test_feedback_and_page_changes_are_announced_once(
+        qtbot: QtBot, make_window: WindowFactory) -> None:
+    from peerscenarios.ui.widgets.announce import announcements
+
+    said: list[str] = []
+    announcements.said.connect(said.append)
+    try:
+        w = make_window()
+        assert w.library.select_scenario(SCENARIO_ID)
+        qtbot.mouseClick(w.library.practice_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(w.player.warnings_page.start_button, Qt.MouseButton.LeftButton)
+        assert said == ["Decision 1 of 2"]
+        press_choice(qtbot, w, "advise-dose")
+        assert len(said) == 2
+        assert said[1].startswith("This response reflects: Clinical drift.")
+        assert "A better response would:" in said[1]
+        # The Continue button no longer repeats the whole feedback when it takes focus.
+        assert w.player.feedback.continue_button.accessibleDescription() == "Go on with the story"
+        # Autosave is silent; Ctrl+S saves and says so, once.
+        qtbot.mouseClick(w.player.feedback.continue_button, Qt.MouseButton.LeftButton)
+        editor = w.player.reflection.editors[0].editor
+        qtbot.keyClicks(editor, "a draft")
+        qtbot.keyClick(editor, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+        assert said[2:] == ["Draft saved"]
+        attempt = w.ctx.storage.paused_attempts(w.ctx.profile_id)[0]
+        assert w.ctx.storage.get_draft(attempt.id, "reflect-advice") == "a draft"
+    finally:
+        announcements.said.disconnect(said.append)

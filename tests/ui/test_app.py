@@ -17,7 +17,7 @@ from peerscenarios import paths
 from peerscenarios.storage import DatabaseTooNew, Storage
 from peerscenarios.ui import app as app_module
 from peerscenarios.ui.app import SingleInstance, open_storage, run_app
-from peerscenarios.ui.errors import LOG_FILENAME, ExceptionHandler, setup_logging
+from peerscenarios.ui.crash_handling import LOG_FILENAME, ExceptionHandler, setup_logging
 from peerscenarios.ui.settings import THEME_HIGH_CONTRAST, Settings
 from peerscenarios.ui.theme import point_size
 

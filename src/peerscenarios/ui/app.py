@@ -136,7 +136,7 @@ def run_app(args: argparse.Namespace) -> int:
 
         return run_present(args)
 
-    from peerscenarios.ui.errors import ExceptionHandler, setup_logging
+    from peerscenarios.ui.crash_handling import ExceptionHandler, setup_logging
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)

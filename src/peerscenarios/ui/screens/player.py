@@ -32,6 +32,7 @@ from peerscenarios.core.markup import to_html
 from peerscenarios.core.model import Node, Scenario
 from peerscenarios.ui.context import AppContext
 from peerscenarios.ui.screens.warnings import MAX_TEXT_WIDTH, WarningsPage
+from peerscenarios.ui.widgets.announce import announce
 from peerscenarios.ui.widgets.choice_button import ChoiceButton
 from peerscenarios.ui.widgets.common import heading, reading_label
 from peerscenarios.ui.widgets.feedback_panel import FeedbackPanel
@@ -323,12 +324,15 @@ class PlayerScreen(QWidget):
             self.continue_button.hide()
             # The story, never a response: the answer must not sit under the cursor.
             self.story.setFocus(Qt.FocusReason.OtherFocusReason)
+            if view.progress:
+                announce(self.progress_label, view.progress)
 
     def _show_feedback(self, view: PlayerView) -> None:
         assert view.outcome is not None
         self.feedback.show_outcome(view.outcome, can_step_back=view.can_step_back,
                                    colours=self.ctx.colours)
         self.feedback.show()
+        announce(self.feedback, self.feedback.spoken(view.outcome))
         # Focus moves to Continue before the choice buttons go: removing the focused
         # button first would send focus wandering (and repaint the whole window).
         self.feedback.continue_button.setFocus(Qt.FocusReason.OtherFocusReason)
