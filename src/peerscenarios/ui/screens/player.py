@@ -251,18 +251,22 @@ class PlayerScreen(QWidget):
         if view.phase is Phase.WARNINGS:
             self.pause_button.hide()
             self.warnings_page.show_warnings(view.scenario, view.warnings)
-            self.stack.setCurrentWidget(self.warnings_page)
+            # Focus first (Qt keeps it for a hidden page), then the switch: the focused
+            # widget of the outgoing page is never hidden with nowhere to send focus.
             self.warnings_page.focus_text()
+            self.stack.setCurrentWidget(self.warnings_page)
             return
         self.pause_button.show()
-        self.stack.setCurrentWidget(self.scroll_area)
+        if view.phase is Phase.FEEDBACK:
+            self._show_feedback(view)
+        else:
+            self._show_node(view)
+        if self.stack.currentWidget() is not self.scroll_area:
+            self.stack.setCurrentWidget(self.scroll_area)
+            self.focus_current()
         if view.attempt_id is not None and view.attempt_id != self._announced:
             self._announced = view.attempt_id
             self.attempt_started.emit(view.attempt_id)
-        if view.phase is Phase.FEEDBACK:
-            self._show_feedback(view)
-            return
-        self._show_node(view)
 
     def _set_header(self, view: PlayerView) -> None:
         self.title_label.setText(view.scenario.title)
@@ -272,19 +276,24 @@ class PlayerScreen(QWidget):
         self.progress_label.setVisible(bool(view.progress))
 
     def _clear_choices(self) -> None:
-        for b in self.choice_buttons:
+        self._remove(self.choice_buttons)
+        self.choice_buttons = []
+
+    def _remove(self, buttons: list[ChoiceButton]) -> None:
+        for b in buttons:
             # Never setParent(None): that would make each one a top-level window.
             b.hide()
             self.choices_box.removeWidget(b)
             b.deleteLater()
-        self.choice_buttons = []
 
     def _show_node(self, view: PlayerView) -> None:
+        """Draw a node's phase. New parts are shown and focused before old ones are hidden:
+        hiding the focused widget first would send focus to the navigation for a moment,
+        and a screen reader would announce it."""
         node = view.node
         assert node is not None
-        self._clear_choices()
-        self.feedback.hide()
-        self.reflection.hide()
+        old_choices = self.choice_buttons
+        self.choice_buttons = []
         self.story.setVisible(view.show_story)
         self.node_note.setVisible(bool(node.content_warnings) and view.show_story)
         self.node_note.setText("Content note: " + ", ".join(node.content_warnings))
@@ -309,23 +318,33 @@ class PlayerScreen(QWidget):
             button.show()
             self.choice_buttons.append(button)
         if view.phase is Phase.REFLECT:
-            self.continue_button.hide()
             self.reflection.set_prompts(list(view.prompts), button_text=view.prompt_button)
             self.reflection.show()
             self.reflection.focus_first()
+            self._hide_old(old_choices, keep_reflection=True)
+            self.continue_button.hide()
             self.scroll_area.ensureWidgetVisible(self.reflection)
             return
-        self.scroll_area.verticalScrollBar().setValue(0)
         if view.phase in (Phase.NARRATIVE, Phase.ENDING):
             self.continue_button.setText(view.continue_label)
             self.continue_button.show()
             self.continue_button.setFocus(Qt.FocusReason.OtherFocusReason)
+            self._hide_old(old_choices)
         else:
-            self.continue_button.hide()
             # The story, never a response: the answer must not sit under the cursor.
             self.story.setFocus(Qt.FocusReason.OtherFocusReason)
+            self._hide_old(old_choices)
+            self.continue_button.hide()
             if view.progress:
                 announce(self.progress_label, view.progress)
+        self.scroll_area.verticalScrollBar().setValue(0)
+
+    def _hide_old(self, old_choices: list[ChoiceButton], *, keep_reflection: bool = False) -> None:
+        """Hide what the previous phase showed (called once focus is on the new page)."""
+        self.feedback.hide()
+        if not keep_reflection:
+            self.reflection.hide()
+        self._remove(old_choices)
 
     def _show_feedback(self, view: PlayerView) -> None:
         assert view.outcome is not None
@@ -371,7 +390,7 @@ class PlayerScreen(QWidget):
             return
         answers = [ReflectionAnswer(ed.prompt_id, ed.text, ed.keep)
                    for ed in self.reflection.editors]
-        self.reflection.hide()
+        # The panel goes once the next page has focus (see _show_node).
         self._show(self.model.reflection_done(answers))
 
     @Slot(str, str)
