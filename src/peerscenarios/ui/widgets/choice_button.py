@@ -25,6 +25,7 @@ class ChoiceButton(QPushButton):
         self.setAccessibleDescription(f"Response {number}; press {number} to choose it")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setCheckable(False)
+        self.setAutoDefault(True)  # Enter answers with the focused response, as Space does
         layout = self._layout = QHBoxLayout(self)
         layout.setContentsMargins(14, 10, 14, 10)
         layout.setSpacing(12)
