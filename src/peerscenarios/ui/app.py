@@ -131,6 +131,13 @@ def app_icon() -> QIcon:
 
 def run_app(args: argparse.Namespace) -> int:
     """Run the trainee app (or facilitator mode for ``present``); returns the exit code."""
+    if QApplication.instance() is None:
+        from peerscenarios.ui.platform_check import display_problem
+
+        problem = display_problem()
+        if problem is not None:
+            print(problem, file=sys.stderr)
+            return 1
     if getattr(args, "command", None) == "present":
         from peerscenarios.ui.present import run_present
 
