@@ -114,7 +114,7 @@ def explore_routes(scenario: Scenario, *, limit: int = 10_000) -> RouteMap:
             tally[role] += 1
         target_node = scenario.node(target)
         if target_node.ending is not None:
-            routes.append(Route((*(s for s, _ in path), RouteStep(target)), target,
+            routes.append(Route((*[s for s, _ in path], RouteStep(target)), target,
                                 _roles(tally)))
             _pop(path, tally)
             continue
