@@ -60,6 +60,14 @@ from peerscenarios.core.validate.keys import (
 from peerscenarios.core.validate.node import MAX_CHOICES, MIN_CHOICES
 
 _ROLES = {r.value: r for r in Role}
+# Key sets, built once: the checks below compare every mapping's keys with one.
+_TOP, _TOP_NEEDS = frozenset(SCENARIO_KEYS), frozenset((*SCENARIO_REQUIRED, "setting"))
+_NODE, _CHOICE, _LINE = frozenset(NODE_KEYS), frozenset(CHOICE_KEYS), frozenset(LINE_KEYS)
+_CHOICE_NEEDS = frozenset(("id", "text", "role", "next", "feedback"))
+_LINE_NEEDS = frozenset(("speaker", "text"))
+_FEEDBACK, _ENDING = frozenset(FEEDBACK_KEYS), frozenset(ENDING_KEYS)
+_PROMPT, _FACILITATOR = frozenset(PROMPT_KEYS), frozenset(FACILITATOR_KEYS)
+_ID_ONLY, _WHY_ONLY = frozenset(("id",)), frozenset(("why",))
 _RESOLVERS = yaml.resolver.Resolver.yaml_implicit_resolvers
 _INT = "tag:yaml.org,2002:int"
 _DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]{0,19})\Z")
@@ -230,12 +238,10 @@ def _build(get: Callable[[], Any], *, marked: bool) -> tuple[Any, Pos]:
 # -- plain values to the model --------------------------------------------------------
 
 
-def _fields(value: Any, allowed: tuple[str, ...], required: tuple[str, ...] = ()) -> dict[str, Any]:
-    if type(value) is not dict or not value.keys() <= set(allowed):
+def _fields(value: Any, allowed: frozenset[str],
+            required: frozenset[str] = frozenset()) -> dict[str, Any]:
+    if type(value) is not dict or not value.keys() <= allowed or not required <= value.keys():
         raise UnsureError("keys")
-    for name in required:
-        if name not in value:
-            raise UnsureError(name)
     return value
 
 
@@ -260,7 +266,7 @@ def _ident(value: Any) -> str:
 def _texts(value: Any) -> tuple[str, ...]:
     if type(value) is not list:
         raise UnsureError("list")
-    return tuple(_text(v) for v in value)
+    return tuple([_text(v) for v in value])
 
 
 def _number(value: Any, low: int, high: int) -> int:
@@ -270,7 +276,7 @@ def _number(value: Any, low: int, high: int) -> int:
 
 
 def _scenario(root: Any, data: bytes, path: str) -> Scenario:
-    top = _fields(root, SCENARIO_KEYS, (*SCENARIO_REQUIRED, "setting"))
+    top = _fields(root, _TOP, _TOP_NEEDS)
     sid = _ident(top["id"])
     if top["format"] != FORMAT_VERSION or type(top["format"]) is not int:
         raise UnsureError("format")
@@ -313,7 +319,7 @@ def _scenario(root: Any, data: bytes, path: str) -> Scenario:
 
 
 def _node(item: Any) -> Node:
-    f = _fields(item, NODE_KEYS, ("id",))
+    f = _fields(item, _NODE, _ID_ONLY)
     nid = _ident(f["id"])
     if "allow_terms" in f:
         _texts(f["allow_terms"])
@@ -324,7 +330,7 @@ def _node(item: Any) -> Node:
     choices = _choices(f["choices"]) if "choices" in f else ()
     ending = None
     if "ending" in f:
-        ef = _fields(f["ending"], ENDING_KEYS, ENDING_KEYS)
+        ef = _fields(f["ending"], _ENDING, _ENDING)
         ending = Ending(_text(ef["title"]), _text(ef["debrief"]))
     fixed = False
     if "order" in f:
@@ -350,19 +356,19 @@ def _list(value: Any) -> list[Any]:
 
 
 def _line(value: Any) -> SpeakerLine:
-    f = _fields(value, LINE_KEYS, ("speaker", "text"))
+    f = _fields(value, _LINE, _LINE_NEEDS)
     if "allow_terms" in f:
         _texts(f["allow_terms"])
     return SpeakerLine(_text(f["speaker"]), _text(f["text"]))
 
 
 def _prompt(value: Any) -> ReflectionPrompt:
-    f = _fields(value, PROMPT_KEYS, PROMPT_KEYS)
+    f = _fields(value, _PROMPT, _PROMPT)
     return ReflectionPrompt(_ident(f["id"]), _text(f["prompt"]))
 
 
 def _facilitator(value: Any) -> FacilitatorNotes:
-    f = _fields(value, FACILITATOR_KEYS)
+    f = _fields(value, _FACILITATOR)
     return FacilitatorNotes(_text(f["notes"]) if "notes" in f else "",
                             _texts(f["discuss"]) if "discuss" in f else ())
 
@@ -378,11 +384,11 @@ def _choices(value: Any) -> tuple[Choice, ...]:
 
 
 def _choice(value: Any) -> Choice:
-    f = _fields(value, CHOICE_KEYS, ("id", "text", "role", "next", "feedback"))
+    f = _fields(value, _CHOICE, _CHOICE_NEEDS)
     if "allow_terms" in f:
         _texts(f["allow_terms"])
     role = _ROLES[_text(f["role"])]
-    ff = _fields(f["feedback"], FEEDBACK_KEYS, ("why",))
+    ff = _fields(f["feedback"], _FEEDBACK, _WHY_ONLY)
     if role.is_drift and "better" not in ff:
         raise UnsureError("better")
     effects: dict[int, int] = {}
