@@ -190,7 +190,8 @@ class _Cache:
             self.file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             fd, tmp = tempfile.mkstemp(dir=self.file.parent, prefix=".cache-")
             with os.fdopen(fd, "wb") as fh:
-                fh.write(dumps(self.entries))
+                # Straight to the file: the cache of a big library is tens of megabytes.
+                _Pickler(fh, protocol=pickle.HIGHEST_PROTOCOL).dump(self.entries)
             os.replace(tmp, self.file)
         except OSError:
             # Caching is an optimisation; a read-only or full disk must not stop the app.
