@@ -99,8 +99,8 @@ def decode(data: bytes) -> str | ReadProblem:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        return ReadProblem(line, col, "the file is not UTF-8 text (is it a scenario file?)",
-                           "PS020")
+        return ReadProblem(line, col, "the file is not UTF-8 text (is it a scenario file?); "
+                                      "if it is, save it as UTF-8 in your editor", "PS020")
     # Regular expressions over a whole file cost more than libyaml's own parse, so each
     # check first asks the bytes, at C speed, whether it can find anything at all.
     bad = (_CONTROL_CHARS.search(text)

@@ -176,7 +176,10 @@ class Walker:
         if s is None:
             return None
         if s.tag != INT:
-            self.report(s, f"{what} should be a whole number, not '{s.value}'",
+            quoted = s.style in ("'", '"') and _DECIMAL.match(s.value.strip())
+            hint = ": write it without quotes" if quoted else ""
+            shown = f"{s.style}{s.value}{s.style}" if quoted else f"'{s.value}'"
+            self.report(s, f"{what} should be a whole number, not {shown}{hint}",
                         codes.WRONG_TYPE)
             return None
         digits = s.value.lstrip("+-").replace("_", "")
