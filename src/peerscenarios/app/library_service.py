@@ -94,8 +94,9 @@ class LazyNodes(Mapping[str, Node]):
 
     The Library screen needs only titles and metadata. Measured on the 1,000
     generated scenarios of 41 nodes that bench/bench_library.py loads: a warm
-    start that rebuilt every node object cost 0.94 s of CPU, against 0.07 s
-    with the nodes left as one bytes blob per scenario until it is opened.
+    start that built every node object cost 0.85 to 1.0 s of CPU, against
+    0.06 to 0.08 s with the nodes left as one bytes blob per scenario until
+    it is opened (about half a millisecond then).
     """
 
     __slots__ = ("_blob", "_data")
@@ -206,11 +207,12 @@ def _check_many(paths: list[Path], with_lint: bool, parallel: bool,
     """Validate files, yielding (index, result) as each is ready (not in order).
 
     Why processes: reading YAML and checking it is Python code holding the
-    GIL, so threads would only take turns. On two cores the first version
-    (two worker processes, the caller waiting) took 3.3 s for the 1,000
-    generated scenarios of bench/bench_library.py, about 6 s of CPU. Now the
-    caller works too, from the front of the list, while helpers take chunks
-    from the back: no core idles while a helper starts (about 0.15 s each).
+    GIL, so threads would only take turns. Checking the 1,000 generated
+    scenarios of bench/bench_library.py is about 2.5 s of CPU on the fast
+    path (over 6 s before it), so two cores halve the wall time. The caller
+    works too, from the front of the list, while helpers take chunks from the
+    back: no core idles while a helper starts (about 0.15 s each), which the
+    first version (two helpers, the caller waiting) did.
     """
     helpers = min(os.cpu_count() or 1, 4) - 1
     done: set[int] = set()
