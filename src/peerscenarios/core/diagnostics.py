@@ -60,6 +60,7 @@ class Diagnostic:
     node_id: str = ""
 
     def __post_init__(self) -> None:
+        # isprintable() is a C-speed test; the character-by-character pass is rare.
         for name in ("file", "message", "scenario_id", "node_id"):
             value = getattr(self, name)
             if not value.isprintable():

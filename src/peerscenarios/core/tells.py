@@ -24,6 +24,7 @@ LIBRARY_TARGET = 0.4
 
 
 def _length(text: str) -> int:
+    # Characters as a reader sees them: line wrapping in the file does not count.
     return len(" ".join(text.split()))
 
 
@@ -31,6 +32,8 @@ def peer_is_longest(node: Node) -> bool:
     """True if a peer-aligned response is longer than every drift response."""
     peer = [_length(c.text) for c in node.choices if not c.role.is_drift]
     drift = [_length(c.text) for c in node.choices if c.role.is_drift]
+    # Strictly longer: a tie gives nothing away. Any peer-aligned response counts,
+    # since a decision may have two and the longer one is what stands out.
     return bool(peer and drift) and max(peer) > max(drift)
 
 
@@ -61,6 +64,7 @@ class Tells:
 
 def scenario_tells(scenario: Scenario) -> Tells:
     """The tells in one scenario's decisions (those with peer and drift responses)."""
+    # A decision offering only one kind cannot give one away, so it is not counted.
     decisions = [n for n in scenario.iter_nodes()
                  if any(c.role.is_drift for c in n.choices)
                  and any(not c.role.is_drift for c in n.choices)]
@@ -94,6 +98,7 @@ def tell_warnings(scenario: Scenario, path: str,
          "trainees learn to pick the question: let a drift response ask one too, or let the "
          "peer-aligned one say what it offers"),
     ):
+        # More than half, not half: a two-decision file with one tell is chance.
         if which and tells.share(which) > FILE_SHARE:
             line, col = mark(which[0])
             out.append(Diagnostic(

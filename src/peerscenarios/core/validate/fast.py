@@ -407,6 +407,8 @@ def _choice(value: Any) -> Choice:
 
 def _check_graph(nodes: dict[str, Node], start: str) -> None:
     """Targets exist, prompts are unique, every node is reachable and can reach an ending."""
+    # Stricter than the graph phase needs to be for errors: an unreachable node is only
+    # a warning there, but a warning is something to report, so not for this path.
     edges: dict[str, list[str]] = {}
     prompts: set[str] = set()
     for node in nodes.values():

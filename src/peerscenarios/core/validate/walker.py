@@ -129,6 +129,7 @@ class Walker:
             self.report(node, f"{what} should be a single value, not {describe(node)}",
                         codes.WRONG_TYPE)
             return None
+        # !!python/... and custom tags are refused here, whatever they would construct.
         if node.tag not in _SCALAR_TAGS:
             self.report(node, f"{what} uses the tag '{node.tag}', which is not allowed",
                         codes.WRONG_TYPE)
@@ -145,6 +146,7 @@ class Walker:
         if s is None:
             return None
         plain = s.style in (None, "")
+        # Only plain values fall into YAML 1.1's traps; quoted ones are text as written.
         if s.tag == BOOL and plain:
             self.report(s, f"{what} '{s.value}' is read by YAML as true/false, not as text; "
                            f"write it in quotes: \"{s.value}\"", codes.YAML11_TRAP)
