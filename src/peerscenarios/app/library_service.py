@@ -239,14 +239,16 @@ def _check_shared(paths: list[Path], with_lint: bool, helpers: int,
     # 'spawn', never fork: the app calls this from a thread of a Qt process,
     # and a forked child of a threaded process may inherit a held lock.
     ctx = multiprocessing.get_context("spawn")
-    # Small chunks: when the two ends meet, at most one chunk is left to wait for.
     chunk = max(4, len(paths) // (16 * (helpers + 1)))
     lo, hi = 0, len(paths)
     pending: dict[Future[list[bytes]], int] = {}
     with ProcessPoolExecutor(helpers, mp_context=ctx) as pool:
         while lo < hi or pending:
             while lo < hi and len(pending) < 2 * helpers:
-                start = max(lo, hi - chunk)
+                # Chunks shrink as the two ends close in, so that when they meet the
+                # caller waits for a few files, not for two full chunks.
+                size = max(2, min(chunk, (hi - lo) // (4 * (helpers + 1))))
+                start = max(lo, hi - size)
                 pending[pool.submit(_check_chunk, paths[start:hi], with_lint)] = start
                 hi = start
             for future in [f for f in pending if f.done()]:
