@@ -80,6 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
     pr = sub.add_parser("present", help="run a scenario with a group (facilitator mode)")
     _add_location_args(pr)
     pr.add_argument("scenario_id", nargs="?", metavar="SCENARIO_ID")
+    pr.add_argument("--phones", nargs="?", const="", default=None, metavar="ADDRESS",
+                    help="let the class vote from their phones, on this laptop's address "
+                         "(default: its Wi-Fi or wired address; 127.0.0.1 for a demo)")
 
     b = sub.add_parser("backup", help="make a backup of the database now")
     _add_location_args(b)
@@ -252,24 +255,42 @@ def _route_lines(sc: Scenario, found: RouteMap) -> list[str]:
 
 
 def cmd_where(args: argparse.Namespace) -> int:
-    """``where``: print the folders and database the app would use."""
+    """``where``: print the folders and database the app would use (exit 1 if one is unusable)."""
     from peerscenarios import paths
 
-    print(f"data folder:        {paths.data_dir()}")
-    print(f"database:           {args.db or paths.default_database_url()}")
-    print(f"your scenarios:     {paths.user_scenarios_dir()}")
-    print(f"built-in scenarios: {paths.builtin_scenarios_dir()}")
-    print(f"scenario schema:    {paths.scenario_schema_path()}")
-    print(f"backups:            {paths.backups_dir()}")
-    print(f"logs:               {paths.log_dir()}")
+    problem: OSError | None = None
+    for label, where in (
+        ("data folder", paths.data_dir),
+        ("database", lambda: args.db or paths.default_database_url()),
+        ("your scenarios", paths.user_scenarios_dir),
+        ("built-in scenarios", paths.builtin_scenarios_dir),
+        ("scenario schema", paths.scenario_schema_path),
+        ("backups", paths.backups_dir),
+        ("logs", paths.log_dir),
+    ):
+        try:
+            value = str(where())
+        except OSError as exc:  # each folder is created on first use, which may be refused
+            problem = problem or exc
+            value = f"{exc.filename} (cannot be used: {exc.strerror})"
+        print(f"{label + ':':<20}{value}")
+    if problem is not None:
+        print(f"peerscenarios where: {_folder_problem(problem)}", file=sys.stderr)
+        return 1
     return 0
+
+
+def _folder_problem(exc: OSError) -> str:
+    return (f"PeerScenarios cannot use {exc.filename}: {exc.strerror}. Make the data folder "
+            "yours and writable, or choose another with --data-dir.")
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
     """``backup`` / ``restore``: database backups through SQLite's backup API."""
     from peerscenarios import paths
     from peerscenarios.errors import PeerScenariosError
-    from peerscenarios.storage import Storage, list_backups, restore_backup
+    from peerscenarios.storage import RestoreRefused, Storage, list_backups, restore_backup
+    from peerscenarios.storage.engine import sqlite_file
 
     try:
         if args.command == "backup" and args.list:
@@ -282,10 +303,20 @@ def cmd_backup(args: argparse.Namespace) -> int:
             finally:
                 storage.close()
         else:
-            restore_backup(args.backup_file, paths.database_path())
-            print(f"restored {args.backup_file} to {paths.database_path()}")
+            target = sqlite_file(args.db) if args.db else paths.database_path()
+            if target is None:
+                raise RestoreRefused("A backup cannot be restored into an in-memory database.",
+                                     "Name a database file with --db, or leave --db out.")
+            kept = restore_backup(args.backup_file, target)
+            print(f"restored {args.backup_file} to {target}")
+            if kept is not None:
+                print(f"the database as it was before is kept in {kept}; "
+                      "restore that file to undo")
     except PeerScenariosError as exc:
         print(f"peerscenarios {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"peerscenarios {args.command}: {_folder_problem(exc)}", file=sys.stderr)
         return 1
     return 0
 

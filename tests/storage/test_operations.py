@@ -114,8 +114,11 @@ def test_attempt_lifecycle(storage: Storage, clock: FakeClock) -> None:
     abandoned = storage.abandon_attempt(second.id)
     assert abandoned.status is AttemptStatus.ABANDONED
     assert storage.unfinished_attempt(p.id) is None
-    with pytest.raises(StorageError):
+    with pytest.raises(StorageError, match="already ended"):
         storage.record_choice(second.id, "n", "c", PEER, {}, "f")
+    with pytest.raises(NotFound):
+        storage.record_choice(second.id + 100, "n", "c", PEER, {}, "f")
+    assert storage.get_attempt(second.id).status is AttemptStatus.ABANDONED
     with pytest.raises(ValueError, match="practice"):
         storage.start_attempt(p.id, "s", "h", "exam")
     with pytest.raises(NotFound):

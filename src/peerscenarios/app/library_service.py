@@ -149,6 +149,8 @@ class _Cache:
         self.dirty = False
         if self.file is None:
             return
+        # Unpickling can run code named in the file: the cache lives only in the app's own
+        # 0700 data folder, which no one but this user (who could run code anyway) can write.
         try:
             with open(self.file, "rb") as fh:
                 data = pickle.load(fh)
@@ -169,9 +171,11 @@ class _Cache:
         size, mtime, loaded = hit
         if size != st.st_size or mtime != st.st_mtime_ns or not isinstance(loaded, LoadedFile):
             return None
-        diags: object = loaded.diagnostics
-        if not (isinstance(diags, tuple)
-                and (loaded.scenario is None or isinstance(loaded.scenario, Scenario))):
+        # A damaged pickle can hold anything under the right class name: check the fields too.
+        diagnostics: object = loaded.diagnostics
+        scenario: object = loaded.scenario
+        if not (isinstance(diagnostics, tuple)
+                and (scenario is None or isinstance(scenario, Scenario))):
             return None
         return loaded
 

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime
 
+from peerscenarios.app.order import position_of, shown_choices
 from peerscenarios.core.library import Library
 from peerscenarios.core.model import Scenario
 from peerscenarios.core.reporting import (
@@ -21,6 +22,7 @@ from peerscenarios.core.reporting import (
     GroupReport,
     Portfolio,
     ReflectionEntry,
+    ScenarioState,
     Totals,
     VoteEntry,
     choice_text,
@@ -47,12 +49,16 @@ def attempt_entry(detail: AttemptDetail, library: Library) -> AttemptEntry:
     """Build one portfolio entry from a stored attempt, looking up words in ``library``."""
     s = detail.summary
     scenario = library.by_id(s.scenario_id)
+    state = scenario_state(scenario, s.content_hash)
     decisions = tuple(
         DecisionEntry(
             seq=c.seq, node_id=c.node_id, choice_id=c.choice_id,
             choice_text=choice_text(scenario, c.node_id, c.choice_id),
             role=c.role, role_label=role_label(c.role), feedback=c.feedback,
             stepped_back=c.stepped_back, made_at=c.created_at,
+            position=_place(scenario if state is ScenarioState.CURRENT else None,
+                            c.node_id, c.choice_id, s.order_seed),
+            options=_options(scenario if state is ScenarioState.CURRENT else None, c.node_id),
         )
         for c in detail.choices
     )
@@ -65,7 +71,7 @@ def attempt_entry(detail: AttemptDetail, library: Library) -> AttemptEntry:
     return AttemptEntry(
         id=s.id, number=s.number, scenario_id=s.scenario_id,
         scenario_title=scenario.title if scenario is not None else s.scenario_id,
-        content_hash=s.content_hash, scenario_state=scenario_state(scenario, s.content_hash),
+        content_hash=s.content_hash, scenario_state=state,
         mode=s.mode.value, status=s.status.value, started_at=s.started_at,
         finished_at=s.finished_at, ending_node_id=s.ending_node_id,
         ending_title=ending_title(scenario, s.ending_node_id),
@@ -73,6 +79,19 @@ def attempt_entry(detail: AttemptDetail, library: Library) -> AttemptEntry:
         decisions=decisions, reflections=reflections,
         role_tally=tally(d.role for d in decisions if not d.stepped_back),
     )
+
+
+def _place(scenario: Scenario | None, node_id: str, choice_id: str,
+           order_seed: int | None) -> int | None:
+    """Where a recorded response sat on screen; only knowable while the file is unchanged."""
+    node = scenario.nodes.get(node_id) if scenario is not None else None
+    return None if node is None else position_of(node, order_seed, choice_id)
+
+
+def _options(scenario: Scenario | None, node_id: str) -> int:
+    """How many responses the decision offered (0 when that is no longer known)."""
+    node = scenario.nodes.get(node_id) if scenario is not None else None
+    return 0 if node is None else len(node.choices)
 
 
 def _totals(attempts: tuple[AttemptEntry, ...]) -> Totals:
@@ -139,11 +158,12 @@ def build_portfolio(storage: Storage, library: Library, profile_id: int, *,
     )
 
 
-def _decision(d: GroupDecisionRecord, scenario: Scenario | None) -> GroupDecisionEntry:
+def _decision(d: GroupDecisionRecord, scenario: Scenario | None,
+              order_seed: int | None) -> GroupDecisionEntry:
     node = scenario.nodes.get(d.node_id) if scenario is not None else None
-    # Letters follow the scenario's order, as the audience saw them; votes for
+    # Letters follow the order the room saw (the session's shuffle); votes for
     # responses the scenario no longer has come after, lettered in id order.
-    ids = [c.id for c in node.choices] if node is not None else []
+    ids = [c.id for c in shown_choices(node, order_seed)] if node is not None else []
     ids += sorted(set(d.votes) - set(ids))
     if d.chosen_choice_id not in ids:
         ids.append(d.chosen_choice_id)
@@ -176,6 +196,6 @@ def build_group_report(storage: Storage, library: Library, session_id: int, *,
         content_hash=s.content_hash, scenario_state=state, started_at=s.started_at,
         finished_at=s.finished_at, ending_node_id=s.ending_node_id,
         ending_title=ending_title(scenario, s.ending_node_id), notes=s.notes,
-        decisions=tuple(_decision(d, scenario) for d in detail.decisions),
+        decisions=tuple(_decision(d, scenario, s.order_seed) for d in detail.decisions),
         generated_at=(now or datetime.now()).astimezone(),
     )

@@ -91,6 +91,7 @@ _ONLY_VERDICT = re.compile(
     r"great|yes)\W*$",
     re.IGNORECASE,
 )
+# Fewer words than this can say that a response is wrong, not why it matters.
 MIN_WHY_WORDS = 8
 
 _WARNING_TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -172,8 +173,12 @@ def _stigma(result: ValidationResult, scenario: Scenario) -> list[Diagnostic]:
     out = []
     for span in _with_stems(result.spans):
         for m in _STIGMA_ANY.finditer(span.text):
+            # The terms use only (?:...) groups, so the group that matched last is always
+            # the 't<i>' wrapper, which says which term this is without a second search.
             term = STIGMA_TERMS[int((m.lastgroup or "t0")[1:])]
             word = m.group(0).lower()
+            # allow_terms may name the term ('clean') or a word of what matched ('dirty'),
+            # for a character who says it on purpose.
             if term.key in span.allow or any(a in word for a in span.allow):
                 continue
             out.append(_diag(
@@ -257,6 +262,8 @@ def _words(text: str) -> int:
 
 def estimate_minutes(scenario: Scenario) -> float:
     """Average minutes of play over all routes: reading, deciding and reflecting."""
+    # An average needs a sample, not every route: 500 keeps a heavily branching file from
+    # costing more to estimate than to validate.
     routes = enumerate_routes(scenario, limit=500)
     if not routes:
         return 0.0
@@ -289,6 +296,7 @@ def _minutes(result: ValidationResult, scenario: Scenario) -> list[Diagnostic]:
     est = estimate_minutes(scenario)
     if est <= 0:
         return []
+    # Only a factor of two off is reported: reading pace differs that much between people.
     if scenario.minutes > est * 2 or scenario.minutes < est / 2:
         for s in result.spans:
             if s.field == "title":
@@ -305,6 +313,7 @@ def _minutes(result: ValidationResult, scenario: Scenario) -> list[Diagnostic]:
 
 def _content_warnings(result: ValidationResult, scenario: Scenario) -> list[Diagnostic]:
     out = []
+    # Hyphens for spaces, so 'self harm' in a file declares what the 'self-harm' check wants.
     declared = " ".join(scenario.content_warnings).lower().replace(" ", "-")
     reported: set[tuple[str, str]] = set()
     spans = [s for s in result.spans if s.field not in ("facilitator", "title", "summary")]
@@ -319,6 +328,7 @@ def _content_warnings(result: ValidationResult, scenario: Scenario) -> list[Diag
             if node is not None:
                 node_declared += " " + " ".join(node.content_warnings).lower().replace(" ", "-")
         for warning, pattern in _WARNING_TRIGGERS:
+            # One warning per node and topic: a long scene must not bury the file in copies.
             if warning in node_declared or (span.node_id, warning) in reported:
                 continue
             if pattern.search(span.text):

@@ -93,6 +93,8 @@ def explore_routes(scenario: Scenario, *, limit: int = 10_000) -> RouteMap:
     tally: Counter[Role] = Counter()
     on_path = {scenario.start}
     stack = [(scenario.start, _edges(scenario.node(scenario.start)))]
+    # A start that is itself an ending is one route of one step; the walk below expects
+    # a first step to take.
     if scenario.node(scenario.start).ending is not None:
         routes.append(Route((RouteStep(scenario.start),), scenario.start, ()))
         stack.clear()
@@ -103,6 +105,8 @@ def explore_routes(scenario: Scenario, *, limit: int = 10_000) -> RouteMap:
             # Every way on from here is done: step back to the node before.
             stack.pop()
             on_path.discard(node_id)
+            # Every node on the stack but the first was entered by one step in ``path``:
+            # leaving the node takes that step off too.
             if path and len(path) == len(stack):
                 _pop(path, tally)
             continue
@@ -127,6 +131,7 @@ def explore_routes(scenario: Scenario, *, limit: int = 10_000) -> RouteMap:
     taken = {(s.node_id, s.choice_id) for r in routes for s in r.steps if s.choice_id}
     unlisted = tuple((n.id, c.id) for n in scenario.iter_nodes() for c in n.choices
                      if (n.id, c.id) not in taken)
+    # Anything left on the stack means ``limit`` stopped the walk before it was done.
     return RouteMap(tuple(routes), tuple(loops.values()), bool(stack), unlisted)
 
 

@@ -24,7 +24,7 @@ LIBRARY_TARGET = 0.4
 
 
 def _length(text: str) -> int:
-    # Characters as a reader sees them: line wrapping in the file does not count.
+    # Whitespace collapsed: a line break in the YAML must not make a response look longer.
     return len(" ".join(text.split()))
 
 
@@ -32,8 +32,7 @@ def peer_is_longest(node: Node) -> bool:
     """True if a peer-aligned response is longer than every drift response."""
     peer = [_length(c.text) for c in node.choices if not c.role.is_drift]
     drift = [_length(c.text) for c in node.choices if c.role.is_drift]
-    # Strictly longer: a tie gives nothing away. Any peer-aligned response counts,
-    # since a decision may have two and the longer one is what stands out.
+    # Against the longest drift, not the average: the tell is the answer that stands out.
     return bool(peer and drift) and max(peer) > max(drift)
 
 
@@ -41,6 +40,7 @@ def peer_only_question(node: Node) -> bool:
     """True if a peer-aligned response asks a question and no drift response does."""
     peer = [c for c in node.choices if not c.role.is_drift]
     drift = [c for c in node.choices if c.role.is_drift]
+    # Any '?' anywhere counts: a reader notices the question mark, not the grammar.
     return (bool(peer and drift) and any("?" in c.text for c in peer)
             and not any("?" in c.text for c in drift))
 
@@ -64,7 +64,7 @@ class Tells:
 
 def scenario_tells(scenario: Scenario) -> Tells:
     """The tells in one scenario's decisions (those with peer and drift responses)."""
-    # A decision offering only one kind cannot give one away, so it is not counted.
+    # A decision that is all peer-aligned, or all drift, has no right answer to give away.
     decisions = [n for n in scenario.iter_nodes()
                  if any(c.role.is_drift for c in n.choices)
                  and any(not c.role.is_drift for c in n.choices)]

@@ -39,6 +39,7 @@ from peerscenarios.core.validate.reader import validate_bytes, validate_file
 # what other modules and the tests import; keep them here when the parts move.
 Linter = Callable[[ValidationResult], list[Diagnostic]]
 
+# Re-exported: callers import from here, whatever module of core.validate does the work.
 __all__ = [
     "CHOICE_KEYS",
     "ENDING_KEYS",

@@ -49,6 +49,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         return _export(args, since, until)
     except PeerScenariosError as exc:
         return _fail(str(exc))
+    except PermissionError as exc:
+        return _fail(f"PeerScenarios is not allowed to use {exc.filename}. Make the folder yours "
+                     "and readable, or point at another with --data-dir, --db or --out.")
 
 
 def _export(args: argparse.Namespace, since: date | None, until: date | None) -> int:

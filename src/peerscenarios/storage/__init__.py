@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from peerscenarios.storage.backup import list_backups, move_aside, restore_backup
+from peerscenarios.storage.backup import list_backups
 from peerscenarios.storage.errors import (
     DatabaseBusy,
     DatabaseCorrupt,
@@ -40,6 +40,7 @@ from peerscenarios.storage.records import (
     ReflectionHit,
     ReflectionRecord,
 )
+from peerscenarios.storage.restore import check_backup, move_aside, restore_backup
 from peerscenarios.storage.storage import Storage
 
 __all__ = [
@@ -74,6 +75,7 @@ __all__ = [
     "Storage",
     "StorageError",
     "UnsupportedDatabase",
+    "check_backup",
     "list_backups",
     "move_aside",
     "restore_backup",

@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, bindparam, func, insert, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -19,10 +19,17 @@ from peerscenarios.storage.database import (
     checked_seed,
     get_or_raise,
     iso_week,
+    not_found,
 )
 from peerscenarios.storage.errors import StorageError
-from peerscenarios.storage.mappers import attempt_record, choice_record
-from peerscenarios.storage.models import Attempt, AttemptRoleCount, ChoiceEvent, Profile
+from peerscenarios.storage.mappers import attempt_record, choice_record, parse_effects
+from peerscenarios.storage.models import (
+    Attempt,
+    AttemptRoleCount,
+    ChoiceEvent,
+    Profile,
+    UTCDateTime,
+)
 from peerscenarios.storage.records import (
     AttemptMode,
     AttemptRecord,
@@ -46,6 +53,39 @@ def open_attempts(profile_id: int) -> Any:
         .where(Attempt.profile_id == profile_id, Attempt.status == IN_PROGRESS)
         .order_by(Attempt.started_at.desc(), Attempt.id.desc())
     )
+
+
+# The three statements of record_choice, built once: on the click path even
+# building and cache-keying a statement costs more than SQLite running it.
+_BUMP_OPEN_ATTEMPT = (
+    update(Attempt)
+    .where(Attempt.id == bindparam("owner"), Attempt.status == IN_PROGRESS)
+    .values(choice_count=Attempt.choice_count + 1,
+            drift_count=Attempt.drift_count + bindparam("drift", type_=Integer()))
+    .returning(Attempt.profile_id)
+)
+# The next seq comes from a subquery on the (attempt_id, seq) unique index,
+# inside the INSERT itself; BEGIN IMMEDIATE keeps the sequence gapless.
+_INSERT_CHOICE = (
+    insert(ChoiceEvent)
+    .values(
+        attempt_id=bindparam("owner"),
+        seq=select(func.coalesce(func.max(ChoiceEvent.seq), 0) + 1)
+        .where(ChoiceEvent.attempt_id == bindparam("owner")).scalar_subquery(),
+        node_id=bindparam("node"), choice_id=bindparam("choice"), role=bindparam("tag"),
+        effects=bindparam("effects_json"), feedback=bindparam("shown"),
+        created_at=bindparam("at", type_=UTCDateTime()), stepped_back=False,
+    )
+    .returning(ChoiceEvent.id, ChoiceEvent.seq)
+)
+_COUNT_ROLE = (
+    sqlite_insert(AttemptRoleCount)
+    .values(attempt_id=bindparam("owner"), role=bindparam("tag"), n=bindparam("delta"))
+    .on_conflict_do_update(
+        index_elements=[AttemptRoleCount.attempt_id, AttemptRoleCount.role],
+        set_={"n": AttemptRoleCount.n + bindparam("delta")},
+    )
+)
 
 
 def _closed() -> StorageError:
@@ -139,6 +179,19 @@ class Attempts(Database):
         with self._reading() as s:
             return [attempt_record(a) for a in s.scalars(open_attempts(profile_id))]
 
+    def last_order_seed(self, profile_id: int, scenario_id: str) -> int | None:
+        """The answer-order seed of the profile's newest attempt at a scenario (None: none yet).
+
+        The next attempt continues from it, so replays rotate each response
+        through every position (served by the (profile, scenario, started) index).
+        """
+        with self._reading() as s:
+            return s.scalar(
+                select(Attempt.order_seed)
+                .where(Attempt.profile_id == profile_id, Attempt.scenario_id == scenario_id,
+                       Attempt.order_seed.is_not(None))
+                .order_by(Attempt.started_at.desc(), Attempt.id.desc()).limit(1))
+
     def attempt_choices(self, attempt_id: int) -> list[ChoiceEventRecord]:
         """Every choice of an attempt in order, stepped-back ones included (to replay a path)."""
         with self._reading() as s:
@@ -154,7 +207,9 @@ class Attempts(Database):
                       effects: Mapping[int, int], feedback: str) -> ChoiceEventRecord:
         """Record a choice with its role tag, competency effects and the feedback shown.
 
-        The attempt's per-role counts are updated in the same transaction.
+        The attempt's per-role counts are updated in the same transaction: one
+        short BEGIN IMMEDIATE ... COMMIT of three statements, durable (fsynced)
+        when this returns.
         """
         role_value = role.value if isinstance(role, Role) else str(role)
         if role_value not in _KNOWN_ROLES:
@@ -164,24 +219,27 @@ class Attempts(Database):
         effects_json = json.dumps({str(int(k)): int(v) for k, v in effects.items()},
                                   sort_keys=True)
         now = self._now()
-        with self._writing() as s:
-            attempt = get_or_raise(s, Attempt, attempt_id, "attempt")
-            if attempt.status != IN_PROGRESS:
+        # This runs on every click, before the feedback is painted: three
+        # prebuilt Core statements on a bare connection, each doing two jobs,
+        # instead of ORM loads and flushes (two SELECTs and two flushes before).
+        params = {"owner": attempt_id, "drift": int(role_value != PEER), "node": node_id,
+                  "choice": choice_id, "tag": role_value, "effects_json": effects_json,
+                  "shown": feedback, "at": now, "delta": 1}
+        with self._writing_core() as conn:
+            # Bumping the counters is also the check that the attempt exists
+            # and is still open: no row back means it is not.
+            profile_id = conn.scalar(_BUMP_OPEN_ATTEMPT, params)
+            if profile_id is None:
+                if conn.scalar(select(Attempt.id).where(Attempt.id == attempt_id)) is None:
+                    raise not_found("attempt")
                 raise _closed()
-            seq = s.scalar(
-                select(func.coalesce(func.max(ChoiceEvent.seq), 0))
-                .where(ChoiceEvent.attempt_id == attempt_id)
-            ) or 0
-            event = ChoiceEvent(
-                attempt_id=attempt_id, seq=seq + 1, node_id=node_id, choice_id=choice_id,
-                role=role_value, effects=effects_json, feedback=feedback, created_at=now,
-                stepped_back=False,
-            )
-            s.add(event)
-            _count_role(s, attempt, role_value, +1)
-            s.flush()
-            record = choice_record(event)
-            profile_id = attempt.profile_id
+            event_id, seq = conn.execute(_INSERT_CHOICE, params).one()
+            conn.execute(_COUNT_ROLE, params)
+        record = ChoiceEventRecord(
+            id=event_id, attempt_id=attempt_id, seq=seq, node_id=node_id,
+            choice_id=choice_id, role=role_value, effects=parse_effects(effects_json),
+            feedback=feedback, created_at=now, stepped_back=False,
+        )
         self._notify(Change(ChangeKind.CHOICES, (record.id,), profile_id, attempt_id))
         return record
 
@@ -208,14 +266,7 @@ class Attempts(Database):
 
 def _count_role(s: Session, attempt: Attempt, role: str, delta: int) -> None:
     """Keep the attempt's denormalised per-role and summary counts in step with its choices."""
-    s.execute(
-        sqlite_insert(AttemptRoleCount)
-        .values(attempt_id=attempt.id, role=role, n=delta)
-        .on_conflict_do_update(
-            index_elements=[AttemptRoleCount.attempt_id, AttemptRoleCount.role],
-            set_={"n": AttemptRoleCount.n + delta},
-        )
-    )
+    s.execute(_COUNT_ROLE, {"owner": attempt.id, "tag": role, "delta": delta})
     attempt.choice_count += delta
     if role != PEER:
         attempt.drift_count += delta

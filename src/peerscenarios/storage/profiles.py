@@ -10,6 +10,7 @@ from peerscenarios.storage.errors import InvalidName, NameTaken
 from peerscenarios.storage.mappers import profile_record
 from peerscenarios.storage.models import PROFILE_NAME_MAX, Profile
 from peerscenarios.storage.records import Change, ChangeKind, ProfileRecord
+from peerscenarios.storage.reflections import purge_deleted_words
 
 
 def clean_name(name: str) -> str:
@@ -73,11 +74,15 @@ class Profiles(Database):
         return record
 
     def delete_profile(self, profile_id: int) -> None:
-        """Delete a profile with all its attempts, choices, reflections and drafts."""
+        """Delete a profile with all its attempts, choices, reflections and drafts.
+
+        The words of its reflections also leave the search index's pages.
+        """
         with self._writing() as s:
             # Core DELETE: the database cascades (and its FTS triggers follow);
             # nothing is loaded into the session.
             result = s.execute(delete(Profile).where(Profile.id == profile_id))
             if rowcount(result) == 0:
                 raise not_found("profile")
+            purge_deleted_words(s)
         self._notify(Change(ChangeKind.PROFILES, (profile_id,), profile_id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import column, delete, func, literal_column, select, table, text
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from peerscenarios.storage.database import Database, get_or_raise, not_found
 from peerscenarios.storage.models import Attempt, Reflection, ReflectionDraft
@@ -14,6 +15,18 @@ from peerscenarios.storage.search import MATCH_END, MATCH_START, fts_query, spli
 # The FTS5 table is created by hand in the migrations (no ORM model), so
 # queries name it through a lightweight table clause.
 _fts = table("reflection_fts", column("rowid"))
+
+
+def purge_deleted_words(s: Session) -> None:
+    """Rewrite the search index so words of deleted reflections leave the file.
+
+    A delete in an FTS5 index only adds a "deleted" marker; the words stay in
+    the index's pages until those are merged. 'optimize' merges everything
+    now, and secure_delete (set on every connection) zeroes the freed pages.
+    It rewrites the whole index: tens of milliseconds for thousands of
+    reflections, about a second for 100,000, and only on an explicit delete.
+    """
+    s.execute(text("INSERT INTO reflection_fts(reflection_fts) VALUES ('optimize')"))
 
 
 class Reflections(Database):
@@ -96,7 +109,7 @@ class Reflections(Database):
         return record
 
     def delete_reflection(self, reflection_id: int) -> None:
-        """Delete a saved reflection (it also leaves the search index)."""
+        """Delete a saved reflection; its words also leave the search index's pages."""
         with self._writing() as s:
             # Read before deleting: listeners are told which attempt and profile changed.
             row = s.execute(
@@ -107,6 +120,7 @@ class Reflections(Database):
             if row is None:
                 raise not_found("reflection")
             s.execute(delete(Reflection).where(Reflection.id == reflection_id))
+            purge_deleted_words(s)
         self._notify(Change(ChangeKind.REFLECTIONS, (reflection_id,), row[1], row[0]))
 
     def search_reflections(self, profile_id: int, query: str, *,

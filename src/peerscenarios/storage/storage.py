@@ -28,6 +28,7 @@ from peerscenarios.storage.history import History
 from peerscenarios.storage.maintenance import DAILY_BACKUP_AGE, Maintenance
 from peerscenarios.storage.profiles import Profiles
 from peerscenarios.storage.reflections import Reflections
+from peerscenarios.storage.schema import schema_problem
 
 log = logging.getLogger(__name__)
 
@@ -62,14 +63,21 @@ class Storage(Profiles, Attempts, History, Reflections, Groups, Maintenance):
         url = url or paths.default_database_url()
         db_path = _engine.sqlite_file(url)
         revision: str | None = None
+        created = False
         if db_path is not None:
-            # Every check here only reads: a damaged or too-new file is refused
-            # before anything could write to it.
-            _engine.prepare_file(db_path)
+            # Every check here only reads: a damaged, incomplete or too-new
+            # file is refused before anything could write to it.
+            created = _engine.prepare_file(db_path)
             _engine.check_header(db_path)
-            revision = _engine.probe(db_path).revision
+            found = _engine.probe(db_path)
+            revision = found.revision
             if revision is not None and not _migrate.is_known(revision):
                 raise _migrate.too_new(revision, db_path)
+            if revision is not None:
+                problem = schema_problem(found.tables,
+                                         at_head=revision == _migrate.head_revision())
+                if problem:
+                    raise _engine.corrupt(db_path, problem)
         engine = _engine.create_sqlite_engine(url, memory=db_path is None)
         try:
             if db_path is not None:
@@ -77,6 +85,8 @@ class Storage(Profiles, Attempts, History, Reflections, Groups, Maintenance):
                 _engine.set_wal(engine)
             if backups_dir is None and db_path is not None and backup:
                 backups_dir = paths.backups_dir()
+            if backup and backups_dir is not None:
+                _clean_leftovers(backups_dir)
             storage = cls(engine, path=db_path, backups_dir=backups_dir,
                           keep_backups=keep_backups, clock=clock)
             # A database with data (revision not None) is backed up before an
@@ -88,15 +98,21 @@ class Storage(Profiles, Attempts, History, Reflections, Groups, Maintenance):
                 _migrate.upgrade(engine, backup_path=backup_path)
             if backup and db_path is not None and revision is not None:
                 storage.backup_if_due()
-        except DBAPIError as exc:
-            engine.dispose()
-            translated = _engine.translate(exc, db_path)
-            if isinstance(translated, StorageError):
-                raise translated from exc
-            raise
-        except BaseException:
+        except BaseException as exc:
             # Close the pool on any failure, so no connection keeps the file open.
             engine.dispose()
+            if created and db_path is not None:
+                _forget_new_file(db_path)
+            # set_wal and the backups use the sqlite3 driver directly, so both
+            # kinds of driver error need translating.
+            original = exc.orig if isinstance(exc, DBAPIError) else exc
+            if isinstance(original, sqlite3.Error | DBAPIError):
+                translated = _engine.translate_sqlite(original, db_path)
+                if isinstance(translated, StorageError):
+                    raise translated from exc
+            # The backups folder is created here too: a refusal is environmental.
+            if isinstance(exc, OSError) and db_path is not None:
+                raise _engine.translate_os_error(exc, db_path) from exc
             raise
         return storage
 
@@ -116,6 +132,30 @@ class Storage(Profiles, Attempts, History, Reflections, Groups, Maintenance):
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _clean_leftovers(backups_dir: Path) -> None:
+    """Remove copies left by backups that were killed: each holds every reflection."""
+    try:
+        _backup.clean_partials(backups_dir)
+    except OSError:
+        # Best effort: an untidy backups folder must never stop the app opening.
+        log.warning("could not look for unfinished backups", exc_info=True)
+
+
+def _forget_new_file(path: Path) -> None:
+    """Remove a database file this very call created, if nothing was ever written to it."""
+    # A first run that failed (a full disk) should not leave an empty file
+    # behind; a file or WAL with any content is never removed.
+    wal, shm, journal = _engine.sidecars(path)
+    try:
+        if path.stat().st_size or (wal.exists() and wal.stat().st_size):
+            return
+        for side in (wal, shm, journal):
+            side.unlink(missing_ok=True)
+        path.unlink()
+    except OSError:
+        log.debug("could not remove the empty database file", exc_info=True)
 
 
 __all__ = ["DAILY_BACKUP_AGE", "Storage", "iso_week"]

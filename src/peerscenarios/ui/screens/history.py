@@ -36,8 +36,8 @@ from peerscenarios.ui.models.history import (
     when,
 )
 from peerscenarios.ui.widgets.chart import BoundaryChart
+from peerscenarios.ui.widgets.common import heading
 from peerscenarios.ui.widgets.match_delegate import install as install_match_delegate
-from peerscenarios.ui.widgets.panels import heading
 from peerscenarios.ui.widgets.richtext import InertBrowser, esc, role_badge_html
 
 if TYPE_CHECKING:
@@ -83,9 +83,11 @@ def attempt_html(entry: AttemptEntry) -> str:
         role = role_from_tag(d.role)
         badge = role_badge_html(role) if role is not None else esc(d.role_label)
         stepped = " <i>(stepped back, then tried another)</i>" if d.stepped_back else ""
+        place = f" <i>({esc(d.place_text)} on screen)</i>" if d.place_text else ""
         feedback = "".join(f"<p>{esc(p)}</p>" for p in d.feedback.split("\n\n") if p.strip())
-        out.append(f"<p><b>{d.seq}.</b> “{esc(to_plain(d.choice_display))}” — {badge}{stepped}"
-                   f"</p><blockquote>{feedback}</blockquote>")
+        said = esc(to_plain(d.choice_display))
+        out.append(f"<p><b>{d.seq}.</b> “{said}”{place} — {badge}{stepped}</p>"
+                   f"<blockquote>{feedback}</blockquote>")
     if e.reflections:
         out.append("<h3>Reflections</h3>")
         for r in e.reflections:
