@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from scenario_samples import VALID
 
 from peerscenarios.core.diagnostics import Severity
 from peerscenarios.core.lint import lint
 from peerscenarios.core.validator import validate_bytes
+from scenario_samples import VALID
 
 BASE = VALID.encode()
 TOKENS = [b"\n", b": ", b"- ", b"[", b"]", b"{", b"}", b"&a ", b"*a", b"!!str ", b"'", b'"',

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from scenario_samples import VALID
 
 from peerscenarios.core.diagnostics import Severity
 from peerscenarios.core.validator import validate_bytes, validate_file
+from scenario_samples import VALID
 
 
 def line_of(text: str, snippet: str, nth: int = 1) -> int:
