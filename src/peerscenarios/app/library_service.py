@@ -22,7 +22,10 @@ from typing import Any
 from peerscenarios.core import library as core_library
 from peerscenarios.core.library import Library, LoadedFile
 from peerscenarios.core.model import Node, Scenario
-from peerscenarios.core.validate.fast import PlainNodes, nodes_from_plain
+
+# The validator's fast path (and with it the YAML reader) is imported only where a file
+# is checked or a scenario opened: a warm start reads the cache and needs neither,
+# and importing them cost about 25 ms before the first paint.
 
 __all__ = ["CACHE_VERSION", "PARALLEL_THRESHOLD", "LazyNodes", "Library", "LoadedFile", "dumps",
            "load_library"]
@@ -64,6 +67,8 @@ def _make_scenario(values: tuple[Any, ...], blob: bytes) -> Scenario:
 
 
 def _reduce_scenario(s: Scenario) -> tuple[Callable[..., Any], tuple[Any, ...]]:
+    from peerscenarios.core.validate.fast import PlainNodes
+
     nodes = s.nodes
     if isinstance(nodes, LazyNodes):
         blob = nodes.blob()
@@ -109,6 +114,8 @@ class LazyNodes(Mapping[str, Node]):
         if self._data is None:
             data = pickle.loads(self._blob)
             if isinstance(data, tuple) and len(data) == 2 and data[0] == _PLAIN:
+                from peerscenarios.core.validate.fast import nodes_from_plain
+
                 data = nodes_from_plain(data[1])
             if not isinstance(data, dict):  # pragma: no cover - the cache wrote it
                 raise TypeError("damaged scenario cache entry")

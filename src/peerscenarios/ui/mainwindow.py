@@ -26,9 +26,6 @@ from PySide6.QtWidgets import (
 )
 
 from peerscenarios import paths
-from peerscenarios.core.engine import Mode, Summary
-from peerscenarios.core.library import Library
-from peerscenarios.core.model import Scenario
 from peerscenarios.ui import theme
 from peerscenarios.ui.context import AppContext
 from peerscenarios.ui.keys import enter_presses_buttons
@@ -43,6 +40,9 @@ from peerscenarios.ui.settings import (
 )
 
 if TYPE_CHECKING:
+    from peerscenarios.core.engine import Summary
+    from peerscenarios.core.library import Library
+    from peerscenarios.core.model import Scenario
     from peerscenarios.storage import ProfileRecord
     from peerscenarios.ui.play_controller import PlayController
     from peerscenarios.ui.screens.debrief import DebriefScreen
@@ -346,6 +346,8 @@ class MainWindow(QMainWindow):
     @Slot(object, str)
     def on_library_start_requested(self, scenario: Scenario, mode: str) -> None:
         if not self._not_ready():
+            from peerscenarios.core.engine import Mode
+
             self.play.start(scenario, Mode(mode))
 
     @Slot(int)
