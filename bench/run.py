@@ -39,6 +39,8 @@ MODULES: list[tuple[str, list[str]]] = [
                        "boundary_profile_ms", "reflection_search_ms"]),
     ("bench_export", ["export_pdf_500_attempts_s"]),
     ("bench_present", ["present_node_switch_p99_ms"]),
+    ("bench_bundle", ["bundle_size_mb", "bundle_start_ms", "venv_start_ms", "bundle_start_ratio",
+                      "bundle_version_ms", "venv_version_ms"]),
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copyreg
 import dataclasses
+import logging
 import os
 import pickle
 import tempfile
@@ -15,6 +16,8 @@ from typing import Any
 
 from peerscenarios.core.diagnostics import Diagnostic, Severity
 from peerscenarios.core.model import Node, Scenario
+
+log = logging.getLogger(__name__)
 
 # Bump whenever the model or the checks change, so stale cache entries are ignored.
 CACHE_VERSION = 4
@@ -239,8 +242,12 @@ def _check_many(paths: list[Path], with_lint: bool, parallel: bool,
                     done += 1
                     yield loaded
             return
-        except (OSError, BrokenProcessPool, RuntimeError):
+        except (OSError, BrokenProcessPool, RuntimeError) as exc:
             # No processes to be had (sandbox, resource limits): carry on in this one.
+            # Said out loud: a built app whose workers cannot start (no freeze support)
+            # would otherwise only be slower, and nothing would show why.
+            log.warning("worker processes unavailable (%s: %s); validating in this process",
+                        type(exc).__name__, exc)
             paths = paths[done:]
     for path in paths:
         yield check_file(path, with_lint=with_lint)
