@@ -223,6 +223,20 @@ def test_first_start_shows_the_window_and_a_second_start_hands_over(
     assert log.count(FIRST_PAINT_LOG) == 1, "the second start opened a window of its own"
 
 
+def test_damaged_database_is_explained_and_kept(
+        start: Callable[..., subprocess.Popen[str]], home: Path) -> None:
+    data = _data_folder(home)
+    data.mkdir(parents=True, mode=0o700)
+    junk = b"this is not a database\n" * 200
+    (data / paths.DATABASE_FILENAME).write_bytes(junk)
+    app = start(home)
+    # The window paints first; the database is opened after, and its problem explained
+    # in a dialog that waits for the trainee (never a traceback, never a new database).
+    _wait_for(lambda: "database damaged:" in _log(home), "the damaged-database message", app)
+    assert (data / paths.DATABASE_FILENAME).read_bytes() == junk
+    assert "Traceback" not in _log(home)
+
+
 # --- storage, export, backups, facilitator mode --------------------------------------------
 
 def _play_first_choices(storage: Storage, profile_id: int) -> None:
