@@ -14,12 +14,15 @@ a build that is already there.
   or watched from inside: the parent notes ``time.time()`` just before the spawn,
   and the app's log line ``window shown with the library listed`` carries the
   time of the first paint (same clock, millisecond resolution). Both get the same
-  bare environment (HOME, QT_QPA_PLATFORM=offscreen and a data folder that already
-  holds a profile), then are ended once they have painted.
+  bare environment (HOME, QT_QPA_PLATFORM=offscreen, TZ=UTC and a data folder that
+  already holds a profile), then are ended once they have painted.
 - ``bundle_start_ratio``: the two medians divided; goal: the download starts no
   slower than a quarter over the Python install (the bootloader and archive cost).
 - ``bundle_version_ms`` / ``venv_version_ms``: spawn to exit of ``--version``, the
   interpreter's own start with no Qt: what the bootloader adds on its own.
+
+``--compare EXE`` times another build of the app in the same alternation (how
+packaging/README.md compares PyInstaller with pyside6-deploy's Nuitka build).
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -113,8 +116,9 @@ def _first_paint_time(log: Path, offset: int) -> float | None:
         return None
     for line in text.splitlines():
         if FIRST_PAINT in line:
+            # Logging writes local time; the child's TZ is UTC (see run), so this is exact.
             stamp = datetime.strptime(line[:23], "%Y-%m-%d %H:%M:%S,%f")
-            return stamp.timestamp()  # logging writes local time, as this parses it
+            return stamp.replace(tzinfo=UTC).timestamp()
     return None
 
 
@@ -154,8 +158,13 @@ def size_on_disk(folder: Path) -> int:
     return sum(p.lstat().st_blocks * 512 for p in folder.rglob("*"))
 
 
-def run(quick: bool, *, verbose: bool = True) -> list[dict[str, Any]]:
-    """Size and start-up of the built app against this environment's install."""
+def run(quick: bool, *, verbose: bool = True, compare: Path | None = None
+        ) -> list[dict[str, Any]]:
+    """Size and start-up of the built app against this environment's install.
+
+    ``compare``: another build of the app (e.g. made by a different bundler), timed in
+    the same alternation and reported as ``other_*`` rows.
+    """
     info, how = ensure_bundle(quick)
     if info is None:
         return _unavailable(how)
@@ -173,12 +182,15 @@ def run(quick: bool, *, verbose: bool = True) -> list[dict[str, Any]]:
     with tempfile.TemporaryDirectory(prefix="peerscenarios-bench-bundle-") as tmp:
         base = Path(tmp)
         sides = {"bundle": [str(exe)], "venv": venv_command()}
+        if compare is not None:
+            sides["other"] = [str(compare.resolve())]
         envs: dict[str, dict[str, str]] = {}
         for side in sides:
             home = base / f"home-{side}"
             home.mkdir()
             data = make_data_dir(base / f"data-{side}")
-            envs[side] = {"HOME": str(home), "QT_QPA_PLATFORM": "offscreen",
+            # TZ fixed so the log's local timestamps read the same here, whatever the shell has.
+            envs[side] = {"HOME": str(home), "QT_QPA_PLATFORM": "offscreen", "TZ": "UTC",
                           "PEERSCENARIOS_DATA_DIR": str(data)}
         starts: dict[str, list[float]] = {side: [] for side in sides}
         first: dict[str, float] = {}
@@ -212,6 +224,14 @@ def run(quick: bool, *, verbose: bool = True) -> list[dict[str, Any]]:
     bv, vv = _median(versions["bundle"][1:]), _median(versions["venv"][1:])
     rows.append(_row("bundle_version_ms", bv, "ms", None, "spawn to exit of --version"))
     rows.append(_row("venv_version_ms", vv, "ms", None, "spawn to exit of --version"))
+    if compare is not None:
+        o = _median(starts["other"])
+        rows.append(_row("other_start_ms", o, "ms", None,
+                         f"{compare}: {min(starts['other']):.0f}-{max(starts['other']):.0f} ms; "
+                         f"first start {first['other']:.0f} ms; {o / v:.2f} x venv"))
+        rows.append(_row("other_version_ms", _median(versions["other"][1:]), "ms", None,
+                         "spawn to exit of --version"))
+        rows.append(_row("other_size_mb", size_on_disk(compare.resolve().parent) / mb, "MB"))
     if verbose:
         for row in rows:
             print(f"  {row['name']}: {row['value']} {row['unit']}  {row.get('note', '')}")
@@ -222,9 +242,11 @@ def main() -> int:
     """Command line: ``--quick`` for 3 pairs and no build."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="3 pairs; never build")
+    ap.add_argument("--compare", type=Path, metavar="EXE",
+                    help="also time this executable (another build of the app) in turn")
     args = ap.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    rows = run(args.quick, verbose=False)
+    rows = run(args.quick, verbose=False, compare=args.compare)
     width = max(len(r["name"]) for r in rows)
     for row in rows:
         print(f"{row['name']:<{width}} {row['value']!s:>9} {row['unit']:<3} "

@@ -153,6 +153,7 @@ def test_version_from_the_unpacked_tarball_with_an_empty_environment(
     proc = bundle.run(home, "--version", exe=unpacked)
     assert (proc.returncode, proc.stdout) == (0, f"peerscenarios {__version__}\n"), proc.stderr
     assert (tmp_path / "unpacked" / "PeerScenarios" / "INSTALL.txt").is_file()
+    shutil.rmtree(tmp_path / "unpacked")  # 130 MB; pytest keeps its last temp folders
 
 
 def test_where_finds_the_bundled_scenarios_and_a_private_data_folder(
