@@ -37,11 +37,11 @@ def run(quick: bool) -> list[dict[str, Any]]:
     from PySide6.QtWidgets import QApplication
 
     from peerscenarios import paths
+    from peerscenarios.app.group.flow import GroupFlow
+    from peerscenarios.app.group.stage_state import Step
     from peerscenarios.core.library import load_library
     from peerscenarios.ui.present.audience import AudienceWindow
-    from peerscenarios.ui.present.flow import GroupFlow
     from peerscenarios.ui.present.stage import StageWidget
-    from peerscenarios.ui.present.stage_state import Step
 
     app = QApplication.instance() or QApplication([])
     if not isinstance(app, QApplication):

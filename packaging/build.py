@@ -199,27 +199,40 @@ def add_linux_desktop_files(bundle: Path, svg: Path, archive: Path) -> None:
     (bundle / "INSTALL.txt").write_text(text, encoding="utf-8")
 
 
+def _requirement(text: str) -> tuple[str, set[str], str | None]:
+    """(name, extras asked for, the extra it belongs to) of a requirement string."""
+    spec, _, marker = text.partition(";")
+    m = re.match(r"\s*([A-Za-z0-9._-]+)\s*(?:\[([^\]]*)\])?", spec)
+    if m is None:
+        raise ValueError(f"cannot read the requirement {text!r}")
+    extras = {e.strip() for e in (m.group(2) or "").split(",") if e.strip()}
+    belongs = re.search(r"extra\s*==\s*[\"']([^\"']+)[\"']", marker)
+    return m.group(1), extras, belongs.group(1) if belongs else None
+
+
 def _runtime_distributions() -> list[md.Distribution]:
-    """The installed distributions the app runs on: its dependencies, recursively."""
+    """The installed distributions the app runs on: its dependencies and EXTRAS, recursively."""
     import tomllib
 
-    wanted = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    todo = list(wanted["project"]["dependencies"])
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    todo = list(project["dependencies"])
+    for extra in bc.EXTRAS:
+        todo += project["optional-dependencies"][extra]
     found: dict[str, md.Distribution] = {}
     while todo:
-        requirement = todo.pop()
-        if "extra ==" in requirement.replace("extra==", "extra =="):
-            continue  # an optional extra of a dependency, not installed for the app
-        name = re.split(r"[\s;<>=!~\[(]", requirement, maxsplit=1)[0]
+        name, extras, _belongs = _requirement(todo.pop())
         key = name.lower().replace("_", "-")
-        if key in found:
-            continue
         try:
             dist = md.distribution(name)
         except md.PackageNotFoundError:
-            continue  # excluded by an environment marker (another Python version)
-        found[key] = dist
-        todo.extend(dist.requires or [])
+            continue  # excluded by an environment marker (another Python version or system)
+        if key not in found:
+            found[key] = dist
+        for requirement in dist.requires or []:
+            belongs = _requirement(requirement)[2]
+            # Only the optional parts asked for ("psycopg[binary]" brings psycopg-binary).
+            if belongs is None or belongs in extras:
+                todo.append(requirement)
     return sorted(found.values(), key=lambda d: d.metadata["Name"].lower())
 
 

@@ -2,7 +2,7 @@
 
 The one place to edit when a feature needs something new in the bundle:
 
-- a Qt module (e.g. ``"QtSvg"`` for the phones feature): add it to ``QT_MODULES``;
+- a Qt module (e.g. ``"QtPdf"``): add it to ``QT_MODULES``;
   every other PySide6 module is left out on purpose, and the build stops with a
   message if the code imports one that is not listed here;
 - a module imported only by name at run time (a plug-in, a driver chosen by a
@@ -34,7 +34,13 @@ QT_MODULES: tuple[str, ...] = (
     "QtGui",
     "QtWidgets",
     "QtNetwork",  # the single-instance socket
+    "QtSvg",  # the phones' join QR code, drawn in the presenter window
 )
+
+# Optional extras of the peerscenarios package that the built app includes, so a trainee
+# can use everything the app offers: "server" is the course server's PostgreSQL driver
+# and the operating system's password store. build.py collects their licences too.
+EXTRAS: tuple[str, ...] = ("server",)
 
 # Imported by name at run time, so PyInstaller cannot see them in the code.
 HIDDEN_IMPORTS: tuple[str, ...] = (
@@ -42,7 +48,9 @@ HIDDEN_IMPORTS: tuple[str, ...] = (
     # the app; what they import must be in the bundle all the same.
     "alembic.op",
     "alembic.context",
+    # SQLAlchemy loads a dialect from the URL's name.
     "sqlalchemy.dialects.sqlite",
+    "sqlalchemy.dialects.postgresql.psycopg",  # the course server
 )
 
 # Third-party packages bundled whole (code, data files and metadata), for packages

@@ -45,6 +45,7 @@ def test_builtin_library_meets_the_coverage_targets() -> None:
     report = coverage(lib.scenarios)
     assert report.competency_gaps == []
     assert report.drift_gaps == []
+    assert len(report.settings_used) >= 12
     text = report.to_text()
     assert "Gaps: none" in text
     assert report.to_dict()["drift_gaps"] == []
@@ -56,4 +57,10 @@ def test_coverage_reports_gaps() -> None:
     report = coverage([sc])
     assert 2 in report.competency_gaps
     assert Role.CLINICAL in report.drift_gaps
-    assert "<- below 2" in report.to_text()
+    assert Role.SAFETY in report.drift_gaps
+    assert report.settings_used == ["peer-center"]
+    text = report.to_text()
+    assert "<- below 3" in text
+    assert "<- below 6" in text
+    assert "1 setting(s) in use  <- below 12" in text
+    assert report.to_dict()["settings"]["peer-center"] == ["test-scenario"]

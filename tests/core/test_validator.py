@@ -41,12 +41,13 @@ def test_valid_file_has_no_problems_and_builds_the_model() -> None:
     assert len(sc.content_hash) == 16
 
 
-def test_yaml_syntax_error_names_line_and_column() -> None:
+def test_yaml_syntax_error_names_the_line_to_fix() -> None:
     text = VALID.replace('title: "A test scenario"', 'title: "A test scenario')
     r = check(text)
     (d,) = only(r, "PS001")
-    assert d.message.startswith("YAML syntax error:")
-    assert d.line >= line_of(text, "title:")
+    assert d.message == ('the text that starts with " on line 3 has no closing ": add one at '
+                         "the end of the text (without it, YAML reads on into line 4)")
+    assert (d.line, d.col) == (line_of(text, "title:"), 8)
     assert r.scenario is None
 
 
@@ -59,7 +60,7 @@ def test_unknown_key_suggests_the_right_one() -> None:
 
 
 def test_missing_required_field() -> None:
-    text = VALID.replace("minutes: 2\n", "")
+    text = VALID.replace("minutes: 6\n", "")
     (d,) = only(check(text), "PS003")
     assert d.message == "the scenario has no 'minutes'"
     assert d.line == 1
@@ -94,10 +95,10 @@ def test_unquoted_float_that_round_trips_is_accepted() -> None:
 
 
 def test_duplicate_key() -> None:
-    text = VALID.replace("minutes: 2\n", "minutes: 2\nminutes: 3\n")
+    text = VALID.replace("minutes: 6\n", "minutes: 6\nminutes: 3\n")
     (d,) = only(check(text), "PS006")
     assert d.message == ("'minutes' appears twice in the scenario (first on line "
-                         f"{line_of(text, 'minutes: 2')}); the second would silently replace "
+                         f"{line_of(text, 'minutes: 6')}); the second would silently replace "
                          "the first")
     assert d.line == line_of(text, "minutes: 3")
 
@@ -218,19 +219,21 @@ def test_effect_out_of_range() -> None:
 
 
 def test_minutes_out_of_range() -> None:
-    (d,) = only(check(VALID.replace("minutes: 2", "minutes: 0")), "PS022")
+    (d,) = only(check(VALID.replace("minutes: 6", "minutes: 0")), "PS022")
     assert d.message == "minutes should be between 1 and 60, not 0"
 
 
 def test_minutes_not_a_number() -> None:
-    (d,) = only(check(VALID.replace("minutes: 2", "minutes: five")), "PS004")
+    (d,) = only(check(VALID.replace("minutes: 6", "minutes: five")), "PS004")
     assert d.message == "minutes should be a whole number, not 'five'"
 
 
 def test_bad_id_characters() -> None:
     text = VALID.replace("id: test-scenario", "id: Test Scenario")
     (d,) = only(check(text), "PS021")
-    assert d.message.startswith("the scenario id 'Test Scenario' may use only lowercase letters")
+    assert d.message == ("the scenario id 'Test Scenario' has capital letters; an id uses "
+                         "lowercase letters, digits and hyphens (not first or last), at most 64 "
+                         "characters")
     assert d.line == line_of(text, "id: Test Scenario")
 
 
@@ -258,7 +261,7 @@ def test_every_problem_reported_in_one_run() -> None:
     text = (VALID.replace("summary:", "sumary:")
             .replace("role: directive-drift", "role: directiv")
             .replace("        next: calls", "        next: nowhere")
-            .replace("minutes: 2", "minutes: 99"))
+            .replace("minutes: 6", "minutes: 99"))
     codes = sorted(d.code for d in check(text).diagnostics)
     # PS009: with its only way in broken, node "calls" is also unreachable.
     assert codes == ["PS002", "PS003", "PS008", "PS009", "PS014", "PS022"]
@@ -443,3 +446,196 @@ def test_validate_file_with_custom_reader() -> None:
     r = validate_file("virtual.yaml", read=lambda _p: VALID.encode())
     assert r.scenario is not None
     assert r.path == "virtual.yaml"
+
+
+def test_setting_population_and_order_reach_the_model() -> None:
+    text = (VALID.replace("setting: peer-center\n",
+                          "setting: street-outreach\npopulation: [adults, unhoused]\n")
+            .replace("    choices:\n", "    order: fixed\n    choices:\n", 1))
+    r = check(text)
+    assert r.diagnostics == []
+    sc = r.scenario
+    assert sc is not None
+    assert sc.setting == "street-outreach"
+    assert sc.population == ("adults", "unhoused")
+    assert sc.node("start").fixed_order is True
+    assert check(VALID).scenario.node("start").fixed_order is False
+
+
+def test_unknown_setting_names_the_list_and_suggests() -> None:
+    text = VALID.replace("setting: peer-center", "setting: peer-centre")
+    (d,) = only(check(text), "PS026")
+    assert d.message == ("unknown setting 'peer-centre' (the settings are listed in "
+                         "docs/scenario-format.md); did you mean 'peer-center'?")
+    assert d.line == line_of(text, "setting:")
+    assert check(text).scenario is None
+
+
+def test_missing_setting_is_a_warning_and_the_scenario_still_loads() -> None:
+    r = check(VALID.replace("setting: peer-center\n", ""))
+    (d,) = only(r, "PS029")
+    assert d.severity is Severity.WARNING
+    assert r.scenario is not None
+    assert r.scenario.setting == ""
+
+
+def test_unknown_and_repeated_population() -> None:
+    text = VALID.replace("setting: peer-center\n",
+                         "setting: peer-center\npopulation: [veterans, vetrans, veterans]\n")
+    r = check(text)
+    (bad,) = only(r, "PS027")
+    assert "did you mean 'veterans'?" in bad.message
+    (dup,) = only(r, "PS007")
+    assert dup.message == "population 'veterans' is listed twice"
+    assert dup.severity is Severity.WARNING
+
+
+def test_unknown_order_value() -> None:
+    text = VALID.replace("    choices:\n", "    order: random\n    choices:\n", 1)
+    (d,) = only(check(text), "PS028")
+    assert d.message.startswith("order 'random' is not known; write 'order: fixed'")
+    assert d.line == line_of(text, "order: random")
+
+
+def test_safety_lapse_is_a_role_of_its_own() -> None:
+    text = VALID.replace("role: directive-drift", "role: safety-lapse")
+    r = check(text)
+    assert r.scenario is not None
+    from peerscenarios.core.taxonomy import Role
+
+    assert r.scenario.node("start").choice("tell-her").role is Role.SAFETY
+    assert Role.SAFETY.is_drift
+
+
+# -- the validator's structure ---------------------------------------------------
+
+
+def test_a_nodes_key_problems_are_labelled_with_its_own_id() -> None:
+    text = VALID.replace('    text: "Dana puts the letter away."\n',
+                         '    text: "Dana puts the letter away."\n    text: "Again."\n')
+    (d,) = only(check(text), "PS006")
+    # Before, the label was the id of the node walked just before this one.
+    assert d.node_id == "waits"
+
+
+def test_every_code_is_in_the_table_and_the_docs_list_the_same_table() -> None:
+    import re
+
+    from peerscenarios.core.diagnostics import CODES
+
+    src = Path(__file__).resolve().parents[2] / "src" / "peerscenarios"
+    used = set()
+    for f in src.rglob("*.py"):
+        used |= set(re.findall(r'"(PS\d{3})"', f.read_text(encoding="utf-8")))
+    assert used <= set(CODES)
+    docs = (src.parents[1] / "docs" / "scenario-format.md").read_text(encoding="utf-8")
+    listed = re.findall(r"^\| (PS\d{3}) \|", docs, re.MULTILINE)
+    assert listed == sorted(CODES)
+
+
+def test_graph_checks_know_nothing_about_yaml() -> None:
+    import ast
+
+    import peerscenarios.core.validate.graph as graph
+
+    tree = ast.parse(Path(graph.__file__).read_text(encoding="utf-8"))
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                for alias in node.names}
+    imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert not any(name == "yaml" or name.startswith("yaml.") for name in imported)
+    assert "peerscenarios.core.validate.walker" not in imported
+
+
+# -- one bad file, hostile values ------------------------------------------------------
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("minutes: 6", "minutes: 1" + "0" * 5000),
+    ("format: 1", "format: 1" + "0" * 5000),
+    ("competencies: [1, 6]", "competencies: [1, 6" + "0" * 5000 + "]"),
+    ("{1: 1, 6: 2}", "{1: 1, 6: 2" + "0" * 5000 + "}"),
+])
+def test_number_too_long_for_python_is_a_located_problem(old: str, new: str) -> None:
+    text = VALID.replace(old, new)
+    r = check(text)
+    (d,) = only(r, "PS022")
+    assert d.message.endswith("should be a small whole number, not one with 5,001 digits")
+    assert d.line == line_of(text, "0" * 100)
+    assert r.scenario is None
+
+
+@pytest.mark.parametrize(("written", "reading"), [
+    ("017", "15 (a number starting with 0 is counted in eights); write a plain whole number, "
+            "such as 17"),
+    ("1:00", "60 (it counts '1:00' in sixties, like a clock); write a plain whole number"),
+    ("0x0F", "the hexadecimal number 15; write a plain whole number"),
+    ("0b11", "the binary number 3; write a plain whole number"),
+])
+def test_yaml_11_number_traps_are_reported(written: str, reading: str) -> None:
+    text = VALID.replace("minutes: 6", f"minutes: {written}")
+    (d,) = only(check(text), "PS005")
+    assert d.message == f"minutes {written} is read by YAML as {reading}"
+    assert d.line == line_of(text, "minutes:")
+
+
+def test_leading_zero_that_reads_the_same_is_accepted() -> None:
+    r = check(VALID.replace("minutes: 6", "minutes: 05"))
+    assert r.scenario is not None
+    assert r.scenario.minutes == 5
+
+
+@pytest.mark.parametrize("hidden", ["\u202e", "\u200b", "\u2066", "\ufeff"])
+def test_invisible_characters_in_ids_are_refused_and_never_printed_raw(hidden: str) -> None:
+    text = VALID.replace("  - id: waits", f"  - id: wa{hidden}its").replace("next: waits", f"next: wa{hidden}its")
+    r = check(text)
+    found = only(r, "PS021")
+    shown = f"<U+{ord(hidden):04X}>"
+    assert any(d.message.startswith(f"the node id 'wa{shown}its' contains an invisible "
+                                    f"character (U+{ord(hidden):04X})") for d in found)
+    for d in r.diagnostics:
+        assert hidden not in d.format()
+        assert hidden not in str(d.to_dict())
+
+
+def test_a_file_name_with_control_characters_is_printed_safely() -> None:
+    r = validate_bytes(b"id: [", "evil\u202e.yaml\nfake: error")
+    (d,) = r.diagnostics
+    assert d.format().startswith("evil<U+202E>.yaml fake: error:")
+
+
+def test_fifo_named_yaml_is_refused_without_blocking(tmp_path: Path) -> None:
+    import os
+    import threading
+
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no named pipes on this system")
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    results = []
+    worker = threading.Thread(target=lambda: results.append(validate_file(str(fifo))),
+                              daemon=True)
+    worker.start()
+    # Before the fix, open() waited for a writer forever; a bound keeps the suite going.
+    worker.join(timeout=20)
+    assert results, "validate_file blocked on a FIFO"
+    (d,) = only(results[0], "PS020")
+    assert d.message.startswith("this is not an ordinary file (it is a pipe, a device or a "
+                                "socket), so it was not opened")
+
+
+def test_dead_end_is_not_reported_when_the_way_on_is_a_misspelt_key() -> None:
+    # The cause (an unknown key, with its suggestion) must not be buried under its
+    # consequence ('no way on', reported first because it sits on an earlier line).
+    text = VALID.replace("    choices:\n", "    choises:\n", 1)
+    r = check(text)
+    codes = [d.code for d in r.diagnostics if d.severity is Severity.ERROR]
+    assert codes == ["PS002"]
+    assert r.diagnostics[0].message == ("unknown key 'choises' in a node; did you mean "
+                                        "'choices'?")
+
+
+def test_blank_ending_title_does_not_claim_the_scenario_has_no_ending() -> None:
+    text = VALID.replace('      title: "A week later"', '      title: "   "')
+    r = check(text)
+    assert [d.code for d in r.diagnostics] == ["PS016"]
+    assert r.diagnostics[0].message == "the ending's title is empty"

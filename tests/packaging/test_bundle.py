@@ -16,6 +16,7 @@ trainee's double-click does: no Python, no virtual environment, no PATH.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -26,6 +27,7 @@ import subprocess
 import sys
 import tarfile
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
@@ -294,8 +296,10 @@ def test_backup_export_restore_and_present(start: Callable[..., subprocess.Popen
     with Storage.open(f"sqlite:///{database}", backup=False) as storage:
         assert storage.list_profiles() == []
 
-    # Facilitator mode opens its windows and starts recording a group session at once.
-    presenter = start(home, "present", "back-to-school", "--data-dir", data)
+    # Facilitator mode opens its windows and starts recording a group session at once;
+    # with --phones it serves the vote page (aiohttp) and draws its QR code (QtSvg).
+    presenter = start(home, "present", "back-to-school", "--data-dir", data,
+                      "--phones", "127.0.0.1")
 
     def session_started() -> bool:
         with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
@@ -303,6 +307,47 @@ def test_backup_export_restore_and_present(start: Callable[..., subprocess.Popen
         return rows == [("back-to-school",)]
 
     _wait_for(session_started, "group session in the database", presenter)
+    output = tmp_path / "app-0.out"
+    _wait_for(lambda: "Phones join at http" in output.read_text(encoding="utf-8"),
+              "the phones' join link", presenter)
+    link = output.read_text(encoding="utf-8").split("Phones join at ", 1)[1].split()[0]
+    with urllib.request.urlopen(link, timeout=30) as response:
+        assert response.status == 200
+        assert "<title>Class vote · PeerScenarios</title>" in response.read().decode("utf-8")
+
+
+def test_course_server_set_up_from_the_bundle(bundle: Bundle, home: Path) -> None:
+    # The course tests' own throwaway PostgreSQL cluster (CI installs postgresql).
+    spec = importlib.util.spec_from_file_location(
+        "bundle_pgcluster", ROOT / "tests" / "course" / "pgcluster.py")
+    assert spec is not None
+    assert spec.loader is not None
+    pgcluster = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(pgcluster)
+    try:
+        cluster = pgcluster.start_cluster()
+    except pgcluster.PostgresMissingError as exc:
+        pytest.fail(str(exc))
+    try:
+        url = cluster.url("course_bundle")
+        # The bundled driver (psycopg's binary build) and the course schema's migrations.
+        init = bundle.run(home, "course", "--server", url, "init")
+        assert init.returncode == 0, init.stderr
+        assert "schema c0001 (new)" in init.stdout
+        added = subprocess.run(
+            [str(bundle.exe), "course", "--server", url, "add-trainee", "ana_bundle",
+             "--password-stdin"], input="a secret passphrase\n", env=bundle.env(home),
+            capture_output=True, text=True, timeout=120, check=False)
+        assert added.returncode == 0, added.stderr
+        people = bundle.run(home, "course", "--server", url, "people")
+        assert people.returncode == 0, people.stderr
+        assert "trainee      ana_bundle" in people.stdout
+        refused = bundle.run(home, "course", "--server",
+                             url.replace(cluster.password, "wrong"), "people")
+        assert refused.returncode == 1
+        assert "Traceback" not in refused.stderr
+    finally:
+        cluster.stop()
 
 
 # --- what is in the bundle ------------------------------------------------------------------
@@ -320,7 +365,8 @@ def test_bundle_holds_the_app_and_only_the_qt_it_uses(bundle: Bundle) -> None:
     ours = {".".join(p.relative_to(src).with_suffix("").parts).removesuffix(".__init__")
             for p in (src / "peerscenarios").rglob("*.py")
             if "migrations" not in p.parts[:-1] or p.name == "__init__.py"}
-    ours.discard("peerscenarios.storage.migrations.versions")
+    ours -= {"peerscenarios.storage.migrations.versions",
+             "peerscenarios.course.migrations.versions"}
     assert ours - modules == set(), "modules missing from the bundle"
     assert not {m for m in modules if m.split(".")[0] in {"pytest", "_pytest", "hypothesis",
                                                           "pytestqt", "tests", "tkinter"}}
@@ -336,10 +382,12 @@ def test_bundle_holds_the_app_and_only_the_qt_it_uses(bundle: Bundle) -> None:
     assert {"LGPL-3.0.txt", "GPL-3.0.txt", "Python-LICENSE.txt", "README.txt"} <= {
         p.name for p in licenses.iterdir()}
     assert "PySide6_Essentials" in (licenses / "README.txt").read_text(encoding="utf-8")
-    migrations = internal / "peerscenarios" / "storage" / "migrations"
-    assert (migrations / "env.py").is_file()
-    assert len(list((migrations / "versions").glob("0*.py"))) == len(
-        list((src / "peerscenarios" / "storage" / "migrations" / "versions").glob("0*.py")))
+    for package in ("storage", "course"):
+        bundled = internal / "peerscenarios" / package / "migrations"
+        source = src / "peerscenarios" / package / "migrations"
+        assert (bundled / "env.py").is_file()
+        assert sorted(p.name for p in (bundled / "versions").glob("[!_]*.py")) == sorted(
+            p.name for p in (source / "versions").glob("[!_]*.py"))
 
 
 def _png_size(path: Path) -> tuple[int, int]:

@@ -13,6 +13,7 @@ from types import ModuleType
 import pytest
 
 from peerscenarios import paths
+from peerscenarios.course import admin
 from peerscenarios.storage import migrate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,11 +39,11 @@ def test_every_qt_module_the_code_imports_is_bundled() -> None:
 
 def test_unlisted_qt_module_is_reported(tmp_path: Path) -> None:
     bc = _bundle_contents()
-    (tmp_path / "phones.py").write_text("from PySide6.QtSvg import QSvgRenderer\n"
+    (tmp_path / "viewer.py").write_text("from PySide6.QtPdf import QPdfDocument\n"
                                         "import PySide6.QtCore\n")
-    assert bc.unlisted_qt_modules(tmp_path) == ["QtSvg"]
-    assert bc.pyside6_excludes(["QtCore", "QtSvg", "QtQml"]) == ["PySide6.QtQml",
-                                                                 "PySide6.QtSvg"]
+    assert bc.unlisted_qt_modules(tmp_path) == ["QtPdf"]
+    assert bc.pyside6_excludes(["QtCore", "QtPdf", "QtQml"]) == ["PySide6.QtPdf",
+                                                                 "PySide6.QtQml"]
 
 
 @pytest.mark.parametrize(("dest", "dropped"), [
@@ -68,7 +69,8 @@ def test_source_checkout_uses_its_own_folders(monkeypatch: pytest.MonkeyPatch) -
     assert paths.assets_dir() == ROOT / "assets"
     assert paths.builtin_scenarios_dir() == ROOT / "scenarios"
     assert paths.migrations_dir() == ROOT / "src" / "peerscenarios" / "storage" / "migrations"
-    assert paths.scenario_schema_path().is_file()
+    assert paths.scenario_schema_path() == (
+        ROOT / "src" / "peerscenarios" / "schema" / "scenario.schema.json")
     for source, dest in paths.bundled_resources():
         assert source.exists(), source
         assert dest.startswith("peerscenarios/")
@@ -87,9 +89,10 @@ def test_built_app_finds_everything_inside_its_bundle(tmp_path: Path,
     assert paths.migrations_dir() == package / "storage" / "migrations"
     assert paths.scenario_schema_path() == package / "schema" / "scenario.schema.json"
     assert migrate.script_location() == str(package / "storage" / "migrations")
+    assert admin.script_location() == str(package / "course" / "migrations")
     # The build copies each resource to exactly where the frozen app then looks.
     looked_up = {paths.assets_dir(), paths.builtin_scenarios_dir(), paths.migrations_dir(),
-                 paths.scenario_schema_path()}
+                 paths.course_migrations_dir(), paths.scenario_schema_path()}
     assert {tmp_path / dest for _source, dest in paths.bundled_resources()} == looked_up
 
 

@@ -52,6 +52,35 @@ class DialogScript:
 
 
 @pytest.fixture(autouse=True)
+def _one_application(qapp: object) -> object:
+    """Every test here runs with pytest-qt's QApplication, created once and never destroyed.
+
+    Code under test (run_app, run_present) creates an application only when none
+    exists; without this, the first such test in a shuffled order would own one
+    that dies with it, and the next widget would crash the interpreter.
+    """
+    return qapp
+
+
+@pytest.fixture(autouse=True)
+def _no_window_outlives_its_test(qapp: object) -> Iterator[None]:
+    """Close and delete every top-level widget a test left, before the next test starts.
+
+    ``deleteLater`` alone waits for an event loop, and the next test's first loop
+    may be a theme change that repolishes every widget, the dead ones included.
+    """
+    yield
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
+
+    for widget in QApplication.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    QCoreApplication.processEvents()
+
+
+@pytest.fixture(autouse=True)
 def _app_loop_is_local(monkeypatch: pytest.MonkeyPatch) -> None:
     """Run ``run_app``'s ``app.exec()`` as a local event loop, and its exit as that loop's.
 
@@ -134,7 +163,7 @@ class WindowFactory:
                 self.opened.remove((ctx, storage))
         window.hide()
         # Whatever the crashed window still holds must not reach the database.
-        window.player.playthrough = None
+        window.player.model.playthrough = None
 
     def close_all(self) -> None:
         for ctx, storage in self.opened:

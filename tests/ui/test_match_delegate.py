@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from peerscenarios.storage import ReflectionHit
-from peerscenarios.ui.match_delegate import snippet_html
+from peerscenarios.ui.widgets.match_delegate import snippet_html
 
 
 def test_snippet_html_marks_matches_and_escapes_text() -> None:

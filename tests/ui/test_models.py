@@ -8,14 +8,14 @@ from pytestqt.modeltest import ModelTester
 
 from peerscenarios.core.library import load_library
 from peerscenarios.storage import AttemptStatus, LastResult, ProfileBucket, Storage
-from peerscenarios.ui.history_models import (
+from peerscenarios.ui.models.history import (
     PAGE_SIZE,
     AttemptListModel,
     BoundaryProfileModel,
     GroupSessionModel,
     ReflectionHitModel,
 )
-from peerscenarios.ui.library_models import (
+from peerscenarios.ui.models.library import (
     STATUS_COMPLETED,
     STATUS_NEW,
     ProblemFilesModel,

@@ -11,16 +11,21 @@ import re
 from dataclasses import dataclass
 
 from peerscenarios.core.diagnostics import Diagnostic, Severity
-from peerscenarios.core.model import Node, Scenario
+from peerscenarios.core.model import Scenario
 from peerscenarios.core.routes import enumerate_routes
 from peerscenarios.core.taxonomy import ROLE_INFO
+from peerscenarios.core.tells import tell_warnings
 from peerscenarios.core.validator import TextSpan, ValidationResult
 
-# 175 words a minute is the reading pace the course material itself plans with; a
-# decision and a short written reflection add thinking and writing time on top.
+# 175 words a minute is the reading pace the course material itself plans with.
+# On top of reading: weighing three or four deliberately close responses takes about
+# half a minute, and a reflection prompt answered in a few written sentences takes
+# 2 to 3 minutes (thinking, then typing), so each prompt counts 2.5 minutes. With the
+# usual two prompts per route that is most of a solo attempt, which is why the
+# facilitator guide tells a 5-7 minute class slot to use one prompt.
 WORDS_PER_MINUTE = 175
-SECONDS_PER_DECISION = 20
-SECONDS_PER_PROMPT = 45
+SECONDS_PER_DECISION = 30
+SECONDS_PER_PROMPT = 150
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +91,7 @@ _ONLY_VERDICT = re.compile(
     r"great|yes)\W*$",
     re.IGNORECASE,
 )
+# Fewer words than this can say that a response is wrong, not why it matters.
 MIN_WHY_WORDS = 8
 
 _WARNING_TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -104,11 +110,13 @@ def lint(result: ValidationResult) -> list[Diagnostic]:
     if scenario is None:
         return []
     out: list[Diagnostic] = []
+    index = _SpanIndex(result)
     out += _stigma(result, scenario)
-    out += _feedback(result, scenario)
-    out += _same_kind(result, scenario)
+    out += _feedback(result, scenario, index)
+    out += _same_kind(result, scenario, index)
     out += _minutes(result, scenario)
     out += _content_warnings(result, scenario)
+    out += tell_warnings(scenario, result.path, index.mark)
     return out
 
 
@@ -124,8 +132,12 @@ def _stigma(result: ValidationResult, scenario: Scenario) -> list[Diagnostic]:
         if _STIGMA_STEMS.search(span.text) is None:
             continue
         for m in _STIGMA_ANY.finditer(span.text):
+            # The terms use only (?:...) groups, so the group that matched last is always
+            # the 't<i>' wrapper, which says which term this is without a second search.
             term = STIGMA_TERMS[int((m.lastgroup or "t0")[1:])]
             word = m.group(0).lower()
+            # allow_terms may name the term ('clean') or a word of what matched ('dirty'),
+            # for a character who says it on purpose.
             if term.key in span.allow or any(a in word for a in span.allow):
                 continue
             out.append(_diag(
@@ -136,14 +148,35 @@ def _stigma(result: ValidationResult, scenario: Scenario) -> list[Diagnostic]:
     return out
 
 
-def _spans_for(result: ValidationResult, node_id: str, field: str) -> list[TextSpan]:
-    return [s for s in result.spans if s.node_id == node_id and s.field == field]
+class _SpanIndex:
+    """The text spans by node and field, built once.
+
+    Looking spans up by scanning the whole list for every node made the lint
+    quadratic: a 10,000-node file took 5 to 18 seconds.
+    """
+
+    def __init__(self, result: ValidationResult) -> None:
+        self.by_field: dict[tuple[str, str], list[TextSpan]] = {}
+        self.first: dict[str, TextSpan] = {}
+        for span in result.spans:
+            self.by_field.setdefault((span.node_id, span.field), []).append(span)
+            self.first.setdefault(span.node_id, span)
+
+    def spans(self, node_id: str, field: str) -> list[TextSpan]:
+        """The node's spans of one field, in file order."""
+        return self.by_field.get((node_id, field), [])
+
+    def mark(self, node_id: str) -> tuple[int, int]:
+        """Where the node's first text is (1, 1 if it has none)."""
+        span = self.first.get(node_id)
+        return (span.line, span.col) if span is not None else (1, 1)
 
 
-def _feedback(result: ValidationResult, scenario: Scenario) -> list[Diagnostic]:
+def _feedback(result: ValidationResult, scenario: Scenario,
+              index: _SpanIndex) -> list[Diagnostic]:
     out = []
     for node in scenario.iter_nodes():
-        why_spans = _spans_for(result, node.id, "why")
+        why_spans = index.spans(node.id, "why")
         for i, choice in enumerate(node.choices):
             span = why_spans[i] if i < len(why_spans) else None
             line, col = (span.line, span.col) if span else (1, 1)
@@ -166,13 +199,14 @@ def _feedback(result: ValidationResult, scenario: Scenario) -> list[Diagnostic]:
     return out
 
 
-def _same_kind(result: ValidationResult, scenario: Scenario) -> list[Diagnostic]:
+def _same_kind(result: ValidationResult, scenario: Scenario,
+               index: _SpanIndex) -> list[Diagnostic]:
     out = []
     for node in scenario.iter_nodes():
         drift = {c.role for c in node.choices if c.role.is_drift}
         count = sum(1 for c in node.choices if c.role.is_drift)
         if count >= 2 and len(drift) == 1:
-            line, col = _node_mark(result, node)
+            line, col = index.mark(node.id)
             role = next(iter(drift))
             out.append(_diag(
                 result, scenario, line, col,
@@ -181,19 +215,14 @@ def _same_kind(result: ValidationResult, scenario: Scenario) -> list[Diagnostic]
     return out
 
 
-def _node_mark(result: ValidationResult, node: Node) -> tuple[int, int]:
-    spans = [s for s in result.spans if s.node_id == node.id]
-    if spans:
-        return spans[0].line, spans[0].col
-    return 1, 1
-
-
 def _words(text: str) -> int:
     return len(text.split())
 
 
 def estimate_minutes(scenario: Scenario) -> float:
     """Average minutes of play over all routes: reading, deciding and reflecting."""
+    # An average needs a sample, not every route: 500 keeps a heavily branching file from
+    # costing more to estimate than to validate.
     routes = enumerate_routes(scenario, limit=500)
     if not routes:
         return 0.0
@@ -226,6 +255,7 @@ def _minutes(result: ValidationResult, scenario: Scenario) -> list[Diagnostic]:
     est = estimate_minutes(scenario)
     if est <= 0:
         return []
+    # Only a factor of two off is reported: reading pace differs that much between people.
     if scenario.minutes > est * 2 or scenario.minutes < est / 2:
         for s in result.spans:
             if s.field == "title":
@@ -242,6 +272,7 @@ def _minutes(result: ValidationResult, scenario: Scenario) -> list[Diagnostic]:
 
 def _content_warnings(result: ValidationResult, scenario: Scenario) -> list[Diagnostic]:
     out = []
+    # Hyphens for spaces, so 'self harm' in a file declares what the 'self-harm' check wants.
     declared = " ".join(scenario.content_warnings).lower().replace(" ", "-")
     reported: set[tuple[str, str]] = set()
     for span in result.spans:
@@ -256,6 +287,7 @@ def _content_warnings(result: ValidationResult, scenario: Scenario) -> list[Diag
             if node is not None:
                 node_declared += " " + " ".join(node.content_warnings).lower().replace(" ", "-")
         for warning, pattern in _WARNING_TRIGGERS:
+            # One warning per node and topic: a long scene must not bury the file in copies.
             if warning in node_declared or (span.node_id, warning) in reported:
                 continue
             if pattern.search(span.text):

@@ -30,10 +30,10 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 
+from peerscenarios.core.reporting import STATE_NOTES, AttemptEntry, Portfolio, RoleCount
 from peerscenarios.export.atomic import write_bytes
 from peerscenarios.export.errors import ExportError
-from peerscenarios.export.markdown import ESTIMATE_NOTE, STATE_NOTES, hours_text, percent
-from peerscenarios.export.portfolio import AttemptEntry, Portfolio, RoleCount
+from peerscenarios.export.markdown import ESTIMATE_NOTE, hours_text, percent
 from peerscenarios.export.text import fmt_time, h, h_inline
 
 log = logging.getLogger(__name__)

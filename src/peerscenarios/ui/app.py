@@ -49,7 +49,9 @@ class SingleInstance(QObject):
 
     def acquire(self) -> bool:
         """Become the running instance; False if another one already is."""
-        if not self._lock.tryLock(100):
+        with paths.private_umask():  # QLockFile creates its file with the process umask
+            locked = self._lock.tryLock(100)
+        if not locked:
             return False
         QLocalServer.removeServer(self.server_name)  # left over after a crash
         self._server = QLocalServer(self)
@@ -137,7 +139,7 @@ def run_app(args: argparse.Namespace) -> int:
 
         return run_present(args)
 
-    from peerscenarios.ui.errors import ExceptionHandler, setup_logging
+    from peerscenarios.ui.crash_handling import ExceptionHandler, setup_logging
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)

@@ -110,10 +110,11 @@ class ExportDialog(QDialog):
         text = self.path_edit.text().strip()
         if not text:
             return None
-        since = until = None
+        since: date | None = None
+        until: date | None = None
         if self.range_check.isChecked():
-            since = self.since_edit.date().toPython()
-            until = self.until_edit.date().toPython()
+            since = _day(self.since_edit.date().toPython())
+            until = _day(self.until_edit.date().toPython())
         return ExportRequest(str(self.format_combo.currentData()), Path(text).expanduser(),
                              since, until)
 
@@ -140,7 +141,7 @@ class ExportRunner(QObject):
 
     def run(self, request: ExportRequest) -> None:
         """Start the export; ``export_finished`` or ``export_failed`` reports the end."""
-        from peerscenarios.export import export_portfolio
+        from peerscenarios.app.exports import export_portfolio
 
         storage, library, profile_id = self.ctx.storage, self.ctx.library, self.ctx.profile_id
         progress = QProgressDialog("Writing your portfolio…", "", 0, 100, self._widget)
@@ -182,3 +183,10 @@ class ExportRunner(QObject):
             return
         # A bug: the app's exception hook logs it and shows the crash dialog.
         sys.excepthook(type(exc), exc, exc.__traceback__)
+
+
+def _day(value: object) -> date:
+    """A QDate's Python value as a date (PySide6 types it loosely as object)."""
+    if not isinstance(value, date):
+        raise TypeError(f"expected a date, not {value!r}")
+    return value

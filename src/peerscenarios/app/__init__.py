@@ -1,0 +1,1 @@
+"""Use cases between the screens and the core: Qt-free and SQLAlchemy-free."""

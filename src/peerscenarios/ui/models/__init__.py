@@ -1,0 +1,1 @@
+"""Qt item models over the records and views the app layer returns."""

@@ -1,0 +1,1 @@
+"""The screens of the trainee app: library, player, debrief and history."""

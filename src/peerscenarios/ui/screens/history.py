@@ -1,0 +1,425 @@
+"""The history screen: attempts, reflection search, boundary profile, group sessions, export."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from peerscenarios.app.views import attempt_entry, build_group_report
+from peerscenarios.core.markup import to_plain
+from peerscenarios.core.reporting import STATE_NOTES, AttemptEntry, GroupReport
+from peerscenarios.core.taxonomy import Role, role_from_tag
+from peerscenarios.ui.context import AppContext
+from peerscenarios.ui.export_dialog import ExportDialog, ExportRunner
+from peerscenarios.ui.models.history import (
+    AttemptIdRole,
+    AttemptListModel,
+    BoundaryProfileModel,
+    GroupSessionModel,
+    ReflectionHitModel,
+    when,
+)
+from peerscenarios.ui.widgets.chart import BoundaryChart
+from peerscenarios.ui.widgets.common import heading
+from peerscenarios.ui.widgets.match_delegate import install as install_match_delegate
+from peerscenarios.ui.widgets.richtext import InertBrowser, esc, role_badge_html
+
+if TYPE_CHECKING:
+    from peerscenarios.storage import Change, Storage
+
+# Search as the trainee types, once they pause briefly (not a time limit).
+SEARCH_DELAY_MS = 250
+
+
+def _table(parent: QWidget, name: str) -> QTableView:
+    view = QTableView(parent)
+    view.setAccessibleName(name)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setTabKeyNavigation(False)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
+
+
+def attempt_html(entry: AttemptEntry) -> str:
+    """One attempt as inert HTML: what was chosen, its role and feedback, and the reflections.
+
+    Renders the same view as the portfolio exports, so the screen and the
+    supervisor's PDF can never disagree about what the trainee did.
+    """
+    e = entry
+    out = [f"<h2>{esc(to_plain(e.scenario_title))}: attempt {e.number}</h2>",
+           f"<p>{esc(e.mode.capitalize())} mode · {esc(e.status.replace('_', ' '))} · started "
+           f"{esc(when(e.started_at))}"
+           + (f" · finished {esc(when(e.finished_at))}" if e.finished_at else "") + "</p>"]
+    note = STATE_NOTES.get(e.scenario_state.value)
+    if note:
+        out.append(f"<p><i>{esc(note)}</i></p>")
+    if e.ending_title:
+        out.append(f"<p><b>Ending:</b> {esc(to_plain(e.ending_title))}</p>")
+    standing = [d for d in e.decisions if not d.stepped_back]
+    drifted = sum(1 for d in standing if d.role != Role.PEER.value)
+    out.append(f"<h3>Choices ({len(standing)}, {drifted} drifted)</h3>")
+    for d in e.decisions:
+        role = role_from_tag(d.role)
+        badge = role_badge_html(role) if role is not None else esc(d.role_label)
+        stepped = " <i>(stepped back, then tried another)</i>" if d.stepped_back else ""
+        place = f" <i>({esc(d.place_text)} on screen)</i>" if d.place_text else ""
+        feedback = "".join(f"<p>{esc(p)}</p>" for p in d.feedback.split("\n\n") if p.strip())
+        said = esc(to_plain(d.choice_display))
+        out.append(f"<p><b>{d.seq}.</b> “{said}”{place} — {badge}{stepped}</p>"
+                   f"<blockquote>{feedback}</blockquote>")
+    if e.reflections:
+        out.append("<h3>Reflections</h3>")
+        for r in e.reflections:
+            body = "".join(f"<p>{esc(p)}</p>" for p in r.text.split("\n\n") if p.strip())
+            out.append(f"<p><b>{esc(to_plain(r.prompt_display))}</b></p>{body}")
+    return "".join(out)
+
+
+def group_html(report: GroupReport) -> str:
+    """A facilitated session: each decision with the room's votes (no personal data)."""
+    r = report
+    out = [f"<h2>Group session: {esc(to_plain(r.scenario_title))}</h2>",
+           f"<p>Started {esc(when(r.started_at))}"
+           + (f" · finished {esc(when(r.finished_at))}" if r.finished_at else "") + "</p>"]
+    note = STATE_NOTES.get(r.scenario_state.value)
+    if note:
+        out.append(f"<p><i>{esc(note)}</i></p>")
+    out.append(f"<p><b>Path taken:</b> {esc(r.path_text)}</p>")
+    for d in r.decisions:
+        votes = ", ".join(f"{esc(v.letter)}: {v.votes}" for v in d.votes)
+        chosen = d.chosen
+        said = (f"{esc(chosen.letter)}, “{esc(to_plain(chosen.choice_display))}”"
+                if chosen is not None else "no response")
+        out.append(f"<p><b>{d.seq}.</b> The group chose {said}. Votes: {votes or 'none'}</p>")
+    if r.notes.strip():
+        out.append(f"<h3>Facilitator notes</h3><p>{esc(r.notes)}</p>")
+    return "".join(out)
+
+
+class HistoryScreen(QWidget):
+    """Everything the trainee has done, and their boundary profile over time."""
+
+    export_finished = Signal(str)  # path written
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("page")
+        self.ctx = ctx
+        storage = ctx.storage if ctx.has_storage else None
+        self.attempts = AttemptListModel(storage, self._title, self)
+        self.hits = ReflectionHitModel(self._title, self)
+        self.profile_model = BoundaryProfileModel(self)
+        self.groups = GroupSessionModel(storage, self._title, self)
+        self.exporter = ExportRunner(ctx, self)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._profile_stale = True
+        self._groups_stale = True
+        # Attempts whose counts changed while the screen was hidden: re-read when shown.
+        self._pending_attempts: set[int] = set()
+        self._build()
+        self._connect_signals()
+
+    def _title(self, scenario_id: str) -> str:
+        sc = self.ctx.library.by_id(scenario_id)
+        return sc.title if sc is not None else scenario_id
+
+    # ------------------------------------------------------------------ build
+
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(16, 12, 16, 12)
+        top = QHBoxLayout()
+        top.addWidget(heading("My history", self), 1)
+        self.export_button = QPushButton("Export portfolio…", self)
+        self.export_button.setAccessibleName("Export my portfolio as PDF, Markdown or CSV")
+        top.addWidget(self.export_button)
+        outer.addLayout(top)
+
+        self.tabs = QTabWidget(self)
+        self.tabs.setAccessibleName("History sections")
+        outer.addWidget(self.tabs, 1)
+
+        # Attempts
+        # Table above its detail: the table needs the width for its columns.
+        split = QSplitter(Qt.Orientation.Vertical, self.tabs)
+        self.attempts_view = _table(split, "My attempts")
+        self.attempts_view.setModel(self.attempts)
+        header = self.attempts_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.attempt_detail = InertBrowser(split)
+        self.attempt_detail.setAccessibleName("Attempt details")
+        self.attempt_detail.setHtml("<p>Choose an attempt to see what you chose and wrote.</p>")
+        split.addWidget(self.attempts_view)
+        split.addWidget(self.attempt_detail)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        self.tabs.addTab(split, "&Attempts")
+
+        # Reflection search
+        search_page = QWidget(self.tabs)
+        sl = QVBoxLayout(search_page)
+        self.search_edit = QLineEdit(search_page)
+        self.search_edit.setPlaceholderText("Search what you wrote in your reflections…")
+        self.search_edit.setAccessibleName("Search my reflections")
+        self.search_edit.setClearButtonEnabled(True)
+        sl.addWidget(self.search_edit)
+        self.search_status = QLabel("", search_page)
+        self.search_status.setObjectName("muted")
+        sl.addWidget(self.search_status)
+        ssplit = QSplitter(Qt.Orientation.Vertical, search_page)
+        self.hits_view = _table(ssplit, "Matching reflections")
+        self.hits_view.setModel(self.hits)
+        self.hits_view.setWordWrap(True)
+        self.hits_view.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.hits_view.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.match_delegate = install_match_delegate(self.hits_view, 2)
+        self.hit_detail = InertBrowser(ssplit)
+        self.hit_detail.setAccessibleName("The attempt of the selected reflection")
+        ssplit.addWidget(self.hits_view)
+        ssplit.addWidget(self.hit_detail)
+        ssplit.setStretchFactor(0, 3)
+        ssplit.setStretchFactor(1, 2)
+        sl.addWidget(ssplit, 1)
+        self.tabs.addTab(search_page, "&Reflections")
+
+        # Boundary profile
+        prof_page = QWidget(self.tabs)
+        pl = QVBoxLayout(prof_page)
+        row = QHBoxLayout()
+        intro = QLabel("How often each kind of response was chosen, over time "
+                       "(stepped-back choices are left out).", prof_page)
+        intro.setWordWrap(True)
+        row.addWidget(intro, 1)
+        self.bucket_combo = QComboBox(prof_page)
+        self.bucket_combo.setAccessibleName("Group the profile by")
+        self.bucket_combo.addItem("Per week", "week")
+        self.bucket_combo.addItem("Per ten attempts", "ten")
+        row.addWidget(self.bucket_combo)
+        pl.addLayout(row)
+        psplit = QSplitter(Qt.Orientation.Vertical, prof_page)
+        self.chart = BoundaryChart(self.profile_model, psplit)
+        self.profile_view = _table(psplit, "Boundary profile table")
+        self.profile_view.setModel(self.profile_model)
+        self.profile_view.horizontalHeader().setStretchLastSection(False)
+        self.profile_view.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        psplit.addWidget(self.chart)
+        psplit.addWidget(self.profile_view)
+        psplit.setStretchFactor(0, 3)
+        psplit.setStretchFactor(1, 2)
+        pl.addWidget(psplit, 1)
+        self.tabs.addTab(prof_page, "&Boundary profile")
+
+        # Group sessions
+        gsplit = QSplitter(Qt.Orientation.Horizontal, self.tabs)
+        self.groups_view = _table(gsplit, "Group sessions")
+        self.groups_view.setModel(self.groups)
+        self.groups_view.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.groups_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.group_detail = InertBrowser(gsplit)
+        self.group_detail.setAccessibleName("Group session details")
+        self.group_detail.setHtml("<p>Sessions you facilitated with a group appear here. "
+                                  "They hold no names, only the room's votes.</p>")
+        gsplit.addWidget(self.groups_view)
+        gsplit.addWidget(self.group_detail)
+        gsplit.setStretchFactor(0, 3)
+        gsplit.setStretchFactor(1, 2)
+        self.tabs.addTab(gsplit, "&Group sessions")
+
+    def _connect_signals(self) -> None:
+        self.export_button.clicked.connect(self.on_export_button_clicked)
+        self.exporter.export_finished.connect(self.export_finished)
+        self.attempts_view.selectionModel().selectionChanged.connect(
+            self.on_attempts_view_selection_changed)
+        self.hits_view.selectionModel().selectionChanged.connect(
+            self.on_hits_view_selection_changed)
+        self.groups_view.selectionModel().selectionChanged.connect(
+            self.on_groups_view_selection_changed)
+        self.search_edit.textChanged.connect(self.on_search_edit_text_changed)
+        self.search_edit.returnPressed.connect(self.on_search_timer_timeout)
+        self._search_timer.timeout.connect(self.on_search_timer_timeout)
+        self.bucket_combo.currentIndexChanged.connect(self.on_bucket_combo_changed)
+        self.tabs.currentChanged.connect(self.on_tabs_current_changed)
+        self.ctx.storage_opened.connect(self.on_ctx_storage_opened)
+        self.ctx.storage_changed.connect(self.on_ctx_storage_changed)
+        self.ctx.profile_changed.connect(self.on_ctx_profile_changed)
+        self.ctx.library_changed.connect(self.on_ctx_library_changed)
+
+    # ---------------------------------------------------------------- actions
+
+    def showEvent(self, event: QShowEvent) -> None:
+        pending, self._pending_attempts = self._pending_attempts, set()
+        for attempt_id in sorted(pending):
+            self.attempts.refresh_attempt(attempt_id)
+        super().showEvent(event)
+
+    def refresh(self) -> None:
+        """Re-read everything for the current profile."""
+        self._pending_attempts.clear()
+        self.attempts.set_profile(self.ctx.profile.id if self.ctx.profile else None)
+        self._profile_stale = True
+        self._groups_stale = True
+        self._refresh_visible_tab()
+        self.search()
+
+    def _refresh_visible_tab(self) -> None:
+        # The profile and group lists are read only when their tab is looked at.
+        page = self.tabs.currentIndex()
+        if page == 2 and self._profile_stale:
+            self._load_profile()
+        if page == 3 and self._groups_stale:
+            self.groups.reload()
+            self._groups_stale = False
+
+    def _load_profile(self) -> None:
+        self._profile_stale = False
+        if self.ctx.profile is None:
+            self.profile_model.set_buckets([])
+            return
+        self.profile_model.set_buckets(self.ctx.storage.boundary_profile(
+            self.ctx.profile.id, bucket=str(self.bucket_combo.currentData())))
+        self.chart.colours = self.ctx.colours
+
+    def search(self) -> None:
+        """Run the reflection search for the words typed."""
+        query = self.search_edit.text().strip()
+        if not query or self.ctx.profile is None:
+            self.hits.set_hits([])
+            self.search_status.setText("")
+            return
+        hits = self.ctx.storage.search_reflections(self.ctx.profile.id, query)
+        self.hits.set_hits(hits)
+        self.search_status.setText(
+            f"{len(hits)} reflection{'s' if len(hits) != 1 else ''} found"
+            if hits else "Nothing found. Try fewer or shorter words.")
+
+    def show_attempt(self, attempt_id: int) -> None:
+        """Select an attempt in the list (fetching pages as needed) and show its detail."""
+        self.tabs.setCurrentIndex(0)
+        row = self.attempts.row_of(attempt_id)
+        if row >= 0:
+            self.attempts_view.selectRow(row)
+            self.attempts_view.scrollTo(self.attempts.index(row, 0))
+
+    def _detail_html(self, attempt_id: int) -> str:
+        return attempt_html(attempt_entry(self.ctx.storage.attempt_detail(attempt_id),
+                                          self.ctx.library))
+
+    # ------------------------------------------------------------------ slots
+
+    @Slot()
+    def on_export_button_clicked(self) -> None:
+        if self.ctx.profile is None:
+            return
+        request = ExportDialog.ask(self, self.ctx.profile.name)
+        if request is not None:
+            self.exporter.run(request)
+
+    @Slot(QItemSelection, QItemSelection)
+    def on_attempts_view_selection_changed(self, *_args: QItemSelection) -> None:
+        rows = self.attempts_view.selectionModel().selectedRows()
+        if rows:
+            self.attempt_detail.setHtml(self._detail_html(int(rows[0].data(AttemptIdRole))))
+
+    @Slot(QItemSelection, QItemSelection)
+    def on_hits_view_selection_changed(self, *_args: QItemSelection) -> None:
+        rows = self.hits_view.selectionModel().selectedRows()
+        if rows:
+            self.hit_detail.setHtml(self._detail_html(int(rows[0].data(AttemptIdRole))))
+
+    @Slot(QItemSelection, QItemSelection)
+    def on_groups_view_selection_changed(self, *_args: QItemSelection) -> None:
+        rows = self.groups_view.selectionModel().selectedRows()
+        if rows:
+            report = build_group_report(self.ctx.storage, self.ctx.library,
+                                        self.groups.session_id(rows[0].row()))
+            self.group_detail.setHtml(group_html(report))
+
+    @Slot(str)
+    def on_search_edit_text_changed(self, _text: str) -> None:
+        self._search_timer.start()
+
+    @Slot()
+    def on_search_timer_timeout(self) -> None:
+        self._search_timer.stop()
+        self.search()
+
+    @Slot(int)
+    def on_bucket_combo_changed(self, _index: int) -> None:
+        self._load_profile()
+
+    @Slot(int)
+    def on_tabs_current_changed(self, _index: int) -> None:
+        self._refresh_visible_tab()
+
+    @Slot(object)
+    def on_ctx_storage_opened(self, storage: Storage) -> None:
+        self.attempts.set_storage(storage)
+        self.groups.set_storage(storage)
+        self._groups_stale = True
+
+    @Slot(object)
+    def on_ctx_storage_changed(self, change: Change) -> None:
+        from peerscenarios.storage import ChangeKind  # loaded by now: a change came from it
+
+        kind = change.kind
+        if kind is ChangeKind.GROUP_SESSIONS:
+            self._groups_stale = True
+        elif self.ctx.profile is None or (change.profile_id not in (None, self.ctx.profile.id)):
+            return
+        elif kind is ChangeKind.ATTEMPTS:
+            new = [i for i in change.ids if not self.attempts.contains(i)]
+            if new:
+                self.attempts.reload()
+            else:
+                for i in change.ids:
+                    self.attempts.refresh_attempt(i)
+            self._profile_stale = True
+        elif kind in (ChangeKind.CHOICES, ChangeKind.REFLECTIONS) and change.attempt_id:
+            self._profile_stale = True
+            if not self.isVisible():
+                # Every choice lands here while the player is on screen: its row is
+                # re-read once, when the history is next looked at, not on each click.
+                self._pending_attempts.add(change.attempt_id)
+                return
+            self.attempts.refresh_attempt(change.attempt_id)
+        elif kind is ChangeKind.PROFILES:
+            return
+        if self.isVisible():
+            self._refresh_visible_tab()
+
+    @Slot(object)
+    def on_ctx_profile_changed(self, _profile: object) -> None:
+        self.refresh()
+
+    @Slot(object)
+    def on_ctx_library_changed(self, _library: object) -> None:
+        # Titles come from the library; repaint the names.
+        self.attempts.reload()
+        self.groups.reload()

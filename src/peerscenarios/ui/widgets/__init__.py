@@ -1,0 +1,1 @@
+"""Reusable widgets: choice buttons, feedback and reflection panels, the chart, rich text."""
