@@ -36,7 +36,7 @@ from pathlib import Path
 import pytest
 
 from peerscenarios import __version__, paths
-from peerscenarios.core.library import PARALLEL_THRESHOLD, load_library
+from peerscenarios.app.library_service import PARALLEL_THRESHOLD, load_library
 from peerscenarios.storage import Storage
 from peerscenarios.storage.migrate import head_revision
 from peerscenarios.ui.app import FIRST_PAINT_LOG
@@ -323,6 +323,7 @@ def test_course_server_set_up_from_the_bundle(bundle: Bundle, home: Path) -> Non
     assert spec is not None
     assert spec.loader is not None
     pgcluster = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = pgcluster  # its dataclasses look their module up there
     spec.loader.exec_module(pgcluster)
     try:
         cluster = pgcluster.start_cluster()
