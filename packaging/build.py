@@ -90,6 +90,7 @@ def inputs_digest() -> str:
     files: set[Path] = {ROOT / "pyproject.toml"}
     for tree in [SRC / "peerscenarios", HERE, *(src for src, _dest in paths.bundled_resources())]:
         files.update(_tree_files(tree))
+    files.discard(HERE / "README.md")  # documentation only: no reason to rebuild
     for f in sorted(files):
         h.update(str(f.relative_to(ROOT)).encode() + b"\0" + f.read_bytes() + b"\0")
     h.update(sys.version.encode() + platform.platform().encode())
