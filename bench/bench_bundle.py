@@ -72,18 +72,21 @@ def _median(values: list[float]) -> float:
 
 def ensure_bundle(quick: bool) -> tuple[dict[str, Any] | None, str]:
     """(build-info of a current build, how it was obtained) or (None, why not)."""
-    check = [sys.executable, str(BUILD), "--if-changed"]
     if quick:
         if not INFO.is_file():
             return None, "no build in dist/ (run python packaging/build.py, or a full bench run)"
         info: dict[str, Any] = json.loads(INFO.read_text(encoding="utf-8"))
-        return info, "an existing build (--quick never builds; it may predate your changes)"
+        current = subprocess.run([sys.executable, str(BUILD), "--check"], cwd=ROOT,
+                                 capture_output=True, check=False).returncode == 0
+        return info, ("the existing build of these sources" if current else
+                      "an existing build that predates your changes (--quick never builds)")
     try:
         import PyInstaller  # noqa: F401
     except ImportError:
         return None, 'PyInstaller is not installed (python -m pip install ".[bundle]")'
     t0 = time.perf_counter()
-    proc = subprocess.run(check, cwd=ROOT, capture_output=True, text=True, check=False)
+    proc = subprocess.run([sys.executable, str(BUILD), "--if-changed"], cwd=ROOT,
+                          capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         return None, f"packaging/build.py failed: {proc.stderr.strip()[-300:]}"
     built = "up to date" not in proc.stdout

@@ -354,8 +354,14 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--if-changed", action="store_true",
                     help="do nothing if dist/ already holds a build of the same inputs")
+    ap.add_argument("--check", action="store_true",
+                    help="build nothing; exit 0 if dist/ is up to date, 1 if not")
     args = ap.parse_args(argv)
     digest = inputs_digest()
+    if args.check:
+        current = up_to_date(digest)
+        print(f"build: dist/ is {'up to date' if current else 'missing or out of date'}")
+        return 0 if current else 1
     if args.if_changed and up_to_date(digest):
         print(f"build: {executable_path().relative_to(ROOT)} is up to date "
               f"({INFO.relative_to(ROOT)})")
