@@ -220,15 +220,18 @@ def _runtime_distributions() -> list[md.Distribution]:
     for extra in bc.EXTRAS:
         todo += project["optional-dependencies"][extra]
     found: dict[str, md.Distribution] = {}
+    seen: set[tuple[str, frozenset[str]]] = set()  # a dependency cycle must not loop
     while todo:
         name, extras, _belongs = _requirement(todo.pop())
         key = name.lower().replace("_", "-")
+        if (key, frozenset(extras)) in seen:
+            continue
+        seen.add((key, frozenset(extras)))
         try:
             dist = md.distribution(name)
         except md.PackageNotFoundError:
             continue  # excluded by an environment marker (another Python version or system)
-        if key not in found:
-            found[key] = dist
+        found.setdefault(key, dist)
         for requirement in dist.requires or []:
             belongs = _requirement(requirement)[2]
             # Only the optional parts asked for ("psycopg[binary]" brings psycopg-binary).
