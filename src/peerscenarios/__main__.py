@@ -2,6 +2,7 @@
 
 import multiprocessing
 
+from peerscenarios import paths
 from peerscenarios.cli import main
 
 # Guarded: the library's worker processes ('spawn') must never start the app.
@@ -10,4 +11,5 @@ if __name__ == "__main__":
     # '--multiprocessing-fork ...': freeze_support() runs the worker's job and
     # exits before the command line is parsed. Outside a built app it does nothing.
     multiprocessing.freeze_support()
+    paths.restore_library_path_for_children()
     raise SystemExit(main())

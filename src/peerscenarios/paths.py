@@ -166,6 +166,25 @@ def frozen_root() -> Path | None:
     return Path(bundle) if bundle else Path(sys.executable).resolve().parent
 
 
+def restore_library_path_for_children() -> None:
+    """In a built app on Linux, give the programs it starts the user's own library path.
+
+    PyInstaller's bootloader points ``LD_LIBRARY_PATH`` at the bundle (keeping
+    the user's value in ``LD_LIBRARY_PATH_ORIG``) so that Qt finds its
+    libraries; the dynamic loader has read it by the time Python runs. A file
+    manager or browser the app opens must not load the bundle's copies of
+    system libraries, which may be older than its own. The app's own worker
+    processes are the bundle again and get the bundle's path from its bootloader.
+    """
+    if frozen_root() is None or not sys.platform.startswith("linux"):
+        return
+    original = os.environ.pop("LD_LIBRARY_PATH_ORIG", None)
+    if original is None:
+        os.environ.pop("LD_LIBRARY_PATH", None)
+    else:
+        os.environ["LD_LIBRARY_PATH"] = original
+
+
 def package_root() -> Path:
     """The package's own folder: ``peerscenarios/`` in site-packages, ``src/``, or a built app."""
     frozen = frozen_root()

@@ -6,6 +6,7 @@ The bundle itself is tested in test_bundle.py, only when asked for.
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -113,3 +114,24 @@ def test_installed_package_uses_its_package_data(tmp_path: Path,
     assert paths.assets_dir() == site / "assets"
     assert paths.builtin_scenarios_dir() == site / "builtin_scenarios"
     assert paths.migrations_dir() == site / "storage" / "migrations"
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ({"LD_LIBRARY_PATH": "/opt/app/_internal:/opt/mine", "LD_LIBRARY_PATH_ORIG": "/opt/mine"},
+     {"LD_LIBRARY_PATH": "/opt/mine"}),
+    ({"LD_LIBRARY_PATH": "/opt/app/_internal"}, {}),
+])
+def test_programs_a_built_app_starts_get_the_users_library_path(
+        before: dict[str, str], after: dict[str, str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("LD_LIBRARY_PATH", "LD_LIBRARY_PATH_ORIG"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in before.items():
+        monkeypatch.setenv(name, value)
+    paths.restore_library_path_for_children()  # not frozen: nothing changes
+    assert {k: os.environ[k] for k in before} == before
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
+    monkeypatch.setattr(sys, "platform", "linux")
+    paths.restore_library_path_for_children()
+    assert {k: v for k, v in os.environ.items() if k.startswith("LD_LIBRARY_PATH")} == after

@@ -26,12 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from peerscenarios import paths
-from peerscenarios.core.engine import Mode, Summary
-from peerscenarios.core.library import Library
-from peerscenarios.core.model import Scenario
 from peerscenarios.ui import theme
 from peerscenarios.ui.context import AppContext
-from peerscenarios.ui.keys import EnterClicksFocusedButton
+from peerscenarios.ui.keys import enter_presses_buttons
 from peerscenarios.ui.menus import build_menus
 from peerscenarios.ui.profiles import ProfileController
 from peerscenarios.ui.screens.library import LibraryScreen
@@ -43,6 +40,9 @@ from peerscenarios.ui.settings import (
 )
 
 if TYPE_CHECKING:
+    from peerscenarios.core.engine import Summary
+    from peerscenarios.core.library import Library
+    from peerscenarios.core.model import Scenario
     from peerscenarios.storage import ProfileRecord
     from peerscenarios.ui.play_controller import PlayController
     from peerscenarios.ui.screens.debrief import DebriefScreen
@@ -85,7 +85,7 @@ class MainWindow(QMainWindow):
         self._build()
         self.menu_actions = build_menus(self, self._menu_slots())
         self.menu_actions.contrast.setChecked(ctx.settings.theme == THEME_HIGH_CONTRAST)
-        self._keys = EnterClicksFocusedButton(self)
+        enter_presses_buttons(self)
         self._connect_signals()
         self._enable_storage_actions(ctx.has_storage)
         if ctx.has_storage:
@@ -167,6 +167,7 @@ class MainWindow(QMainWindow):
         self.debrief.library_requested.connect(lambda: self.show_page(self.library))
         self.debrief.history_requested.connect(self.on_debrief_history_requested)
         self.history.export_finished.connect(self.on_history_export_finished)
+        enter_presses_buttons(self)
         self._screens_built = True
 
     def _nav_button(self, text: str, description: str, parent: QWidget) -> QPushButton:
@@ -345,6 +346,8 @@ class MainWindow(QMainWindow):
     @Slot(object, str)
     def on_library_start_requested(self, scenario: Scenario, mode: str) -> None:
         if not self._not_ready():
+            from peerscenarios.core.engine import Mode
+
             self.play.start(scenario, Mode(mode))
 
     @Slot(int)

@@ -80,19 +80,24 @@ class PlayerScreen(QWidget):
     def _build(self) -> None:
         outer = QVBoxLayout(self)
         outer.setContentsMargins(16, 12, 16, 12)
+        # Title and Pause on one row, where the progress and mode go under the title:
+        # at the largest text on a small screen three labels in one row were cut off.
         bar = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.setSpacing(2)
         self.title_label = heading("", self)
-        bar.addWidget(self.title_label, 1)
+        titles.addWidget(self.title_label)
         self.progress_label = QLabel("", self)
         self.progress_label.setObjectName("muted")
-        bar.addWidget(self.progress_label)
-        self.mode_label = QLabel("", self)
-        self.mode_label.setObjectName("muted")
-        bar.addWidget(self.mode_label)
+        self.progress_label.setWordWrap(True)
+        titles.addWidget(self.progress_label)
+        bar.addLayout(titles, 1)
+        self.mode_label = QLabel("", self)  # kept for the wording; shown inside progress_label
+        self.mode_label.hide()
         self.pause_button = QPushButton("Pause", self)
         self.pause_button.setAccessibleDescription("Go back to the library; your place is kept")
         self.pause_button.setToolTip("Your place is kept; pick it up again any time.")
-        bar.addWidget(self.pause_button)
+        bar.addWidget(self.pause_button, 0, Qt.AlignmentFlag.AlignTop)
         outer.addLayout(bar)
 
         self.stack = QStackedWidget(self)
@@ -132,10 +137,8 @@ class PlayerScreen(QWidget):
         self.node_note.setObjectName("muted")
         col.addWidget(self.node_note)
         self.story = reading_label(content)
-        self.story.setObjectName("story")
         col.addWidget(self.story)
         self.context_label = reading_label(content)
-        self.context_label.setObjectName("context")
         col.addWidget(self.context_label)
         self.choices_label = QLabel("", content)
         self.choices_label.setObjectName("subheading")
@@ -270,10 +273,9 @@ class PlayerScreen(QWidget):
 
     def _set_header(self, view: PlayerView) -> None:
         self.title_label.setText(view.scenario.title)
-        self.mode_label.setText("Practice mode" if view.mode is Mode.PRACTICE
-                                else "Assessment mode")
-        self.progress_label.setText(view.progress)
-        self.progress_label.setVisible(bool(view.progress))
+        mode = "Practice mode" if view.mode is Mode.PRACTICE else "Assessment mode"
+        self.mode_label.setText(mode)
+        self.progress_label.setText(" · ".join(p for p in (view.progress, mode) if p))
 
     def _clear_choices(self) -> None:
         self._remove(self.choice_buttons)

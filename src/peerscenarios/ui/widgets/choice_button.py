@@ -25,16 +25,20 @@ class ChoiceButton(QPushButton):
         self.setAccessibleDescription(f"Response {number}; press {number} to choose it")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setCheckable(False)
+        self.setAutoDefault(True)  # Enter answers with the focused response, as Space does
         layout = self._layout = QHBoxLayout(self)
         layout.setContentsMargins(14, 10, 14, 10)
         layout.setSpacing(12)
         self._number = QLabel(f"<b>{number}</b>", self)
         self._number.setTextFormat(Qt.TextFormat.RichText)
-        self._number.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self._number.setAlignment(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
         self._text = QLabel(self)
         self._text.setTextFormat(Qt.TextFormat.RichText)
         self._text.setWordWrap(True)
         self._text.setText(to_html(choice.text))
+        # Number and words share one vertical alignment (the number once sat higher
+        # than a one-line response).
+        self._text.setAlignment(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
         for lab in (self._number, self._text):
             # Clicks fall through to the button; the labels are only its face.
             lab.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)

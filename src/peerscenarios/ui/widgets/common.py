@@ -28,6 +28,7 @@ def reading_label(parent: QWidget | None = None, text_html: str = "") -> QLabel:
     stray Enter or Space does nothing.
     """
     label = rich_label(text_html, parent)
+    label.setObjectName("reading")  # the stylesheet draws its focus ring
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                   | Qt.TextInteractionFlag.TextSelectableByKeyboard)
     label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
