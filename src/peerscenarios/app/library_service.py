@@ -240,7 +240,7 @@ def _check_many(paths: list[Path], with_lint: bool, parallel: bool,
             return
         except (OSError, BrokenProcessPool, RuntimeError) as exc:
             # No processes to be had (sandbox, limits): finish in this one. Said out
-            # loud (the log; stderr on the command line): a built app whose helpers
+            # loud (the log; stderr on the command line): a built app whose workers
             # cannot start (no freeze support) would otherwise just be slower.
             log.warning("worker processes unavailable (%s: %s); validating in this process",
                         type(exc).__name__, exc)
