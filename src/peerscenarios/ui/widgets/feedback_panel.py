@@ -12,7 +12,6 @@ from peerscenarios.core.taxonomy import ROLE_INFO, Role
 from peerscenarios.ui.theme import Colours, role_colour
 from peerscenarios.ui.widgets.richtext import esc, rich_label, role_text
 
-
 BORDER_PX = 3
 RADIUS_PX = 8
 
