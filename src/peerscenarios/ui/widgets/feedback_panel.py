@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from peerscenarios.core.engine import Outcome
 from peerscenarios.core.markup import to_html
 from peerscenarios.core.taxonomy import ROLE_INFO, Role
 from peerscenarios.ui.theme import Colours, role_colour
+from peerscenarios.ui.widgets.common import ButtonRow
 from peerscenarios.ui.widgets.richtext import esc, rich_label, role_text
 
 BORDER_PX = 3
@@ -41,16 +42,12 @@ class FeedbackPanel(QFrame):
         self.better = rich_label("", self)
         for w in (self.intro, self.badge, self.said, self.why, self.better):
             layout.addWidget(w)
-        buttons = QHBoxLayout()
         self.step_back_button = QPushButton("Step back and try another", self)
         self.step_back_button.setAccessibleName("Step back and try another response")
         self.continue_button = QPushButton("Continue", self)
         self.continue_button.setObjectName("primary")
         self.continue_button.setAccessibleName("Continue")
-        buttons.addWidget(self.step_back_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.continue_button)
-        layout.addLayout(buttons)
+        layout.addWidget(ButtonRow(self, [self.step_back_button], [self.continue_button]))
         self._connect_signals()
 
     def _connect_signals(self) -> None:
@@ -63,7 +60,6 @@ class FeedbackPanel(QFrame):
         role = outcome.role
         info = ROLE_INFO[role]
         self.badge.setText(role_text(role))
-        self.badge.setAccessibleName(f"This response reflects: {info.label}")
         self.said.setText(f"<p><b>You said:</b> “{esc(outcome.choice.text.strip())}”</p>")
         self.why.setText(f"<p><b>Why it matters</b></p>{to_html(outcome.feedback.why)}")
         better = outcome.feedback.better.strip()
