@@ -58,7 +58,6 @@ class FeedbackPanel(QFrame):
                      colours: Colours) -> None:
         """Fill the panel for a choice just made; its border takes the role's colour."""
         role = outcome.role
-        info = ROLE_INFO[role]
         self.badge.setText(role_text(role))
         self.said.setText(f"<p><b>You said:</b> “{esc(outcome.choice.text.strip())}”</p>")
         self.why.setText(f"<p><b>Why it matters</b></p>{to_html(outcome.feedback.why)}")
