@@ -41,3 +41,17 @@ def test_presenter_is_a_frame_with_named_controls_and_comfortable_targets(
     node = p.controller.flow.current.node
     if node.facilitator.notes:
         assert node.facilitator.notes.split()[0] in readable(p.guide)
+
+
+def test_the_audience_view_is_named_and_describes_what_the_room_reads(
+        qtbot: QtBot, typical: Scenario, storage: Storage, two_screens: FakeScreens,
+        settings: PresentSettings) -> None:
+    p = start_presentation(None, typical, storage, screens=two_screens, settings=settings)
+    qtbot.addWidget(p)
+    qtbot.addWidget(p.audience)
+    qtbot.keyClick(p, Qt.Key.Key_PageDown)
+    canvas = p.audience.canvas
+    qtbot.waitUntil(lambda: "How would you respond?" in canvas.accessibleDescription(),
+                    timeout=3000)
+    check_screen(p.audience)
+    assert canvas.accessibleName() == "What the room sees"

@@ -47,6 +47,7 @@ class StageCanvas(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.setAccessibleName("What the room sees")
         self.renderer = StageWidget(self)
         self.renderer.hide()
         self._state: StageState | None = None
@@ -100,6 +101,9 @@ class StageCanvas(QWidget):
         self._sync.stop()
         if self._state is not None and self.renderer.state != self._state:
             self.renderer.show_state(self._state)
+            # The room's view is a picture; its words are its description, so a
+            # facilitator with a screen reader can check what the projector shows.
+            self.setAccessibleDescription(self.renderer.visible_text().replace("\n", " · "))
 
     def prepare(self, states: Sequence[StageState]) -> None:
         """Render these steps ahead, one per idle moment, so showing them later is instant."""
