@@ -19,7 +19,7 @@ from peerscenarios.export.portfolio import (
     ending_title,
     role_label,
 )
-from peerscenarios.export.text import fmt_time, h, h_inline, plain
+from peerscenarios.export.text import fmt_time, h, h_inline, plain, text_bar
 from peerscenarios.storage import GroupDecisionRecord, Storage
 
 
@@ -174,7 +174,10 @@ def group_rows(report: GroupReport) -> Iterator[dict[str, object]]:
 
 
 def group_html(report: GroupReport) -> str:
-    """The session as self-contained HTML (no external resources; all text escaped)."""
+    """The session as self-contained HTML (no external resources; all text escaped).
+
+    It names classes of the shared PDF style sheet and holds no lengths of its own.
+    """
     r = report
     meta = [f"started {h(fmt_time(r.started_at))}"]
     if r.finished_at is not None:
@@ -196,11 +199,11 @@ def group_html(report: GroupReport) -> str:
         total = d.total_votes
         most = max((v.votes for v in d.votes), default=0)
         rows = "".join(
-            f"<tr><td><b>{h(v.letter)}</b></td><td>{h_inline(v.choice_display)}"
+            f"<tr><td align='center'><b>{h(v.letter)}</b></td><td>{h_inline(v.choice_display)}"
             f"{'<br><b>Followed by the group</b>' if v.chosen else ''}</td>"
             f"<td>{h(v.role_label or '')}</td><td align='right'>{v.votes}</td>"
             f"<td align='right'>{percent(v.votes, total)}</td>"
-            f"<td class='bar'>{'█' * (round(8 * v.votes / most) if most else 0)}</td></tr>"
+            f"<td class='bar'>{text_bar(v.votes, most, 8)}</td></tr>"
             for v in d.votes
         )
         revealed = "all responses' feedback revealed" if d.revealed_all \
@@ -208,11 +211,10 @@ def group_html(report: GroupReport) -> str:
         parts.append(
             f"<h3>Decision {d.seq}</h3>"
             f"<p class='meta'>{h(fmt_time(d.decided_at))} · {total} vote(s) · {revealed}</p>"
-            "<table border='1' cellspacing='0' cellpadding='3' width='100%' "
-            "style='border-collapse: collapse; border-color: #999'>"
-            "<thead><tr><th width='4%'></th><th width='45%'>Response</th><th width='17%'>Role</th>"
-            "<th width='9%'>Votes</th><th width='9%'>Share</th><th width='16%'></th></tr></thead>"
-            f"{rows}</table>"
+            # <thead>: the layout repeats the header row on every page the table continues on.
+            "<table class='grid' width='100%'><thead><tr><th width='5%'></th>"
+            "<th width='44%'>Response</th><th width='17%'>Role</th><th width='9%'>Votes</th>"
+            f"<th width='9%'>Share</th><th width='16%'></th></tr></thead>{rows}</table>"
         )
     if not r.decisions:
         parts.append("<p>No decisions were recorded.</p>")
@@ -221,24 +223,32 @@ def group_html(report: GroupReport) -> str:
     return f"<html><body>{''.join(parts)}</body></html>"
 
 
+def group_pdf(report: GroupReport, *, page_size: str | None = None) -> bytes:
+    """The session record as PDF bytes (``page_size`` ``"a4"`` or ``"letter"``, default:
+    the locale's)."""
+    from peerscenarios.export.pdf_layout import default_page_size, render_pdf
+
+    title = plain(report.scenario_title)
+    return render_pdf(group_html(report), title=f"Group session: {title}",
+                      footer=f"Group session · {title} · {fmt_time(report.started_at)}",
+                      page_size=page_size or default_page_size())
+
+
 def export_group_session(storage: Storage, library: Library, session_id: int, fmt: str,
-                         out_path: Path) -> Path:
+                         out_path: Path, *, page_size: str | None = None) -> Path:
     """Export one group session as ``"pdf"`` or ``"csv"``, atomically (mode 0600).
 
-    Returns the absolute path. Raises ExportError (unwritable folder, full
-    disk, unknown format) or NotFound if the session was deleted.
+    ``page_size`` (``"a4"`` or ``"letter"``, default: the locale's) applies to
+    PDF. Returns the absolute path. Raises ExportError (unwritable folder, full
+    disk, unknown format or page size) or NotFound if the session was deleted.
     """
     fmt = fmt.lower()
+    if fmt not in ("pdf", "csv"):
+        raise ExportError(f"A group session cannot be exported as “{fmt}”.",
+                          "Choose PDF or CSV.")
     report = build_group_report(storage, library, session_id)
     if fmt == "csv":
         return write_rows(Path(out_path), GROUP_COLUMNS, group_rows(report))
-    if fmt == "pdf":
-        from peerscenarios.export.atomic import write_bytes
-        from peerscenarios.export.pdf import default_page_size, render_pdf
+    from peerscenarios.export.atomic import write_bytes
 
-        title = plain(report.scenario_title)
-        data = render_pdf(group_html(report), title=f"Group session: {title}",
-                          footer=f"Group session · {title} · {fmt_time(report.started_at)}",
-                          page_size=default_page_size())
-        return write_bytes(Path(out_path), data)
-    raise ExportError(f"A group session cannot be exported as “{fmt}”.", "Choose PDF or CSV.")
+    return write_bytes(Path(out_path), group_pdf(report, page_size=page_size))

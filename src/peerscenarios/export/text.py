@@ -59,3 +59,9 @@ def h(text: str) -> str:
 def h_inline(scenario_text: str) -> str:
     """Scenario text for HTML: markers removed, escaped, on one line."""
     return html.escape(" ".join(plain(scenario_text).split()), quote=True)
+
+
+def text_bar(count: int, most: int, cells: int) -> str:
+    """A bar of block characters, ``cells`` long for ``most``: a chart that still reads
+    on a black-and-white printer and needs no image."""
+    return "█" * (round(cells * count / most) if most else 0)
