@@ -48,8 +48,8 @@ FIRST_PAGE_GOAL_MS = 50.0
 def _portfolio(tmp: Path) -> Any:
     from export._helpers import FakeClock, first_prompts, play
     from peerscenarios import paths
+    from peerscenarios.app.views import build_portfolio
     from peerscenarios.core.library import load_library
-    from peerscenarios.export.portfolio import build_portfolio
     from peerscenarios.storage import Storage
 
     library = load_library([], builtin=[paths.builtin_scenarios_dir()], with_lint=False)

@@ -45,8 +45,8 @@ def run(quick: bool) -> list[dict[str, Any]]:
     """Time the PDF export of a 500-attempt portfolio (median of 3, or 1 run when quick)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from peerscenarios import paths
+    from peerscenarios.app.exports import export_portfolio
     from peerscenarios.core.library import load_library
-    from peerscenarios.export import export_portfolio
     from peerscenarios.export.pdf import ensure_gui_app
     from peerscenarios.storage import Storage
 

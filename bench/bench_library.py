@@ -47,7 +47,7 @@ def _row(name: str, value: float | None, unit: str, goal: float | None,
 def _child_load(folder: Path, cache: Path) -> None:
     """In a fresh process: import, load once, print the timings as JSON."""
     t0 = time.perf_counter()
-    from peerscenarios.core.library import load_library
+    from peerscenarios.app.library_service import load_library
 
     t1 = time.perf_counter()
     lib = load_library([folder], cache_dir=cache)
@@ -59,7 +59,7 @@ def _child_load(folder: Path, cache: Path) -> None:
 
 def _child_profile(folder: Path, files: int) -> None:
     """In a fresh process: cProfile a cold load of the first ``files`` files, print a summary."""
-    from peerscenarios.core import library
+    from peerscenarios.app import library_service as library
 
     subset = sorted(folder.glob("*.yaml"))[:files]
     prof = cProfile.Profile()
@@ -78,7 +78,8 @@ def _child_profile(folder: Path, files: int) -> None:
     parts = {
         "yaml compose (safeyaml.compose, C loader + Python node walk)":
             cum("core/safeyaml.py", "compose"),
-        "validator (validate_file, incl. compose)": cum("core/validator.py", "validate_file"),
+        "validator (validate_file, incl. compose)": cum("core/validate/reader.py",
+                                                        "validate_file"),
         "lint total (lint)": cum("core/lint.py", "lint"),
         "lint: stigma-term regexes (_stigma)": cum("core/lint.py", "_stigma"),
         "lint: minutes estimate over routes (estimate_minutes)":
@@ -95,7 +96,7 @@ def _child_profile(folder: Path, files: int) -> None:
 
 def _child_profile_warm(folder: Path, cache: Path) -> None:
     """In a fresh process: cProfile a warm load (cache present), print a summary."""
-    from peerscenarios.core import library
+    from peerscenarios.app import library_service as library
 
     prof = cProfile.Profile()
     prof.enable()
@@ -149,7 +150,7 @@ def run(quick: bool, *, verbose: bool = True) -> list[dict[str, Any]]:
     imp = statistics.median(w["import_s"] for w in [cold, *warm])
     ok = cold["scenarios"] == count and cold["diagnostics"] == 0
     base = (f"{count} files, {size_mb:.0f} MB of YAML, generated in {gen_s:.1f} s; "
-            f"load_library call only, fresh subprocess; import of core.library "
+            f"load_library call only, fresh subprocess; import of app.library_service "
             f"{imp * 1000:.0f} ms not included")
     if not ok:
         base += f"; WARNING: {cold['scenarios']} loaded, {cold['diagnostics']} diagnostics"

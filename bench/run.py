@@ -40,6 +40,9 @@ MODULES: list[tuple[str, list[str]]] = [
     ("bench_export", ["export_pdf_500_attempts_s"]),
     ("bench_present", ["present_node_switch_p99_ms"]),
     ("bench_course", ["course_submit_200_at_once_wall_s", "course_cohort_first_page_10000_ms"]),
+    ("bench_phones", ["phones_vote_latency_p99_ms_at_once", "phones_vote_latency_p50_ms_at_once",
+                      "phones_vote_latency_p99_ms_spread", "phones_vote_latency_p50_ms_spread",
+                      "phones_start_ms", "phones_stop_ms", "phones_memory_added_mb"]),
 ]
 
 

@@ -89,3 +89,18 @@ def test_exports_default_dir_falls_back_to_home(
 
 def test_builtin_scenarios_dir_exists() -> None:
     assert paths.builtin_scenarios_dir().name in {"scenarios", "builtin_scenarios"}
+
+
+def test_private_file_creates_0600_tightens_and_never_truncates(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        fresh = paths.private_file(tmp_path / "new.ini")
+        assert fresh.read_bytes() == b""
+        assert _mode(fresh) == 0o600
+        loose = tmp_path / "loose.log"
+        loose.write_text("kept")
+        loose.chmod(0o644)
+        assert paths.private_file(loose).read_text() == "kept"
+        assert _mode(loose) == 0o600
+    finally:
+        os.umask(old)

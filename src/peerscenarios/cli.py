@@ -2,7 +2,7 @@
 
 ``peerscenarios``                  the desktop app
 ``peerscenarios validate PATH...``  check scenario files (``--strict``, ``--json``, ``--coverage``)
-``peerscenarios paths FILE``        every route through a scenario
+``peerscenarios paths FILE``        every route through a scenario (``--graph`` for a map)
 ``peerscenarios where``             where data, scenarios and backups live
 ``peerscenarios export ...``        a learner portfolio as PDF, Markdown or CSV
 ``peerscenarios present [ID]``      facilitator mode
@@ -21,8 +21,13 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from peerscenarios import __version__
+
+if TYPE_CHECKING:
+    from peerscenarios.core.model import Scenario
+    from peerscenarios.core.routes import RouteMap
 
 
 def _add_location_args(p: argparse.ArgumentParser, *, sub: bool = True) -> None:
@@ -51,12 +56,15 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--strict", action="store_true", help="treat warnings as errors")
     v.add_argument("--json", action="store_true", help="print diagnostics as JSON")
     v.add_argument("--coverage", action="store_true",
-                   help="also print competency and drift-kind coverage matrices")
+                   help="also print coverage (competencies, drift kinds, settings) and "
+                        "how often the peer-aligned response stands out")
     v.add_argument("--no-lint", action="store_true", help="skip the language and content lint")
 
     r = sub.add_parser("paths", help="list every route through a scenario")
     r.add_argument("file", type=Path, metavar="FILE")
     r.add_argument("--json", action="store_true", help="print routes as JSON")
+    r.add_argument("--graph", choices=("mermaid", "dot"),
+                   help="print the branch map as Mermaid or Graphviz (dot) text instead")
 
     w = sub.add_parser("where", help="show where data, scenarios and backups live")
     _add_location_args(w)
@@ -72,6 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
     pr = sub.add_parser("present", help="run a scenario with a group (facilitator mode)")
     _add_location_args(pr)
     pr.add_argument("scenario_id", nargs="?", metavar="SCENARIO_ID")
+    pr.add_argument("--phones", nargs="?", const="", default=None, metavar="ADDRESS",
+                    help="let the class vote from their phones, on this laptop's address "
+                         "(default: its Wi-Fi or wired address; 127.0.0.1 for a demo)")
 
     b = sub.add_parser("backup", help="make a backup of the database now")
     _add_location_args(b)
@@ -123,9 +134,12 @@ def _apply_locations(args: argparse.Namespace) -> None:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """``validate``: print every diagnostic; exit 1 on errors (or warnings with --strict)."""
+    from peerscenarios import paths
+    from peerscenarios.app.library_service import load_library
+    from peerscenarios.core import library as core_library
     from peerscenarios.core.coverage import coverage
     from peerscenarios.core.diagnostics import Severity, diagnostics_to_json
-    from peerscenarios.core.library import load_library
+    from peerscenarios.core.tells import library_tells, tells_dict, tells_text
 
     missing = [p for p in args.paths if not p.exists()]
     if missing:
@@ -133,15 +147,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(f"peerscenarios validate: no such file or folder: {p}", file=sys.stderr)
         return 2
     lib = load_library(args.paths, with_lint=not args.no_lint)
+    # The app refuses a file whose id a built-in scenario already uses: say so here too.
+    builtins = core_library.load_library([], builtin=[paths.builtin_scenarios_dir()])
+    lib = core_library.with_builtin_clashes(lib, builtins)
     diags = list(lib.diagnostics)
     if args.strict:
         # Under --strict a warning fails the run, so it is reported as what it is then.
         diags = [replace(d, severity=Severity.ERROR) for d in diags]
     if args.json:
-        print(diagnostics_to_json(diags))
+        _print(diagnostics_to_json(diags))
     else:
         for d in diags:
-            print(d.format())
+            _print(d.format())
     errors = sum(1 for d in diags if d.severity is Severity.ERROR)
     warnings = len(diags) - errors
     if not args.json:
@@ -149,11 +166,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
               f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
     if args.coverage:
         report = coverage(lib.scenarios)
+        tells = library_tells(lib.scenarios)
         if args.json:
-            print(json.dumps(report.to_dict(), indent=2))
+            _print(json.dumps({**report.to_dict(), "answer_tells": tells_dict(tells)}, indent=2))
         else:
-            print()
-            print(report.to_text())
+            _print("")
+            _print(report.to_text())
+            _print("")
+            _print(tells_text(tells))
     if not lib.files:
         print("peerscenarios validate: no scenario files (*.yaml, *.yml) found", file=sys.stderr)
         return 1
@@ -162,13 +182,25 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print(text: str) -> None:
+    """Print to stdout; a reader that went away (``| head``) ends the output quietly."""
+    try:
+        print(text)
+    except BrokenPipeError:
+        # Point stdout at nothing so the interpreter's final flush cannot fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise SystemExit(0) from None
+
+
 def cmd_paths(args: argparse.Namespace) -> int:
-    """``paths``: list every route through one scenario with its ending and role tally."""
+    """``paths``: every route through one scenario, what loops leave out, or its branch map."""
+    from peerscenarios.core.branchmap import branch_map
     from peerscenarios.core.library import check_file
-    from peerscenarios.core.routes import enumerate_routes
+    from peerscenarios.core.routes import explore_routes
 
     if not args.file.is_file():
-        print(f"peerscenarios paths: no such file: {args.file}", file=sys.stderr)
+        what = "not a plain file" if args.file.exists() else "no such file"
+        print(f"peerscenarios paths: {what}: {args.file}", file=sys.stderr)
         return 2
     loaded = check_file(args.file, with_lint=False)
     if loaded.scenario is None:
@@ -176,42 +208,89 @@ def cmd_paths(args: argparse.Namespace) -> int:
             print(d.format(), file=sys.stderr)
         return 1
     sc = loaded.scenario
-    routes = enumerate_routes(sc)
-    if args.json:
-        print(json.dumps({"scenario": sc.id, "routes": [r.to_dict() for r in routes]}, indent=2))
+    if args.graph:
+        _print(branch_map(sc, args.graph).rstrip("\n"))
         return 0
-    print(f"{sc.title} ({sc.id}): {len(routes)} route(s)")
-    endings: dict[str, int] = {}
-    for i, route in enumerate(routes, 1):
-        endings[route.ending] = endings.get(route.ending, 0) + 1
-        tally = ", ".join(f"{r.label} {n}" for r, n in route.roles) or "no decisions"
-        print(f"{i:>3}. {' > '.join(route.choice_ids) or '(no choices)'}")
-        print(f"     ending: {route.ending}   roles: {tally}")
-    never = [n.id for n in sc.iter_nodes() if n.ending and n.id not in endings]
-    print("endings reached: " + ", ".join(f"{k} ({v})" for k, v in endings.items()))
-    if never:
-        print("endings never reached: " + ", ".join(never))
+    found = explore_routes(sc)
+    if args.json:
+        _print(json.dumps({
+            "scenario": sc.id, "routes": [r.to_dict() for r in found.routes],
+            "loops": [{"node": e.node_id, "choice": e.choice_id, "to": e.target}
+                      for e in found.loops],
+            "truncated": found.truncated,
+            "unlisted_choices": [{"node": n, "choice": c} for n, c in found.unlisted],
+        }, indent=2))
+        return 0
+    for line in _route_lines(sc, found):
+        _print(line)
     return 0
+
+
+def _route_lines(sc: Scenario, found: RouteMap) -> list[str]:
+    """The text ``paths`` prints: each route, then what was left out and why."""
+    out = [f"{sc.title} ({sc.id}): {len(found.routes)} route(s)"]
+    endings: dict[str, int] = {}
+    for i, route in enumerate(found.routes, 1):
+        endings[route.ending] = endings.get(route.ending, 0) + 1
+        ending = sc.node(route.ending).ending
+        title = f"{ending.title} ({route.ending})" if ending is not None else route.ending
+        tally = ", ".join(f"{r.label} {n}" for r, n in route.roles) or "no decisions"
+        out.append(f"{i:>3}. {' > '.join(route.choice_ids) or '(no choices)'}")
+        out.append(f"     ending: {title}   roles: {tally}")
+    never = [n.id for n in sc.iter_nodes() if n.ending and n.id not in endings]
+    out.append("endings reached: " + ", ".join(f"{k} ({v})" for k, v in endings.items()))
+    if never:
+        out.append("endings never reached: " + ", ".join(never))
+    if found.truncated:
+        out.append(f"(listing stopped after {len(found.routes)} routes)")
+    if found.loops:
+        ways = ", ".join(f"{e.choice_id or 'next'} at {e.node_id} (back to {e.target})"
+                         for e in found.loops)
+        out.append(f"loops: routes are listed without repeating a node, so routes that go "
+                   f"round a loop are left out. Ways back: {ways}")
+    if found.unlisted:
+        out.append("choices on no listed route: "
+                   + ", ".join(f"{c} (at {n})" for n, c in found.unlisted))
+    return out
 
 
 def cmd_where(args: argparse.Namespace) -> int:
-    """``where``: print the folders and database the app would use."""
+    """``where``: print the folders and database the app would use (exit 1 if one is unusable)."""
     from peerscenarios import paths
 
-    print(f"data folder:        {paths.data_dir()}")
-    print(f"database:           {args.db or paths.default_database_url()}")
-    print(f"your scenarios:     {paths.user_scenarios_dir()}")
-    print(f"built-in scenarios: {paths.builtin_scenarios_dir()}")
-    print(f"backups:            {paths.backups_dir()}")
-    print(f"logs:               {paths.log_dir()}")
+    problem: OSError | None = None
+    for label, where in (
+        ("data folder", paths.data_dir),
+        ("database", lambda: args.db or paths.default_database_url()),
+        ("your scenarios", paths.user_scenarios_dir),
+        ("built-in scenarios", paths.builtin_scenarios_dir),
+        ("scenario schema", paths.scenario_schema_path),
+        ("backups", paths.backups_dir),
+        ("logs", paths.log_dir),
+    ):
+        try:
+            value = str(where())
+        except OSError as exc:  # each folder is created on first use, which may be refused
+            problem = problem or exc
+            value = f"{exc.filename} (cannot be used: {exc.strerror})"
+        print(f"{label + ':':<20}{value}")
+    if problem is not None:
+        print(f"peerscenarios where: {_folder_problem(problem)}", file=sys.stderr)
+        return 1
     return 0
+
+
+def _folder_problem(exc: OSError) -> str:
+    return (f"PeerScenarios cannot use {exc.filename}: {exc.strerror}. Make the data folder "
+            "yours and writable, or choose another with --data-dir.")
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
     """``backup`` / ``restore``: database backups through SQLite's backup API."""
     from peerscenarios import paths
     from peerscenarios.errors import PeerScenariosError
-    from peerscenarios.storage import Storage, list_backups, restore_backup
+    from peerscenarios.storage import RestoreRefused, Storage, list_backups, restore_backup
+    from peerscenarios.storage.engine import sqlite_file
 
     try:
         if args.command == "backup" and args.list:
@@ -224,10 +303,20 @@ def cmd_backup(args: argparse.Namespace) -> int:
             finally:
                 storage.close()
         else:
-            restore_backup(args.backup_file, paths.database_path())
-            print(f"restored {args.backup_file} to {paths.database_path()}")
+            target = sqlite_file(args.db) if args.db else paths.database_path()
+            if target is None:
+                raise RestoreRefused("A backup cannot be restored into an in-memory database.",
+                                     "Name a database file with --db, or leave --db out.")
+            kept = restore_backup(args.backup_file, target)
+            print(f"restored {args.backup_file} to {target}")
+            if kept is not None:
+                print(f"the database as it was before is kept in {kept}; "
+                      "restore that file to undo")
     except PeerScenariosError as exc:
         print(f"peerscenarios {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"peerscenarios {args.command}: {_folder_problem(exc)}", file=sys.stderr)
         return 1
     return 0
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import platformdirs
@@ -38,6 +40,47 @@ def ensure_private_dir(path: Path) -> Path:
             # Reflections are personal: nobody else on a shared machine may list them.
             path.chmod(0o700)
     return path
+
+
+def private_file(path: Path) -> Path:
+    """Create ``path`` empty and readable only by the user if missing; tighten it if looser.
+
+    For files another library creates or rewrites in place (QSettings keeps the
+    mode of an existing file, a log handler appends): creating them first is
+    what makes them private, whatever the process umask. Never truncates.
+    Returns the path.
+    """
+    path = Path(path)
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_APPEND, 0o600)
+    os.close(fd)
+    if os.name == "posix":
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & 0o077:
+            path.chmod(mode & 0o600)
+    return path
+
+
+@contextmanager
+def private_umask() -> Iterator[None]:
+    """Within the block, new files and folders are readable only by the user.
+
+    For files a library creates itself under a fresh name (Qt's lock file).
+    The umask is process-wide, so keep the block short; it only ever makes
+    files more private.
+    """
+    previous = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+def rotate_privately(source: str, dest: str) -> None:
+    """Log-rotation step: rename ``source`` to ``dest`` and leave a new private ``source``."""
+    # The handler reopens ``source`` right after this returns; pre-creating it
+    # here keeps the fresh log 0600 instead of the umask's usual 0644.
+    os.replace(source, dest)
+    private_file(Path(source))
 
 
 def data_dir() -> Path:
@@ -99,6 +142,11 @@ def assets_dir() -> Path:
     if checkout.is_dir():
         return checkout
     return Path(__file__).parent / "assets"
+
+
+def scenario_schema_path() -> Path:
+    """The JSON Schema of the scenario format, installed with the app (for editors)."""
+    return Path(__file__).parent / "schema" / "scenario.schema.json"
 
 
 def builtin_scenarios_dir() -> Path:

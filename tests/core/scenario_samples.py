@@ -38,7 +38,7 @@ nodes:
           better: "Offer to sit with her while she calls."
         next: waits
       - id: tell-her
-        text: "You have to call him today, or you'll lose the flat."
+        text: "You have to call him today, you know that, right? Or you'll lose the flat."
         role: directive-drift
         feedback:
           why: "Telling her what she must do, with a threat attached, is directive pressure."

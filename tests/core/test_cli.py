@@ -86,6 +86,103 @@ def test_paths_lists_routes(tmp_path: Path, capsys) -> None:
     assert [r["ending"] for r in data["routes"]] == ["end", "end", "end"]
 
 
+LOOP = VALID.replace('''  - id: waits
+    text: "Dana puts the letter away."
+    next: end''', '''  - id: waits
+    text: "Dana puts the letter away."
+    choices:
+      - id: again
+        text: "Want to try the call again together?"
+        role: peer-aligned
+        feedback:
+          why: "You offer to go alongside again, so Dana keeps the choice of when to call."
+        next: start
+      - id: leave
+        text: "The rules say you have to sort it out yourself."
+        role: authority-drift
+        feedback:
+          why: "Quoting the program's rule puts the agency before Dana and what she wants."
+          better: "Ask her what would help."
+        next: end''')
+
+
+def test_paths_says_which_choices_loops_leave_out(tmp_path: Path, capsys) -> None:
+    f = tmp_path / "loop.yaml"
+    f.write_text(LOOP)
+    assert main(["paths", str(f)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "     ending: A week later (end)   roles: Peer-aligned 1" in out
+    assert ("loops: routes are listed without repeating a node, so routes that go round a "
+            "loop are left out. Ways back: again at waits (back to start)") in out
+    assert "choices on no listed route: again (at waits)" in out
+    assert main(["paths", "--json", str(f)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["loops"] == [{"node": "waits", "choice": "again", "to": "start"}]
+    assert data["unlisted_choices"] == [{"node": "waits", "choice": "again"}]
+
+
+def test_paths_graph_mermaid_and_dot(tmp_path: Path, capsys) -> None:
+    f = tmp_path / "loop.yaml"
+    f.write_text(LOOP)
+    assert main(["paths", "--graph", "mermaid", str(f)]) == 0
+    mermaid = capsys.readouterr().out.splitlines()
+    assert mermaid[0] == "flowchart TD"
+    assert '  n0{"start"}' in mermaid
+    assert '  n3(["end: A week later"])' in mermaid
+    assert '  n0 -->|"plan (Peer-aligned)"| n1' in mermaid
+    assert '  n2 -.->|"again (Peer-aligned)"| n0' in mermaid  # the loop, dashed
+    assert main(["paths", "--graph", "dot", str(f)]) == 0
+    dot = capsys.readouterr().out
+    assert dot.startswith('digraph "test-scenario" {')
+    assert '"waits" -> "start" [label="again (Peer-aligned)", style=dashed];' in dot
+    assert '"end" [label="end: A week later", style="rounded,bold"];' in dot
+    assert dot.rstrip().endswith("}")
+
+
+def test_paths_json_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    f = tmp_path / "ok.yaml"
+    f.write_text(VALID)
+    # Like 'paths --json | head -1': the reader stops early and closes the pipe.
+    proc = subprocess.Popen([sys.executable, "-m", "peerscenarios", "paths", "--json", str(f)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None
+    proc.stdout.readline()
+    proc.stdout.close()
+    _out, err = proc.communicate(timeout=60)
+    assert b"Traceback" not in err
+    assert proc.returncode == 0
+
+
+def test_validate_warns_when_an_id_clashes_with_a_built_in(tmp_path: Path, capsys) -> None:
+    builtin = sorted(BUILTIN.glob("*.yaml"))[0]
+    copy = tmp_path / "my-copy.yaml"
+    copy.write_bytes(builtin.read_bytes())
+    assert main(["validate", str(copy)]) == 0
+    out = capsys.readouterr().out
+    sid = builtin.stem
+    assert (f"{copy}:1:1: warning: scenario id '{sid}' is already used by the built-in "
+            "scenario") in out
+    assert "so the app will refuse this file: give it its own id" in out
+    assert main(["validate", "--strict", str(copy)]) == 1
+    # Checking the built-in folder itself is no clash.
+    capsys.readouterr()
+    assert main(["validate", str(builtin)]) == 0
+    assert "PS024" not in capsys.readouterr().out
+
+
+def test_validate_on_a_fifo_does_not_hang(tmp_path: Path, capsys) -> None:
+    import os
+
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no named pipes on this system")
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    proc = subprocess.run([sys.executable, "-m", "peerscenarios", "validate", str(fifo)],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1
+    assert "is not an ordinary file" in proc.stdout
+
+
 def test_paths_on_broken_file(tmp_path: Path, capsys) -> None:
     f = tmp_path / "bad.yaml"
     f.write_text("id: [")
@@ -129,3 +226,20 @@ def test_backup_list_and_restore_round_trip(capsys) -> None:
     with Storage.open(backup=False) as storage:
         assert [p.name for p in storage.list_profiles()] == ["Ana"]
     assert main(["restore", str(backup.with_name("missing.sqlite3"))]) == 1
+
+
+def test_coverage_prints_the_answer_tell_figures(tmp_path: Path, capsys) -> None:
+    f = tmp_path / "ok.yaml"
+    f.write_text(VALID)
+    assert main(["validate", "--coverage", str(f)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "  it is the longest response: 0 of 1 decisions (0%; target at most 40%)" in out
+    assert main(["validate", "--coverage", "--json", str(f)]) == 0
+    raw = capsys.readouterr().out
+    decoder = json.JSONDecoder()
+    diags, end = decoder.raw_decode(raw)
+    data, _ = decoder.raw_decode(raw[end:].lstrip())
+    assert diags == []
+    assert data["answer_tells"] == {"decisions": 1, "peer_longest": 0, "peer_longest_share": 0.0,
+                                    "peer_only_question": 0, "peer_only_question_share": 0.0,
+                                    "target_share": 0.4}

@@ -1,4 +1,8 @@
-"""Library loading: folders, problems kept beside good scenarios, duplicate ids, the cache."""
+"""Library loading: folders, problems kept beside good scenarios, duplicate ids, the cache.
+
+The pure steps live in ``core.library``; the cache and the worker processes in
+``app.library_service``, whose ``load_library`` the app and ``validate`` use.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,10 @@ from pathlib import Path
 
 from scenario_samples import VALID
 
+from peerscenarios.app import library_service as service
+from peerscenarios.app.library_service import load_library
 from peerscenarios.core import library
-from peerscenarios.core.library import find_files, load_library
+from peerscenarios.core.library import find_files
 
 BUILTIN = Path(__file__).resolve().parents[2] / "scenarios"
 
@@ -63,7 +69,7 @@ def test_cache_serves_second_load_and_notices_edits(tmp_path: Path, monkeypatch)
     f.write_text(VALID)
     cache = tmp_path / "cache"
     first = load_library([src], cache_dir=cache)
-    assert (cache / f"library-v{library.CACHE_VERSION}.pickle").exists()
+    assert (cache / f"library-v{service.CACHE_VERSION}.pickle").exists()
 
     calls = []
     real = library.check_file
@@ -83,7 +89,7 @@ def test_cache_serves_second_load_and_notices_edits(tmp_path: Path, monkeypatch)
 def test_corrupt_cache_is_ignored(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     cache.mkdir()
-    (cache / f"library-v{library.CACHE_VERSION}.pickle").write_bytes(b"not a pickle")
+    (cache / f"library-v{service.CACHE_VERSION}.pickle").write_bytes(b"not a pickle")
     (tmp_path / "a.yaml").write_text(VALID)
     lib = load_library([tmp_path / "a.yaml"], cache_dir=cache)
     assert len(lib.scenarios) == 1
@@ -105,7 +111,7 @@ def test_find_files_recurses_and_sorts(tmp_path: Path) -> None:
 
 
 def test_many_files_validate_in_worker_processes_with_the_same_result(tmp_path: Path) -> None:
-    count = library.PARALLEL_THRESHOLD + 6
+    count = service.PARALLEL_THRESHOLD + 6
     for i in range(count):
         text = VALID.replace("test-scenario", f"test-{i:03d}")
         if i == 7:
@@ -127,7 +133,7 @@ def test_lazy_nodes_from_the_cache_behave_like_the_original(tmp_path: Path) -> N
     cache = tmp_path / "cache"
     cold = load_library([tmp_path / "a.yaml"], cache_dir=cache).scenarios[0]
     warm = load_library([tmp_path / "a.yaml"], cache_dir=cache).scenarios[0]
-    assert isinstance(warm.nodes, library.LazyNodes)
+    assert isinstance(warm.nodes, service.LazyNodes)
     assert warm == cold
     assert list(warm.nodes) == list(cold.nodes)
     assert warm.node("start").choice("plan").effects == {1: 1, 6: 2}
@@ -135,5 +141,86 @@ def test_lazy_nodes_from_the_cache_behave_like_the_original(tmp_path: Path) -> N
     # Re-pickling an unpacked LazyNodes still round-trips (the cache is rewritten after edits).
     import pickle
 
-    again = pickle.loads(pickle.dumps(warm))
+    again = pickle.loads(service.dumps(warm))
     assert again == cold
+
+
+def test_core_loader_gives_the_same_library_without_cache_or_workers(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(VALID)
+    (tmp_path / "b.yaml").write_text("id: [\n")
+    pure = library.load_library([tmp_path])
+    cached = load_library([tmp_path], cache_dir=tmp_path / "cache")
+    assert pure == cached
+
+
+def test_loading_leaves_the_process_wide_pickle_table_alone(tmp_path: Path) -> None:
+    import copyreg
+    from types import MappingProxyType
+
+    from peerscenarios.core.model import Scenario
+
+    (tmp_path / "a.yaml").write_text(VALID)
+    cache = tmp_path / "cache"
+    load_library([tmp_path], cache_dir=cache)
+    load_library([tmp_path], cache_dir=cache)
+    # Other code in the app that pickles must not change behaviour because the library loaded.
+    assert MappingProxyType not in copyreg.dispatch_table
+    assert Scenario not in copyreg.dispatch_table
+
+
+def test_one_file_with_a_huge_number_never_blocks_the_built_ins(tmp_path: Path) -> None:
+    (tmp_path / "huge.yaml").write_text(VALID.replace("minutes: 6", "minutes: 1" + "0" * 5000))
+    lib = load_library([tmp_path], builtin=[BUILTIN])
+    assert len(lib.scenarios) >= 14
+    (bad,) = lib.problems
+    assert [d.code for d in bad.diagnostics] == ["PS022"]
+
+
+def test_any_failure_while_checking_a_file_is_a_diagnostic_for_that_file(
+        tmp_path: Path, monkeypatch) -> None:
+    from peerscenarios.core import validator
+
+    (tmp_path / "a.yaml").write_text(VALID)
+    (tmp_path / "b.yaml").write_text(VALID.replace("test-scenario", "other"))
+    real = validator.validate_file
+
+    def flaky(path: str, **kw):
+        if path.endswith("a.yaml"):
+            raise RuntimeError("something unforeseen")
+        return real(path, **kw)
+
+    monkeypatch.setattr(validator, "validate_file", flaky)
+    lib = load_library([tmp_path], parallel=False)
+    assert [s.id for s in lib.scenarios] == ["other"]
+    (bad,) = lib.problems
+    (d,) = bad.diagnostics
+    assert (d.code, d.line, d.col) == ("PS030", 1, 1)
+    assert d.message.startswith("the checker failed on this file (RuntimeError: something "
+                                "unforeseen); the other scenarios still load")
+
+
+def test_a_damaged_cache_entry_is_ignored_on_its_own(tmp_path: Path) -> None:
+    import pickle
+
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.yaml").write_text(VALID.replace("test-scenario", f"test-{name}"))
+    cache = tmp_path / "cache"
+    load_library([tmp_path], cache_dir=cache)
+    file = cache / f"library-v{service.CACHE_VERSION}.pickle"
+    entries = pickle.loads(file.read_bytes())
+    entries[str(tmp_path / "a.yaml")] = 1  # a valid pickle with the wrong shape
+    file.write_bytes(pickle.dumps(entries))
+    lib = load_library([tmp_path], cache_dir=cache)
+    assert [s.id for s in lib.scenarios] == ["test-a", "test-b"]
+    assert lib.problems == ()
+
+
+def test_a_cache_of_the_wrong_type_is_ignored(tmp_path: Path) -> None:
+    import pickle
+
+    (tmp_path / "a.yaml").write_text(VALID)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / f"library-v{service.CACHE_VERSION}.pickle").write_bytes(
+        pickle.dumps({str(tmp_path / "a.yaml"): (1, 2)}))
+    assert len(load_library([tmp_path], cache_dir=cache).scenarios) == 1

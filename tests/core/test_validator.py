@@ -41,12 +41,13 @@ def test_valid_file_has_no_problems_and_builds_the_model() -> None:
     assert len(sc.content_hash) == 16
 
 
-def test_yaml_syntax_error_names_line_and_column() -> None:
+def test_yaml_syntax_error_names_the_line_to_fix() -> None:
     text = VALID.replace('title: "A test scenario"', 'title: "A test scenario')
     r = check(text)
     (d,) = only(r, "PS001")
-    assert d.message.startswith("YAML syntax error:")
-    assert d.line >= line_of(text, "title:")
+    assert d.message == ('the text that starts with " on line 3 has no closing ": add one at '
+                         "the end of the text (without it, YAML reads on into line 4)")
+    assert (d.line, d.col) == (line_of(text, "title:"), 8)
     assert r.scenario is None
 
 
@@ -230,7 +231,9 @@ def test_minutes_not_a_number() -> None:
 def test_bad_id_characters() -> None:
     text = VALID.replace("id: test-scenario", "id: Test Scenario")
     (d,) = only(check(text), "PS021")
-    assert d.message.startswith("the scenario id 'Test Scenario' may use only lowercase letters")
+    assert d.message == ("the scenario id 'Test Scenario' has capital letters; an id uses "
+                         "lowercase letters, digits and hyphens (not first or last), at most 64 "
+                         "characters")
     assert d.line == line_of(text, "id: Test Scenario")
 
 
@@ -502,3 +505,137 @@ def test_safety_lapse_is_a_role_of_its_own() -> None:
 
     assert r.scenario.node("start").choice("tell-her").role is Role.SAFETY
     assert Role.SAFETY.is_drift
+
+
+# -- the validator's structure ---------------------------------------------------
+
+
+def test_a_nodes_key_problems_are_labelled_with_its_own_id() -> None:
+    text = VALID.replace('    text: "Dana puts the letter away."\n',
+                         '    text: "Dana puts the letter away."\n    text: "Again."\n')
+    (d,) = only(check(text), "PS006")
+    # Before, the label was the id of the node walked just before this one.
+    assert d.node_id == "waits"
+
+
+def test_every_code_is_in_the_table_and_the_docs_list_the_same_table() -> None:
+    import re
+
+    from peerscenarios.core.diagnostics import CODES
+
+    src = Path(__file__).resolve().parents[2] / "src" / "peerscenarios"
+    used = set()
+    for f in src.rglob("*.py"):
+        used |= set(re.findall(r'"(PS\d{3})"', f.read_text(encoding="utf-8")))
+    assert used <= set(CODES)
+    docs = (src.parents[1] / "docs" / "scenario-format.md").read_text(encoding="utf-8")
+    listed = re.findall(r"^\| (PS\d{3}) \|", docs, re.MULTILINE)
+    assert listed == sorted(CODES)
+
+
+def test_graph_checks_know_nothing_about_yaml() -> None:
+    import ast
+
+    import peerscenarios.core.validate.graph as graph
+
+    tree = ast.parse(Path(graph.__file__).read_text(encoding="utf-8"))
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                for alias in node.names}
+    imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert not any(name == "yaml" or name.startswith("yaml.") for name in imported)
+    assert "peerscenarios.core.validate.walker" not in imported
+
+
+# -- one bad file, hostile values ------------------------------------------------------
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("minutes: 6", "minutes: 1" + "0" * 5000),
+    ("format: 1", "format: 1" + "0" * 5000),
+    ("competencies: [1, 6]", "competencies: [1, 6" + "0" * 5000 + "]"),
+    ("{1: 1, 6: 2}", "{1: 1, 6: 2" + "0" * 5000 + "}"),
+])
+def test_number_too_long_for_python_is_a_located_problem(old: str, new: str) -> None:
+    text = VALID.replace(old, new)
+    r = check(text)
+    (d,) = only(r, "PS022")
+    assert d.message.endswith("should be a small whole number, not one with 5,001 digits")
+    assert d.line == line_of(text, "0" * 100)
+    assert r.scenario is None
+
+
+@pytest.mark.parametrize(("written", "reading"), [
+    ("017", "15 (a number starting with 0 is counted in eights); write a plain whole number, "
+            "such as 17"),
+    ("1:00", "60 (it counts '1:00' in sixties, like a clock); write a plain whole number"),
+    ("0x0F", "the hexadecimal number 15; write a plain whole number"),
+    ("0b11", "the binary number 3; write a plain whole number"),
+])
+def test_yaml_11_number_traps_are_reported(written: str, reading: str) -> None:
+    text = VALID.replace("minutes: 6", f"minutes: {written}")
+    (d,) = only(check(text), "PS005")
+    assert d.message == f"minutes {written} is read by YAML as {reading}"
+    assert d.line == line_of(text, "minutes:")
+
+
+def test_leading_zero_that_reads_the_same_is_accepted() -> None:
+    r = check(VALID.replace("minutes: 6", "minutes: 05"))
+    assert r.scenario is not None
+    assert r.scenario.minutes == 5
+
+
+@pytest.mark.parametrize("hidden", ["\u202e", "\u200b", "\u2066", "\ufeff"])
+def test_invisible_characters_in_ids_are_refused_and_never_printed_raw(hidden: str) -> None:
+    text = VALID.replace("  - id: waits", f"  - id: wa{hidden}its").replace("next: waits", f"next: wa{hidden}its")
+    r = check(text)
+    found = only(r, "PS021")
+    shown = f"<U+{ord(hidden):04X}>"
+    assert any(d.message.startswith(f"the node id 'wa{shown}its' contains an invisible "
+                                    f"character (U+{ord(hidden):04X})") for d in found)
+    for d in r.diagnostics:
+        assert hidden not in d.format()
+        assert hidden not in str(d.to_dict())
+
+
+def test_a_file_name_with_control_characters_is_printed_safely() -> None:
+    r = validate_bytes(b"id: [", "evil\u202e.yaml\nfake: error")
+    (d,) = r.diagnostics
+    assert d.format().startswith("evil<U+202E>.yaml fake: error:")
+
+
+def test_fifo_named_yaml_is_refused_without_blocking(tmp_path: Path) -> None:
+    import os
+    import threading
+
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no named pipes on this system")
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    results = []
+    worker = threading.Thread(target=lambda: results.append(validate_file(str(fifo))),
+                              daemon=True)
+    worker.start()
+    # Before the fix, open() waited for a writer forever; a bound keeps the suite going.
+    worker.join(timeout=20)
+    assert results, "validate_file blocked on a FIFO"
+    (d,) = only(results[0], "PS020")
+    assert d.message.startswith("this is not an ordinary file (it is a pipe, a device or a "
+                                "socket), so it was not opened")
+
+
+def test_dead_end_is_not_reported_when_the_way_on_is_a_misspelt_key() -> None:
+    # The cause (an unknown key, with its suggestion) must not be buried under its
+    # consequence ('no way on', reported first because it sits on an earlier line).
+    text = VALID.replace("    choices:\n", "    choises:\n", 1)
+    r = check(text)
+    codes = [d.code for d in r.diagnostics if d.severity is Severity.ERROR]
+    assert codes == ["PS002"]
+    assert r.diagnostics[0].message == ("unknown key 'choises' in a node; did you mean "
+                                        "'choices'?")
+
+
+def test_blank_ending_title_does_not_claim_the_scenario_has_no_ending() -> None:
+    text = VALID.replace('      title: "A week later"', '      title: "   "')
+    r = check(text)
+    assert [d.code for d in r.diagnostics] == ["PS016"]
+    assert r.diagnostics[0].message == "the ending's title is empty"

@@ -18,8 +18,9 @@ from datetime import date
 import pytest
 
 from peerscenarios import paths
+from peerscenarios.app.views import build_portfolio
 from peerscenarios.core.library import Library, load_library
-from peerscenarios.export.portfolio import Portfolio, build_portfolio
+from peerscenarios.core.reporting import Portfolio
 from peerscenarios.storage import Storage
 
 from .pgcluster import NO_POSTGRES_ENV, Cluster, PostgresMissingError, start_cluster

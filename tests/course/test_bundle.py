@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from peerscenarios.core.reporting import Portfolio
 from peerscenarios.course import bundle
 from peerscenarios.course.bundle import MAX_BUNDLE_BYTES, read_bundle, write_bundle
 from peerscenarios.course.errors import BundleError
 from peerscenarios.course.snapshot import Snapshot, reflection_choices
-from peerscenarios.export.portfolio import Portfolio
 
 
 def test_written_private_and_read_back_the_same(portfolio: Portfolio, tmp_path: Path) -> None:

@@ -10,14 +10,19 @@ import psycopg
 import pytest
 from psycopg import errors as pgerr
 
+from peerscenarios.core.reporting import (
+    GroupDecisionEntry,
+    GroupReport,
+    Portfolio,
+    ScenarioState,
+    VoteEntry,
+)
 from peerscenarios.course import admin
 from peerscenarios.course.client import CourseClient
 from peerscenarios.course.errors import AlreadyUploaded, NoPermission, NotFound
 from peerscenarios.course.records import CourseRole, SessionFilter, SubmissionFilter
 from peerscenarios.course.sessions import SessionUpload
 from peerscenarios.course.snapshot import Snapshot, reflection_choices
-from peerscenarios.export.group import GroupDecisionEntry, GroupReport, VoteEntry
-from peerscenarios.export.portfolio import Portfolio, ScenarioState
 
 from .conftest import Course
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from peerscenarios.core.reporting import Portfolio
 from peerscenarios.course.payload import PayloadInvalid
 from peerscenarios.course.snapshot import (
     PAYLOAD_VERSION,
@@ -17,7 +18,6 @@ from peerscenarios.course.snapshot import (
     reflection_choices,
 )
 from peerscenarios.export.markdown import portfolio_markdown
-from peerscenarios.export.portfolio import Portfolio
 
 
 def test_the_fixture_portfolio_has_reflections_to_choose_from(portfolio: Portfolio) -> None:

@@ -13,11 +13,11 @@ from PySide6.QtWidgets import QFileDialog
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from peerscenarios.core.reporting import Portfolio
 from peerscenarios.course.client import CourseClient
 from peerscenarios.course.errors import ServerUnreachable
 from peerscenarios.course.sessions import SessionUpload
 from peerscenarios.course.snapshot import Snapshot
-from peerscenarios.export.portfolio import Portfolio
 from peerscenarios.ui.course import viewer
 from peerscenarios.ui.course.course_view import CourseView
 from peerscenarios.ui.course.models import PAGE, RecordRole

@@ -10,10 +10,10 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from peerscenarios.core.reporting import Portfolio
 from peerscenarios.course.client import CourseClient
 from peerscenarios.course.settings import KEYRING_SERVICE, CourseSettings
 from peerscenarios.course.snapshot import Snapshot
-from peerscenarios.export.portfolio import Portfolio
 from peerscenarios.ui.course import my_submissions
 from peerscenarios.ui.course.my_submissions import MySubmissionsDialog
 from peerscenarios.ui.course.settings_dialog import CourseSettingsDialog

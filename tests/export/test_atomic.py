@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from peerscenarios.core.reporting import Portfolio, Totals
 from peerscenarios.errors import PeerScenariosError
 from peerscenarios.export import ExportError, csvout, write_csv
 from peerscenarios.export.atomic import TEMP_SUFFIX, atomic_text
-from peerscenarios.export.portfolio import Portfolio, Totals
 
 
 def _empty() -> Portfolio:

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from peerscenarios.app.exports import export_group_session
+from peerscenarios.app.views import build_group_report
 from peerscenarios.core.library import Library
-from peerscenarios.export import ExportError, build_group_report, export_group_session
+from peerscenarios.export import ExportError
 from peerscenarios.export.group import GROUP_COLUMNS, group_html
 from peerscenarios.storage import Storage
 

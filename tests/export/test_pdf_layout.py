@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from peerscenarios.app.exports import export_group_session
+from peerscenarios.app.views import build_portfolio
 from peerscenarios.core.library import Library
 from peerscenarios.core.model import Scenario
-from peerscenarios.export import build_portfolio, export_group_session
+from peerscenarios.core.reporting import Portfolio
 from peerscenarios.export.pdf import write_pdf
-from peerscenarios.export.portfolio import Portfolio
 from peerscenarios.storage import Storage
 
 from ._helpers import FakeClock, first_prompts, play

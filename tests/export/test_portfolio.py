@@ -6,9 +6,10 @@ from datetime import date
 
 import pytest
 
+from peerscenarios.app import views as portfolio_mod
+from peerscenarios.app.views import build_portfolio
 from peerscenarios.core.library import Library
-from peerscenarios.export import portfolio as portfolio_mod
-from peerscenarios.export.portfolio import ScenarioState, build_portfolio, local_bounds
+from peerscenarios.core.reporting import ScenarioState, local_bounds
 from peerscenarios.storage import NotFound, Storage
 
 from ._helpers import FakeClock, first_prompts, play

@@ -11,16 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from peerscenarios.app.exports import export_portfolio
+from peerscenarios.app.views import build_portfolio
 from peerscenarios.core.library import Library
-from peerscenarios.export import (
-    export_portfolio,
-    write_csv,
-    write_markdown,
-    write_pdf,
-)
+from peerscenarios.core.reporting import Portfolio
+from peerscenarios.export import write_csv, write_markdown, write_pdf
 from peerscenarios.export.csvout import COLUMNS
 from peerscenarios.export.pdf import portfolio_html
-from peerscenarios.export.portfolio import Portfolio, build_portfolio
 from peerscenarios.export.text import csv_cell, md_escape
 from peerscenarios.storage import Storage
 

@@ -45,6 +45,19 @@ def _no_window_outlives_its_test(qapp: object) -> Iterator[None]:
     QCoreApplication.processEvents()
 
 
+@pytest.fixture(autouse=True)
+def _file_order(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sessions here show responses in the file's order, so a test can name "A" and "B".
+
+    A session normally shuffles them (tests marked ``shuffled`` keep that, and
+    check that letters, votes and the record follow the shuffled order).
+    """
+    if request.node.get_closest_marker("shuffled") is None:
+        from peerscenarios.ui.present import controller
+
+        monkeypatch.setattr(controller, "new_seed", lambda: None)
+
+
 @pytest.fixture
 def crowded() -> Scenario:
     """A long opening node, then a decision with six long choices."""

@@ -59,7 +59,8 @@ def test_a_known_id_starts_the_presentation(qtbot: QtBot, tmp_path: Path,
 
         left = _Left()
 
-    def fake_start(parent: object, scenario: Scenario, storage: Storage) -> Presenter:
+    def fake_start(parent: object, scenario: Scenario, storage: Storage,
+                   **_options: object) -> Presenter:
         started.append(scenario.id)
         return Presenter()
 

@@ -52,7 +52,7 @@ def test_b_and_w_black_and_white_out_and_next_brings_the_step_back(
     assert "blacked out" in p.preview_caption.text()
 
 
-def test_escape_asks_before_leaving_and_leaving_closes_the_record(
+def test_escape_asks_then_ends_early_with_the_summary_and_export_like_an_ending(
         qtbot: QtBot, typical: Scenario, storage: Storage, two_screens: FakeScreens,
         settings: PresentSettings, monkeypatch: pytest.MonkeyPatch) -> None:
     p = _open(qtbot, typical, storage, two_screens, settings)
@@ -67,13 +67,24 @@ def test_escape_asks_before_leaving_and_leaving_closes_the_record(
     qtbot.keyClick(p, Qt.Key.Key_A)
     qtbot.keyClick(p, Qt.Key.Key_PageDown)  # the feedback is up: a decision to keep
     monkeypatch.setattr(LeaveDialog, "ask", classmethod(lambda cls, parent, finished: True))
-    with qtbot.waitSignal(p.left):
+    with qtbot.waitSignal(p.controller.session_finished):
         qtbot.keyClick(p, Qt.Key.Key_Escape)
-    assert not p.isVisible()
+    # Ending early shows what reaching the ending shows: the summary, export, Close.
+    assert p.isVisible()
+    assert p.end_panel.isVisible()
+    summary = p.end_panel.text.text()
+    assert summary.startswith("The session was ended early and is saved.")
+    assert "1 decision recorded" in summary
+    assert p.end_panel.pdf.isVisible()
+    assert p.end_panel.csv.isVisible()
     detail = storage.group_session_detail(p.controller.session_id or 0)
     assert detail.session.finished_at is not None
     assert detail.session.ending_node_id is None
     assert len(detail.decisions) == 1
+    # Close leaves facilitator mode.
+    with qtbot.waitSignal(p.left):
+        qtbot.mouseClick(p.end_panel.close_button, Qt.MouseButton.LeftButton)
+    assert not p.isVisible()
 
 
 def test_question_mark_opens_the_cheat_sheet_without_blocking(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -58,3 +60,46 @@ def storage(db_path: Path, clock: FakeClock) -> Iterator[Storage]:
 def file_mode(path: Path) -> int:
     """Permission bits of a file."""
     return os.stat(path).st_mode & 0o777
+
+
+def as_unprivileged(fn: Callable[[], str]) -> str:
+    """Run ``fn`` as an ordinary user (root ignores file permissions) and return its result."""
+    if os.geteuid() != 0:
+        return fn()
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child
+        os.close(read_end)
+        try:
+            os.setgroups([])
+            os.setgid(65534)
+            os.setuid(65534)
+            result = fn()
+        except BaseException as exc:
+            result = f"child error: {exc!r}"
+        os.write(write_end, result.encode())
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as f:
+        out = f.read().decode()
+    os.waitpid(pid, 0)
+    return out
+
+
+@pytest.fixture
+def shared_dir() -> Iterator[Path]:
+    """A directory an unprivileged user can reach (pytest's tmp dirs are root-only)."""
+    base = Path(tempfile.mkdtemp(prefix="peerscenarios-ro-"))
+    base.chmod(0o755)
+    yield base
+    for root, dirs, files in os.walk(base):
+        for name in dirs + files:
+            os.chmod(os.path.join(root, name), 0o700)
+    shutil.rmtree(base)
+
+
+def hand_to_nobody(*targets: Path) -> None:
+    """Give files and folders to the unprivileged user (a no-op when not running as root)."""
+    if os.geteuid() == 0:
+        for target in targets:
+            os.chown(target, 65534, 65534)

@@ -90,6 +90,7 @@ def _verify(db: Path, returned: Returned) -> None:
         conn.close()
 
 
+@pytest.mark.slow
 def test_kill_9_while_writing_loses_nothing_that_returned(db_path: Path) -> None:
     Storage.open(f"sqlite:///{db_path}", backup=False).close()
     rng = random.Random(20261122)
@@ -116,7 +117,8 @@ def test_kill_9_while_writing_loses_nothing_that_returned(db_path: Path) -> None
         assert s.integrity_check() == "ok"
 
 
-@pytest.mark.parametrize("writers", [2])
+@pytest.mark.slow
+@pytest.mark.parametrize("writers", [2, 4])
 def test_two_processes_writing_at_once(db_path: Path, writers: int) -> None:
     with Storage.open(f"sqlite:///{db_path}", backup=False) as s:
         p = s.create_profile("shared")
@@ -142,3 +144,33 @@ def test_two_processes_writing_at_once(db_path: Path, writers: int) -> None:
         assert {c.id for c in choices} == returned.choices
         summary = s.list_attempts(p.id)[0]
         assert summary.choice_count == writers * per_writer
+
+
+@pytest.mark.slow
+def test_kill_9_during_backups_leaves_no_partial_copy(db_path: Path) -> None:
+    """A backup killed halfway leaves a .partial copy of every reflection; the next start removes it."""
+    with Storage.open(f"sqlite:///{db_path}", backup=False) as s:
+        p = s.create_profile("Backed up")
+        a = s.start_attempt(p.id, "s", "h", "practice")
+        for i in range(1500):  # a few MB, so each backup takes a while
+            s.save_reflection(a.id, f"r{i}", f"reflection {i} " + "words about my day " * 60)
+        backups = s.backups_dir
+    rng = random.Random(20261126)
+    leftovers_seen = 0
+    kills = max(KILLS // 2, 5)
+    nxt = _spawn(db_path, 1, "backup")
+    for round_no in range(1, kills + 1):
+        proc = nxt
+        _go(proc)
+        nxt = _spawn(db_path, round_no + 1, "backup") if round_no < kills else None
+        time.sleep(rng.uniform(0.2, 0.6))
+        os.kill(proc.pid, signal.SIGKILL)
+        _, err = proc.communicate(timeout=30)
+        assert proc.returncode == -signal.SIGKILL, err
+        leftovers_seen += len(list(backups.glob("*.partial")))
+        with Storage.open(f"sqlite:///{db_path}", backup=False) as s:
+            assert s.integrity_check() == "ok"
+    assert leftovers_seen > 0, "no kill landed in the middle of a backup"
+    with Storage.open(f"sqlite:///{db_path}") as s:  # an ordinary start
+        assert s.list_backups()
+    assert list(backups.glob("*.partial")) == []

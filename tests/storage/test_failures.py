@@ -5,9 +5,8 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
-import tempfile
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -29,9 +28,10 @@ from peerscenarios.storage import (
 from peerscenarios.storage import migrate as migrate_module
 from peerscenarios.storage.engine import sidecars, translate_sqlite
 
-from .conftest import file_mode
+from .conftest import as_unprivileged, file_mode
 
 BIG_TEXT = "reflection " * 20_000  # ~220 kB: needs many new pages
+HEAD = migrate_module.head_revision()
 
 
 def _url(path: Path) -> str:
@@ -176,41 +176,6 @@ def test_newer_schema_refused_and_untouched(db_path: Path) -> None:
 # ------------------------------------------------------------------ read-only
 
 
-def _as_unprivileged(fn: Callable[[], str]) -> str:
-    """Run ``fn`` as an ordinary user (root ignores file permissions) and return its result."""
-    if os.geteuid() != 0:
-        return fn()
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # child
-        os.close(read_end)
-        try:
-            os.setgid(65534)
-            os.setuid(65534)
-            result = fn()
-        except BaseException as exc:
-            result = f"child error: {exc!r}"
-        os.write(write_end, result.encode())
-        os._exit(0)
-    os.close(write_end)
-    with os.fdopen(read_end, "rb") as f:
-        out = f.read().decode()
-    os.waitpid(pid, 0)
-    return out
-
-
-@pytest.fixture
-def shared_dir() -> Iterator[Path]:
-    """A directory an unprivileged user can reach (pytest's tmp dirs are root-only)."""
-    base = Path(tempfile.mkdtemp(prefix="peerscenarios-ro-"))
-    base.chmod(0o755)
-    yield base
-    for root, dirs, files in os.walk(base):
-        for name in dirs + files:
-            os.chmod(os.path.join(root, name), 0o700)
-    shutil.rmtree(base)
-
-
 def _open_result(db: Path) -> Callable[[], str]:
     def attempt() -> str:
         try:
@@ -241,7 +206,7 @@ def test_read_only_refused_nothing_written(shared_dir: Path, locked: str, mode: 
         _hand_to_nobody(p)
     (db if locked == "file" else folder).chmod(mode)
     before = db.read_bytes()
-    result = _as_unprivileged(_open_result(db))
+    result = as_unprivileged(_open_result(db))
     assert result.startswith("readonly:"), result
     assert db.read_bytes() == before
     assert _no_sidecars(db)
@@ -339,13 +304,13 @@ def test_custom_location_under_new_folder(tmp_path: Path) -> None:
 
 # ---------------------------------------------------------------- migrations
 
-_REVISION_0002 = '''
+_TEST_REVISION = '''
 """Test-only revision: rebuilds the attempt table (a parent of cascading children)."""
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "test9999"
+down_revision = "HEAD"
 branch_labels = None
 depends_on = None
 
@@ -365,16 +330,16 @@ def downgrade():
 
 @pytest.fixture
 def extra_revision(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[bool], None]:
-    """Install a copy of the migrations plus a 0002 that fails (True) or succeeds (False)."""
+    """Install a copy of the migrations plus one more that fails (True) or succeeds (False)."""
 
     def install(fail: bool) -> None:
         target = tmp_path / "migrations"
         shutil.copytree(Path(migrate_module.__file__).with_name("migrations"), target,
                         ignore=shutil.ignore_patterns("__pycache__"))
-        body = _REVISION_0002.replace(
+        body = _TEST_REVISION.replace(
             "    FAIL\n", "    raise RuntimeError('injected failure')\n" if fail else ""
-        )
-        (target / "versions" / "0002_test.py").write_text(textwrap.dedent(body))
+        ).replace("HEAD", HEAD)
+        (target / "versions" / "test9999_test.py").write_text(textwrap.dedent(body))
         monkeypatch.setattr(migrate_module, "script_location", lambda: str(target))
 
     return install
@@ -392,7 +357,7 @@ def test_failed_migration_leaves_original_intact(
     assert "backup" in info.value.hint
     assert _dump(db_path) == before
     with sqlite3.connect(db_path) as conn:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (HEAD,)
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 
@@ -410,9 +375,9 @@ def test_migration_backs_up_then_keeps_children(
         assert s.integrity_check() == "ok"
         backups = s.list_backups()
     assert len(backups) == 1
-    assert "before-upgrade-from-0001" in backups[0].path.name
+    assert f"before-upgrade-from-{HEAD}" in backups[0].path.name
     with sqlite3.connect(backups[0].path) as conn:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (HEAD,)
 
 
 # ------------------------------------------------------------ backup/restore
@@ -438,7 +403,8 @@ def test_restore_refused_while_open_then_restores(db_path: Path) -> None:
     s.close()
     saved = restore_backup(backup, db_path)
     assert saved is not None
-    assert saved.name.startswith("peerscenarios.sqlite3.before-restore-")
+    assert saved.parent == backup.parent
+    assert saved.name.endswith("-before-restore.sqlite3")
     assert file_mode(saved) == 0o600
     with Storage.open(_url(db_path)) as s2:
         assert [x.id for x in s2.list_profiles()] == [p.id]

@@ -114,8 +114,11 @@ def test_attempt_lifecycle(storage: Storage, clock: FakeClock) -> None:
     abandoned = storage.abandon_attempt(second.id)
     assert abandoned.status is AttemptStatus.ABANDONED
     assert storage.unfinished_attempt(p.id) is None
-    with pytest.raises(StorageError):
+    with pytest.raises(StorageError, match="already ended"):
         storage.record_choice(second.id, "n", "c", PEER, {}, "f")
+    with pytest.raises(NotFound):
+        storage.record_choice(second.id + 100, "n", "c", PEER, {}, "f")
+    assert storage.get_attempt(second.id).status is AttemptStatus.ABANDONED
     with pytest.raises(ValueError, match="practice"):
         storage.start_attempt(p.id, "s", "h", "exam")
     with pytest.raises(NotFound):
@@ -404,7 +407,14 @@ def test_failed_write_notifies_nobody(storage: Storage) -> None:
     assert len(seen) == 1
 
 
-def test_failing_listener_does_not_hide_change_from_others(storage: Storage) -> None:
+def test_failing_listener_is_logged_not_raised_to_the_caller(
+    storage: Storage, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A bug in a listener must not make a committed write look failed to its caller.
+
+    Before, the listener's exception reached the caller after the commit, so
+    the player never advanced past a choice that was already on disk.
+    """
     seen: list[Change] = []
 
     def broken(change: Change) -> None:
@@ -412,10 +422,15 @@ def test_failing_listener_does_not_hide_change_from_others(storage: Storage) -> 
 
     storage.add_listener(broken)
     storage.add_listener(seen.append)
-    with pytest.raises(RuntimeError):
-        storage.create_profile("A")
-    assert len(seen) == 1
-    assert [p.name for p in storage.list_profiles()] == ["A"]  # committed anyway
+    p = storage.create_profile("A")
+    a = storage.start_attempt(p.id, "s", "h", "practice")
+    choice = storage.record_choice(a.id, "n", "c", PEER, {}, "f")
+    assert choice.seq == 1
+    assert [c.kind for c in seen] == [ChangeKind.PROFILES, ChangeKind.ATTEMPTS, ChangeKind.CHOICES]
+    assert [c.id for c in storage.attempt_choices(a.id)] == [choice.id]
+    failures = [r for r in caplog.records if "listener" in r.getMessage()]
+    assert len(failures) == 3
+    assert all(r.levelname == "ERROR" and r.exc_info for r in failures)
 
 
 # ----------------------------------------------------------------- open/close

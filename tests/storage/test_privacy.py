@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import event
 
+from peerscenarios import paths
 from peerscenarios.storage import DiskFull, Storage
 from peerscenarios.storage.search import fts_query
 
@@ -128,3 +129,68 @@ def test_query_builder_treats_syntax_as_words() -> None:
     assert fts_query("  ") is None
     assert fts_query("!!!") is None
     assert fts_query("café") == '"café"*'
+
+
+def _file_bytes(db: Path) -> bytes:
+    """The database file and any -wal/-shm beside it, as one blob to search."""
+    return b"".join(p.read_bytes() for p in sorted(db.parent.glob(db.name + "*")))
+
+
+@pytest.mark.parametrize("how", ["reflection", "profile"])
+def test_deleted_words_leave_the_search_index(db_path: Path, how: str) -> None:
+    """Deleting a reflection (or its profile) removes its words from the file, index included."""
+    words = [b"zebrawordone", b"quagmirewordtwo", b"x4711marker"]
+    with Storage.open(f"sqlite:///{db_path}", backup=False) as storage:
+        keep = storage.create_profile("Keep")
+        kept = storage.start_attempt(keep.id, "s", "h", "practice")
+        gone = storage.create_profile("Gone")
+        attempt = storage.start_attempt(gone.id, "s", "h", "practice")
+        for i in range(30):  # enough segments that the index merges on its own
+            storage.save_reflection(kept.id, f"k{i}", f"ordinary words number {i} " * 20)
+        secret = storage.save_reflection(attempt.id, "r1", " ".join(w.decode() for w in words))
+        for i in range(30):
+            storage.save_reflection(kept.id, f"l{i}", f"later words number {i} " * 20)
+        assert len(storage.search_reflections(gone.id, "zebrawordone")) == 1
+        if how == "reflection":
+            storage.delete_reflection(secret.id)
+        else:
+            storage.delete_profile(gone.id)
+        assert storage.search_reflections(gone.id, "zebrawordone") == []
+        assert storage.integrity_check() == "ok"
+        assert len(storage.search_reflections(keep.id, "ordinary")) == 30
+    data = _file_bytes(db_path)
+    assert b"ordinary" in data  # the search really looks at the file's bytes
+    for word in words:
+        assert word not in data, word
+
+
+def test_unfinished_backup_copies_are_removed_at_start(db_path: Path) -> None:
+    """A backup killed halfway leaves a .partial copy of every reflection: gone at next start."""
+    with Storage.open(f"sqlite:///{db_path}", backup=False) as storage:
+        storage.create_profile("A")
+        folder = paths.ensure_private_dir(storage.backups_dir)
+    leftovers = [folder / "peerscenarios-20261120-090000-daily.sqlite3.partial",
+                 folder / "peerscenarios-20261121-090000-daily-2.sqlite3.partial"]
+    for leftover in leftovers:
+        leftover.write_bytes(b"SQLite format 3\x00" + b"\x00" * 4000)
+    unrelated = folder / "my-notes.partial"
+    unrelated.write_text("not ours")
+    with Storage.open(f"sqlite:///{db_path}"):
+        pass
+    assert [p for p in leftovers if p.exists()] == []
+    assert unrelated.exists()
+
+
+def test_a_backup_being_written_is_not_mistaken_for_a_leftover(db_path: Path) -> None:
+    from peerscenarios.storage import backup as backup_module
+
+    with Storage.open(f"sqlite:///{db_path}", backup=False) as storage:
+        storage.create_profile("A")
+        folder = paths.ensure_private_dir(storage.backups_dir)
+        in_progress = folder / "peerscenarios-20261126-101500.sqlite3.partial"
+        in_progress.write_bytes(b"being written")
+        with backup_module._writing_into(folder):  # as another process's backup holds it
+            assert backup_module.clean_partials(folder) == []
+            storage.backup_now()
+            assert in_progress.exists()
+        assert backup_module.clean_partials(folder) == [in_progress]

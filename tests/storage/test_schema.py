@@ -73,3 +73,26 @@ def test_fts_triggers_exist(db_path: Path, storage: Storage) -> None:
             for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='trigger'")
         }
     assert names == {"reflection_fts_ai", "reflection_fts_ad", "reflection_fts_au"}
+
+
+def test_record_choice_is_one_short_transaction(storage: Storage) -> None:
+    """The click path: BEGIN IMMEDIATE, three statements, COMMIT; no reads, no flushes."""
+    p = storage.create_profile("A")
+    a = storage.start_attempt(p.id, "s", "h", "practice")
+    storage.record_choice(a.id, "n0", "c0", "peer-aligned", {}, "f")
+    sent: list[str] = []
+
+    @event.listens_for(storage.engine, "before_cursor_execute")
+    def capture(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        sent.append(statement.split()[0])
+
+    @event.listens_for(storage.engine, "commit")
+    def committed(conn: Any) -> None:
+        sent.append("COMMIT")
+
+    choice = storage.record_choice(a.id, "n1", "c1", "clinical-drift", {2: -1}, "f")
+    assert sent == ["BEGIN", "UPDATE", "INSERT", "INSERT", "COMMIT"]
+    assert choice.seq == 2
+    summary = storage.list_attempts(p.id)[0]
+    assert (summary.choice_count, summary.drift_count) == (2, 1)
+    assert storage.boundary_profile(p.id)[0].counts == {"peer-aligned": 1, "clinical-drift": 1}

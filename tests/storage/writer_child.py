@@ -1,6 +1,6 @@
 """A child process for the crash and concurrency tests: writes through Storage, reports each write.
 
-Usage: ``python writer_child.py DB_PATH TAG [ATTEMPT_ID COUNT]``. It imports
+Usage: ``python writer_child.py DB_PATH TAG [ATTEMPT_ID COUNT | backup]``. It imports
 everything, prints READY, waits for a line on stdin, then writes. Each line it
 prints names a write whose call had already returned:
 
@@ -9,7 +9,9 @@ prints names a write whose call had already returned:
     R <reflection id> <n>    save_reflection returned with text "reflection <n> ..."
 
 Without ATTEMPT_ID it loops forever (the test kills it with SIGKILL); with
-ATTEMPT_ID and COUNT it writes COUNT choices to that attempt and exits.
+ATTEMPT_ID and COUNT it writes COUNT choices to that attempt and exits. With
+``backup`` it backs the database up again and again (``B <path>`` after each)
+until it is killed.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ def _emit(*parts: object) -> None:
 
 def main() -> int:
     db_path, tag = sys.argv[1], sys.argv[2]
+    if sys.argv[3:] == ["backup"]:
+        return _back_up_forever(db_path)
     fixed_attempt = int(sys.argv[3]) if len(sys.argv) > 3 else None
     count = int(sys.argv[4]) if len(sys.argv) > 4 else -1
     _emit("READY")
@@ -62,6 +66,14 @@ def main() -> int:
     storage.close()
     _emit("DONE")
     return 0
+
+
+def _back_up_forever(db_path: str) -> int:
+    _emit("READY")
+    sys.stdin.readline()
+    storage = Storage.open(f"sqlite:///{db_path}", backup=False)
+    while True:
+        _emit("B", storage.backup_now(label="daily"))
 
 
 if __name__ == "__main__":

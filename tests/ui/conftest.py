@@ -163,7 +163,7 @@ class WindowFactory:
                 self.opened.remove((ctx, storage))
         window.hide()
         # Whatever the crashed window still holds must not reach the database.
-        window.player.playthrough = None
+        window.player.model.playthrough = None
 
     def close_all(self) -> None:
         for ctx, storage in self.opened:

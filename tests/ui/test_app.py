@@ -136,18 +136,18 @@ def test_text_size_and_high_contrast_persist(qtbot: QtBot, make_window: WindowFa
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     base = app.font().pointSize()
-    w.larger_action.trigger()
-    w.larger_action.trigger()
+    w.menu_actions.larger.trigger()
+    w.menu_actions.larger.trigger()
     assert app.font().pointSize() == point_size(2) > base
     assert Settings().text_step == 2
-    w.smaller_action.trigger()
+    w.menu_actions.smaller.trigger()
     assert Settings().text_step == 1
-    w.contrast_action.trigger()
+    w.menu_actions.contrast.trigger()
     assert Settings().theme == THEME_HIGH_CONTRAST
     assert w.ctx.colours.name == "high-contrast"
     assert "#ffff00" in app.styleSheet()
-    w.contrast_action.trigger()
-    w.default_size_action.trigger()
+    w.menu_actions.contrast.trigger()
+    w.menu_actions.default_size.trigger()
     assert Settings().text_step == 0
     assert (paths.data_dir() / "settings.ini").exists()
 
@@ -199,7 +199,7 @@ def test_log_never_holds_reflection_text(qtbot: QtBot, make_window: WindowFactor
         assert w.library.select_scenario(SCENARIO_ID)
         qtbot.mouseClick(w.library.practice_button, Qt.MouseButton.LeftButton)
         qtbot.mouseClick(w.player.warnings_page.start_button, Qt.MouseButton.LeftButton)
-        qtbot.keyClick(w.player.choice_buttons[0], Qt.Key.Key_1)
+        qtbot.keyClick(w.player, Qt.Key.Key_1)
         qtbot.mouseClick(w.player.feedback.continue_button, Qt.MouseButton.LeftButton)
         qtbot.keyClicks(w.player.reflection.editors[0].editor, "secret words zebra")
         qtbot.mouseClick(w.player.reflection.done_button, Qt.MouseButton.LeftButton)

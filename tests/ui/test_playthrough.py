@@ -33,6 +33,18 @@ def open_scenario(qtbot: QtBot, w: MainWindow, *, assessment: bool = False) -> N
     assert w.player.phase is Phase.DECISION
 
 
+def press_choice(qtbot: QtBot, w: MainWindow, choice_id: str) -> None:
+    """Press the number key the screen shows for this response (the order is shuffled)."""
+    number = next(b.number for b in w.player.choice_buttons if b.choice.id == choice_id)
+    qtbot.keyClick(w.player, getattr(Qt.Key, f"Key_{number}"))
+
+
+def click_choice(qtbot: QtBot, w: MainWindow, choice_id: str) -> None:
+    """Click the button of this response."""
+    button = next(b for b in w.player.choice_buttons if b.choice.id == choice_id)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
 def type_reflection(qtbot: QtBot, w: MainWindow, text: str) -> None:
     editor = w.player.reflection.editors[0].editor
     editor.setFocus()
@@ -50,10 +62,10 @@ def test_complete_playthrough_debrief_history_search_and_export(
 
     # Choice buttons carry the choice text as their accessible name.
     names = [b.accessibleName() for b in w.player.choice_buttons]
-    assert names[0] == "What have you been thinking about it yourself?"
+    assert "What have you been thinking about it yourself?" in names
 
-    # Key 2 picks the second response: clinical drift, named in symbol and words.
-    qtbot.keyClick(w.player.choice_buttons[0], Qt.Key.Key_2)
+    # A number key picks the response shown with it: clinical drift, in symbol and words.
+    press_choice(qtbot, w, "advise-dose")
     assert w.player.phase is Phase.FEEDBACK
     assert w.player.feedback.badge.text() == "✚ Clinical drift"
     assert "medical advice" in w.player.feedback.why.text()
@@ -74,12 +86,13 @@ def test_complete_playthrough_debrief_history_search_and_export(
     assert w.player.phase is Phase.NARRATIVE
     qtbot.mouseClick(w.player.continue_button, Qt.MouseButton.LeftButton)
     assert w.player.phase is Phase.DECISION
-    qtbot.mouseClick(w.player.choice_buttons[0], Qt.MouseButton.LeftButton)
+    click_choice(qtbot, w, "reflect-fear")
     assert w.player.feedback.badge.text() == "✓ Peer-aligned"
     qtbot.mouseClick(w.player.feedback.continue_button, Qt.MouseButton.LeftButton)
 
-    # The ending with its own prompt; finishing opens the debrief.
-    assert w.player.phase is Phase.ENDING
+    # The ending, shown above its own prompt; finishing opens the debrief.
+    assert w.player.phase is Phase.REFLECT
+    assert w.player.ending_frame.isVisibleTo(w.player)
     assert w.player.ending_title.text() == "Her questions, her choice"
     type_reflection(qtbot, w, ENDING_REFLECTION)
     with qtbot.waitSignal(w.player.finished):
@@ -167,11 +180,11 @@ def test_step_back_in_practice_mode_records_both_choices(
     w = make_window()
     storage = w.ctx.storage
     open_scenario(qtbot, w)
-    qtbot.keyClick(w.player.choice_buttons[0], Qt.Key.Key_3)
+    press_choice(qtbot, w, "tell-story")
     assert w.player.feedback.badge.text() == "◉ Self-disclosure misuse"
     qtbot.mouseClick(w.player.feedback.step_back_button, Qt.MouseButton.LeftButton)
     assert w.player.phase is Phase.DECISION
-    qtbot.keyClick(w.player.choice_buttons[0], Qt.Key.Key_1)
+    press_choice(qtbot, w, "ask-her")
     assert w.player.feedback.badge.text() == "✓ Peer-aligned"
     attempt = storage.unfinished_attempt(w.ctx.profile_id)
     assert attempt is not None
@@ -186,7 +199,7 @@ def test_assessment_mode_offers_no_step_back(qtbot: QtBot, make_window: WindowFa
     w = make_window()
     open_scenario(qtbot, w, assessment=True)
     assert w.player.mode_label.text() == "Assessment mode"
-    qtbot.keyClick(w.player.choice_buttons[0], Qt.Key.Key_2)
+    press_choice(qtbot, w, "advise-dose")
     assert w.player.phase is Phase.FEEDBACK
     assert not w.player.feedback.step_back_button.isVisibleTo(w.player)
 
@@ -196,7 +209,7 @@ def test_dont_keep_stores_nothing_and_digits_type_in_the_editor(
     w = make_window()
     storage = w.ctx.storage
     open_scenario(qtbot, w)
-    qtbot.keyClick(w.player.choice_buttons[0], Qt.Key.Key_1)
+    press_choice(qtbot, w, "ask-her")
     qtbot.mouseClick(w.player.feedback.continue_button, Qt.MouseButton.LeftButton)
     attempt = storage.unfinished_attempt(w.ctx.profile_id)
     assert attempt is not None
@@ -224,13 +237,15 @@ def test_pause_keeps_the_attempt_and_continues_it(qtbot: QtBot,
                                                   make_window: WindowFactory) -> None:
     w = make_window()
     open_scenario(qtbot, w)
-    qtbot.keyClick(w.player.choice_buttons[0], Qt.Key.Key_1)
+    press_choice(qtbot, w, "ask-her")
     qtbot.mouseClick(w.player.pause_button, Qt.MouseButton.LeftButton)
     assert w.pages.currentWidget() is w.library
     row = w.library.model.row_of(SCENARIO_ID)
-    assert w.library.model.index(row, 5).data() == "In progress"
-    # Starting the same scenario again carries on where it was paused.
-    qtbot.mouseClick(w.library.practice_button, Qt.MouseButton.LeftButton)
+    assert w.library.model.index(row, 5).data() == "Paused"
+    # The Library offers Resume in place of the Start buttons; it carries on where it was.
+    assert w.library.resume_button.isVisibleTo(w.library)
+    assert not w.library.practice_button.isVisibleTo(w.library)
+    qtbot.mouseClick(w.library.resume_button, Qt.MouseButton.LeftButton)
     assert w.pages.currentWidget() is w.player
     assert w.player.phase is Phase.FEEDBACK
     assert w.ctx.storage.count_attempts(w.ctx.profile_id) == 1
@@ -242,7 +257,7 @@ def test_resume_after_a_crash_offers_the_attempt_and_its_draft(
         crash_while: str) -> None:
     first = make_window()
     open_scenario(qtbot, first)
-    qtbot.keyClick(first.player.choice_buttons[0], Qt.Key.Key_1)
+    press_choice(qtbot, first, "ask-her")
     attempt = first.ctx.storage.unfinished_attempt(first.ctx.profile_id)
     assert attempt is not None
     if crash_while == "reflecting":
@@ -278,13 +293,13 @@ def test_feedback_border_follows_the_role_without_a_new_style_sheet_each_time(
     w = make_window()
     open_scenario(qtbot, w)
     feedback = w.player.feedback
-    qtbot.keyClick(w.player.choice_buttons[0], Qt.Key.Key_3)
+    press_choice(qtbot, w, "tell-story")
     assert feedback.property("drift") == "true"
     sheet = feedback.styleSheet()
     assert w.ctx.colours.drift in sheet
     assert w.ctx.colours.peer in sheet
     qtbot.mouseClick(feedback.step_back_button, Qt.MouseButton.LeftButton)
-    qtbot.keyClick(w.player.choice_buttons[0], Qt.Key.Key_1)
+    press_choice(qtbot, w, "ask-her")
     assert feedback.property("drift") == "false"
     assert feedback.styleSheet() == sheet  # same theme: the sheet is not set again
 
@@ -299,7 +314,7 @@ def test_history_catches_up_with_choices_made_while_it_was_hidden(
     row = attempts.row_of(w.player.playthrough.attempt.id)
     assert row >= 0
     assert attempts.summary(row).choice_count == 0
-    qtbot.keyClick(w.player.choice_buttons[0], Qt.Key.Key_3)
+    press_choice(qtbot, w, "tell-story")
     assert attempts.summary(row).choice_count == 0  # not re-read on each click
     qtbot.mouseClick(w.nav_history, Qt.MouseButton.LeftButton)
     assert w.history.isVisible()

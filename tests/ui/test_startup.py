@@ -21,9 +21,11 @@ from peerscenarios.ui.mainwindow import MainWindow
 from peerscenarios.ui.models.library import (
     STATUS_COMPLETED,
     STATUS_IN_PROGRESS,
+    STATUS_PAUSED,
     ScenarioRole,
     StatusRole,
 )
+from peerscenarios.ui.settings import Settings
 
 from .conftest import DialogScript
 
@@ -156,19 +158,26 @@ def test_resume_is_offered_at_start(startup: StartupRecord, dialogs: DialogScrip
     profile_id = _make_profile()
     storage = Storage.open(backup=False)
     try:
-        storage.start_attempt(profile_id, BUILTIN_ID, "hash", "practice")
+        attempt = storage.start_attempt(profile_id, BUILTIN_ID, "hash", "practice")
+        storage.start_attempt(profile_id, "benefits-form", "hash", "practice")
     finally:
         storage.close()
+    # The app stopped (closed or crashed) while the first attempt was on screen.
+    settings = Settings()
+    settings.open_attempt_id = attempt.id
+    settings.sync()
     assert run_app(_args()) == 0
     assert startup.finished
     offers = dialogs.called("resume")
+    # Only the attempt that was open is offered; the other stays paused in the Library.
     assert len(offers) == 1
+    assert offers[0][0] == "Back to school"
     assert startup.window is not None
     model = startup.window.library.model
     row = next(r for r in range(model.rowCount())
                if model.index(r, 0).data(ScenarioRole).id == BUILTIN_ID)
     # The status column is filled in once storage is ready.
-    assert model.index(row, 0).data(StatusRole) == STATUS_IN_PROGRESS
+    assert model.index(row, 0).data(StatusRole) == STATUS_PAUSED
 
 
 def test_storage_error_after_first_paint_is_explained_and_stops_the_app(

@@ -1,19 +1,32 @@
-"""The player's controller: one playthrough, moving the engine and recording each step."""
+"""Training use cases: start, resume, pause, abandon, choose, step back, reflect and finish.
+
+``Playthrough`` is one attempt: the engine's state plus the stored attempt,
+with the answer order the trainee sees. ``Training`` holds the policy around
+attempts (which are paused, what starting another one means, what happens
+when a scenario changed under a paused attempt). Neither imports Qt; each
+write goes through Storage's operations, so the screens never see a Session.
+"""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from datetime import datetime
 
+from peerscenarios.app.order import new_seed, shown_choices
 from peerscenarios.core import engine
 from peerscenarios.core.engine import Mode, Outcome, PlayState, Summary
-from peerscenarios.core.model import Node, ReflectionPrompt, Scenario
-
-if TYPE_CHECKING:
-    from peerscenarios.storage import AttemptRecord, Storage
+from peerscenarios.core.library import Library
+from peerscenarios.core.model import Choice, Node, ReflectionPrompt, Scenario
+from peerscenarios.core.reporting import feedback_text
+from peerscenarios.errors import PeerScenariosError
+from peerscenarios.storage import AttemptRecord, Storage
 
 log = logging.getLogger(__name__)
+
+
+class ScenarioChangedError(PeerScenariosError):
+    """A paused attempt no longer fits its scenario (the file was edited); it was set aside."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,12 +38,31 @@ class PendingPrompt:
     text: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class PausedAttempt:
+    """An attempt still in progress, as the Library and the start-up question describe it."""
+
+    attempt: AttemptRecord
+    scenario: Scenario | None
+    has_draft: bool
+
+    @property
+    def title(self) -> str:
+        """The scenario's title, or its id when the file is gone."""
+        return self.scenario.title if self.scenario is not None else self.attempt.scenario_id
+
+    @property
+    def started_at(self) -> datetime:
+        """When the attempt began."""
+        return self.attempt.started_at
+
+
 class Playthrough:
     """One attempt at one scenario: the engine's state plus the stored attempt.
 
-    Every method is a user action; each write goes through Storage, so the
-    widgets never see a Session. Pausing needs nothing: the attempt simply
-    stays in progress until it is finished or abandoned.
+    Every method is a user action. Pausing needs nothing: the attempt simply
+    stays in progress until it is finished or abandoned, and drafts are
+    already saved as the trainee types.
     """
 
     def __init__(self, storage: Storage, attempt: AttemptRecord, state: PlayState,
@@ -45,11 +77,12 @@ class Playthrough:
     # ---------------------------------------------------------------- creation
 
     @classmethod
-    def begin(cls, storage: Storage, profile_id: int, scenario: Scenario,
-              mode: Mode) -> Playthrough:
-        """Start a new attempt at the scenario's first node."""
+    def begin(cls, storage: Storage, profile_id: int, scenario: Scenario, mode: Mode, *,
+              order_seed: int | None = None) -> Playthrough:
+        """Start a new attempt at the scenario's first node, with a fresh answer order."""
+        seed = new_seed() if order_seed is None else order_seed
         attempt = storage.start_attempt(profile_id, scenario.id, scenario.content_hash,
-                                        mode.value)
+                                        mode.value, order_seed=seed)
         log.info("attempt %d started (%s, %s)", attempt.id, scenario.id, mode.value)
         return cls(storage, attempt, engine.start(scenario, mode), [])
 
@@ -85,6 +118,15 @@ class Playthrough:
         return self.state.node
 
     @property
+    def order_seed(self) -> int | None:
+        """The seed of this attempt's answer order (None: the file's order, old attempts)."""
+        return self.attempt.order_seed
+
+    def choices_shown(self, node: Node | None = None) -> tuple[Choice, ...]:
+        """A node's responses (the current one's by default) in the order this attempt shows."""
+        return shown_choices(node or self.node, self.order_seed)
+
+    @property
     def can_step_back(self) -> bool:
         """Practice mode with a recorded choice to step back from."""
         return self.state.can_step_back and bool(self._standing)
@@ -118,11 +160,8 @@ class Playthrough:
         """Pick a response: the engine moves on and the choice is recorded at once."""
         outcome = engine.choose(self.state, choice_id)
         choice = outcome.choice
-        feedback = choice.feedback.why.strip()
-        if choice.feedback.better.strip():
-            feedback += "\n\nBetter: " + choice.feedback.better.strip()
         record = self.storage.record_choice(self.attempt.id, self.state.node_id, choice.id,
-                                            choice.role, choice.effects, feedback)
+                                            choice.role, choice.effects, feedback_text(choice))
         self._standing.append(record.id)
         self.state = outcome.state
         self.last_outcome = outcome
@@ -164,3 +203,64 @@ class Playthrough:
         """Set the attempt aside (it stays in history as abandoned)."""
         self.attempt = self.storage.abandon_attempt(self.attempt.id)
         log.info("attempt %d abandoned", self.attempt.id)
+
+
+class Training:
+    """The attempt policy of one profile: what is paused, starting, resuming, setting aside.
+
+    Several attempts may be paused at once; nothing is ever abandoned except
+    when the trainee says so (or when a paused attempt's scenario changed so
+    that its place no longer exists, which the caller is told about).
+    """
+
+    def __init__(self, storage: Storage, library: Library, profile_id: int) -> None:
+        self.storage = storage
+        self.library = library
+        self.profile_id = profile_id
+
+    def paused(self) -> list[PausedAttempt]:
+        """Every attempt of this profile still in progress, newest first."""
+        out = []
+        for attempt in self.storage.paused_attempts(self.profile_id):
+            scenario = self.library.by_id(attempt.scenario_id)
+            out.append(PausedAttempt(attempt, scenario,
+                                     bool(self.storage.drafts_for_attempt(attempt.id))))
+        return out
+
+    def paused_attempt(self, scenario_id: str) -> PausedAttempt | None:
+        """The newest paused attempt of one scenario, if any."""
+        return next((p for p in self.paused() if p.attempt.scenario_id == scenario_id), None)
+
+    def start(self, scenario: Scenario, mode: Mode) -> Playthrough:
+        """A new attempt (other paused attempts stay as they are)."""
+        return Playthrough.begin(self.storage, self.profile_id, scenario, mode)
+
+    def resume(self, attempt_id: int) -> Playthrough:
+        """Pick a paused attempt up again.
+
+        Raises ScenarioChangedError (after setting the attempt aside, its choices
+        kept in history) when its scenario is gone or was edited so that the
+        recorded route no longer fits.
+        """
+        attempt = self.storage.get_attempt(attempt_id)
+        scenario = self.library.by_id(attempt.scenario_id)
+        if scenario is None:
+            raise ScenarioChangedError(
+                f"“{attempt.scenario_id}” is no longer in your library, so this attempt "
+                "cannot be picked up again.",
+                "What you chose is kept in your history.")
+        try:
+            return Playthrough.resume(self.storage, attempt, scenario)
+        except engine.EngineError:
+            self.storage.abandon_attempt(attempt_id)
+            log.info("attempt %d set aside: its scenario changed", attempt_id)
+            raise ScenarioChangedError(
+                f"“{scenario.title}” has changed since you started it, so your place in it "
+                "no longer exists.",
+                "What you chose is kept in your history. Start the scenario again to play "
+                "the new version.") from None
+
+    def abandon(self, attempt_id: int) -> None:
+        """Set a paused attempt aside on the trainee's word (it stays in history)."""
+        self.storage.abandon_attempt(attempt_id)
+        log.info("attempt %d abandoned", attempt_id)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import asdict, dataclass
 from enum import StrEnum
+
+from peerscenarios.core.validate import codes as _codes
 
 
 class Severity(StrEnum):
@@ -14,49 +17,38 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
-# Every code the validator can emit, with a short title (also listed in
-# docs/scenario-format.md). Codes never change meaning once published.
-CODES: dict[str, str] = {
-    "PS001": "not valid YAML",
-    "PS002": "unknown key",
-    "PS003": "missing required field",
-    "PS004": "wrong type",
-    "PS005": "YAML 1.1 trap",
-    "PS006": "duplicate key",
-    "PS007": "duplicate id",
-    "PS008": "points at a missing node",
-    "PS009": "unreachable node",
-    "PS010": "dead end",
-    "PS011": "loop with no way out",
-    "PS012": "choice without feedback",
-    "PS013": "decision without a peer-aligned choice",
-    "PS014": "unknown role",
-    "PS015": "unknown competency",
-    "PS016": "empty text",
-    "PS017": "file too large",
-    "PS018": "anchors and aliases not allowed",
-    "PS019": "nesting too deep",
-    "PS020": "not UTF-8 text",
-    "PS021": "bad id",
-    "PS022": "number out of range",
-    "PS023": "conflicting node fields",
-    "PS024": "duplicate scenario id",
-    "PS025": "unusual number of choices",
-    "PS026": "unknown setting",
-    "PS027": "unknown population",
-    "PS028": "unknown order",
-    "PS029": "no setting given",
-    "PS101": "stigmatising term",
-    "PS102": "feedback that teaches nothing",
-    "PS103": "drift choices all the same kind",
-    "PS104": "estimated minutes disagree with the text",
-    "PS105": "missing content warning",
-}
+# Every code the validator can emit, with a short title (the table lives with the
+# validator; docs/scenario-format.md lists the same). Codes never change meaning.
+CODES = _codes.CODES
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on one terminal line: invisible characters shown as <U+XXXX>.
+
+    A file can hold bidi controls (U+202E turns the rest of a line around) and
+    zero-width characters; printed raw, they could make a diagnostic say
+    something other than it does. Line breaks and tabs become spaces.
+    """
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        if ch.isprintable():
+            out.append(ch)
+        elif ch in "\t\n\r" or unicodedata.category(ch) == "Zs":
+            out.append(" ")
+        else:
+            out.append(f"<U+{ord(ch):04X}>")
+    return "".join(out)
 
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
-    """One problem: file, 1-based line and column, severity, message and code."""
+    """One problem: file, 1-based line and column, severity, message and code.
+
+    Text that came from a file (the path, ids, quoted values) is made
+    printable when the diagnostic is made, so no caller can print it raw.
+    """
 
     file: str
     line: int
@@ -66,6 +58,12 @@ class Diagnostic:
     code: str
     scenario_id: str = ""
     node_id: str = ""
+
+    def __post_init__(self) -> None:
+        for name in ("file", "message", "scenario_id", "node_id"):
+            value = getattr(self, name)
+            if not value.isprintable():
+                object.__setattr__(self, name, printable(value))
 
     def format(self) -> str:
         """``FILE:LINE:COL: error|warning: MESSAGE [CODE]``, the line the CLI prints."""

@@ -1,95 +1,27 @@
-"""Loading a library of scenario files from folders, with a cache for fast second starts."""
+"""A library of scenarios: what each file gave, and how files become one Library.
+
+This module is pure: it checks files and assembles the result. Where the
+files' results are cached and how many processes check them is the app's
+policy (``peerscenarios.app.library_service``).
+"""
 
 from __future__ import annotations
 
-import copyreg
-import dataclasses
-import os
-import pickle
-import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+import logging
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import MappingProxyType
-from typing import Any
 
 from peerscenarios.core.diagnostics import Diagnostic, Severity
-from peerscenarios.core.model import Node, Scenario
+from peerscenarios.core.model import Scenario
+from peerscenarios.core.validate import codes
 
-# Bump whenever the model or the checks change, so stale cache entries are ignored.
-CACHE_VERSION = 4
 SCENARIO_SUFFIXES = (".yaml", ".yml")
 
-
-def _make_proxy(d: dict[object, object]) -> MappingProxyType[object, object]:
-    return MappingProxyType(d)
-
-
-def _pickle_mappingproxy(m: MappingProxyType[object, object]) -> tuple[object, ...]:
-    # The model's read-only mappings are rebuilt from plain dicts when the cache loads.
-    return (_make_proxy, (dict(m),))
-
-
-copyreg.pickle(MappingProxyType, _pickle_mappingproxy)  # type: ignore[arg-type]
-
-
-class LazyNodes(Mapping[str, Node]):
-    """A scenario's nodes, kept pickled until first used.
-
-    The library list needs only titles and metadata; a warm start with a
-    thousand cached scenarios would otherwise spend most of its time
-    rebuilding node objects nobody has looked at yet.
-    """
-
-    __slots__ = ("_blob", "_data")
-
-    def __init__(self, blob: bytes) -> None:
-        self._blob = blob
-        self._data: dict[str, Node] | None = None
-
-    def _nodes(self) -> dict[str, Node]:
-        if self._data is None:
-            data = pickle.loads(self._blob)
-            if not isinstance(data, dict):  # pragma: no cover - the cache wrote it
-                raise TypeError("damaged scenario cache entry")
-            self._data = data
-            self._blob = b""
-        return self._data
-
-    def blob(self) -> bytes:
-        """The pickled nodes (re-pickled if they were already unpacked)."""
-        if self._data is None:
-            return self._blob
-        return pickle.dumps(self._data, protocol=pickle.HIGHEST_PROTOCOL)
-
-    def __getitem__(self, key: str) -> Node:
-        return self._nodes()[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._nodes())
-
-    def __len__(self) -> int:
-        return len(self._nodes())
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (LazyNodes, (self.blob(),))
-
-
-_SCENARIO_FIELDS = tuple(f.name for f in dataclasses.fields(Scenario) if f.name != "nodes")
-
-
-def _make_scenario(values: tuple[Any, ...], blob: bytes) -> Scenario:
-    return Scenario(**dict(zip(_SCENARIO_FIELDS, values, strict=True)), nodes=LazyNodes(blob))
-
-
-def _pickle_scenario(s: Scenario) -> tuple[Any, ...]:
-    nodes = s.nodes
-    blob = (nodes.blob() if isinstance(nodes, LazyNodes)
-            else pickle.dumps(dict(nodes), protocol=pickle.HIGHEST_PROTOCOL))
-    return (_make_scenario, (tuple(getattr(s, name) for name in _SCENARIO_FIELDS), blob))
-
-
-copyreg.pickle(Scenario, _pickle_scenario)
+log = logging.getLogger(__name__)
+# Where nothing configured logging (the command line), a checker failure is said in
+# its diagnostic; without this handler Python would also print the traceback.
+log.addHandler(logging.NullHandler())
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,167 +81,111 @@ def find_files(paths: Iterable[Path]) -> list[Path]:
 
 
 def check_file(path: Path, *, with_lint: bool = True) -> LoadedFile:
-    """Validate (and lint) one file."""
+    """Validate (and lint) one file. Never raises: a failure of the checks is a diagnostic."""
     # Imported here: a warm start served from the cache never needs the YAML
     # reader or the checks, and the app imports this module before its first paint.
     from peerscenarios.core.validator import validate_file
 
-    result = validate_file(str(path))
-    diags = list(result.diagnostics)
-    if with_lint:
-        from peerscenarios.core.lint import lint
+    try:
+        result = validate_file(str(path))
+        diags = list(result.diagnostics)
+        if with_lint:
+            from peerscenarios.core.lint import lint
 
-        diags += lint(result)
-    diags.sort(key=lambda d: (d.line, d.col))
+            diags += lint(result)
+    except Exception as exc:  # one file must never stop the whole library
+        log.error("checking %s failed", path, exc_info=True)
+        return failed(path, exc)
+    # Errors first, then warnings, each in file order: authors fix files top down, and
+    # a cause (an error) should come before the warnings it leads to.
+    diags.sort(key=lambda d: (d.severity is not Severity.ERROR, d.line, d.col))
     return LoadedFile(str(path), result.scenario, tuple(diags))
 
 
-class _Cache:
-    """A pickle of LoadedFile per path, keyed by size and mtime, in a private folder."""
-
-    def __init__(self, folder: Path | None, *, with_lint: bool = False) -> None:
-        # Linted and unlinted results carry different diagnostics: keep them apart.
-        name = f"library-v{CACHE_VERSION}{'-lint' if with_lint else ''}.pickle"
-        self.file = folder / name if folder else None
-        self.entries: dict[str, tuple[int, int, LoadedFile]] = {}
-        self.dirty = False
-        if self.file is None:
-            return
-        try:
-            with open(self.file, "rb") as fh:
-                data = pickle.load(fh)
-            if isinstance(data, dict):
-                self.entries = data
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError,
-                TypeError, ValueError, IndexError):
-            # A missing or unreadable cache only costs a cold load.
-            self.entries = {}
-
-    def get(self, path: Path, st: os.stat_result) -> LoadedFile | None:
-        hit = self.entries.get(str(path))
-        if hit is not None and hit[0] == st.st_size and hit[1] == st.st_mtime_ns:
-            return hit[2]
-        return None
-
-    def put(self, path: Path, st: os.stat_result, loaded: LoadedFile) -> None:
-        self.entries[str(path)] = (st.st_size, st.st_mtime_ns, loaded)
-        self.dirty = True
-
-    def save(self, keep: set[str]) -> None:
-        if self.file is None:
-            return
-        stale = set(self.entries) - keep
-        if not self.dirty and not stale:
-            return
-        for k in stale:
-            del self.entries[k]
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd, tmp = tempfile.mkstemp(dir=self.file.parent, prefix=".cache-")
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(self.entries, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.file)
-        except OSError:
-            # Caching is an optimisation; a read-only or full disk must not stop the app.
-            pass
+def failed(path: Path, exc: BaseException) -> LoadedFile:
+    """The result for a file whose checking raised: a located diagnostic, no scenario."""
+    return LoadedFile(str(path), None, (Diagnostic(
+        str(path), 1, 1, Severity.ERROR,
+        f"the checker failed on this file ({type(exc).__name__}: {str(exc)[:200]}); the other "
+        "scenarios still load. Please report this, with the file", codes.CHECKER_FAILED),))
 
 
-# Below this many files needing validation, starting worker processes costs
-# more than it saves.
-PARALLEL_THRESHOLD = 64
+def assemble(items: Sequence[tuple[Path, bool]], results: Sequence[LoadedFile]) -> Library:
+    """One Library from each file's result, in order; ``items`` is (path, is built-in).
 
-
-def _check_many(paths: list[Path], with_lint: bool, parallel: bool,
-                ) -> Iterator[LoadedFile]:
-    """Validate files in order, in worker processes when there are many and cores to use."""
-    workers = min(os.cpu_count() or 1, 4)
-    if parallel and workers > 1 and len(paths) >= PARALLEL_THRESHOLD:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-        from concurrent.futures.process import BrokenProcessPool
-
-        # 'spawn', never fork: the app calls this from a thread of a Qt process.
-        ctx = multiprocessing.get_context("spawn")
-        done = 0
-        try:
-            with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
-                chunk = max(1, len(paths) // (workers * 8))
-                for loaded in pool.map(_check_for_pool, paths, [with_lint] * len(paths),
-                                       chunksize=chunk):
-                    done += 1
-                    yield loaded
-            return
-        except (OSError, BrokenProcessPool, RuntimeError):
-            # No processes to be had (sandbox, resource limits): carry on in this one.
-            paths = paths[done:]
-    for path in paths:
-        yield check_file(path, with_lint=with_lint)
-
-
-def _check_for_pool(path: Path, with_lint: bool) -> LoadedFile:
-    return check_file(path, with_lint=with_lint)
-
-
-def load_library(
-    folders: Sequence[Path],
-    *,
-    builtin: Sequence[Path] = (),
-    cache_dir: Path | None = None,
-    with_lint: bool = False,
-    progress: Callable[[int, int], None] | None = None,
-    parallel: bool = True,
-) -> Library:
-    """Load every scenario under ``builtin`` and ``folders``.
-
-    Files that fail are kept with their diagnostics; a second file with an
-    already-used scenario id is refused (PS024). ``progress(done, total)`` is
-    called as files are read. The content lint (language and teaching checks,
-    for authors) runs only with ``with_lint=True``: the app does not need it
-    to play a scenario, and it costs more than the validation itself. Files
-    not in the cache are validated in worker processes when there are many.
+    A file whose scenario id an earlier file already uses is refused (PS024):
+    built-in files come first, so a user's file can never shadow a built-in.
     """
-    cache = _Cache(cache_dir, with_lint=with_lint)
-    items = [(p, True) for p in find_files(builtin)] + [(p, False) for p in find_files(folders)]
-    total = len(items)
-    found: dict[int, LoadedFile] = {}
-    todo: list[tuple[int, Path, os.stat_result | None]] = []
-    for i, (path, _builtin) in enumerate(items):
-        try:
-            st: os.stat_result | None = path.stat()
-        except OSError:
-            st = None
-        hit = cache.get(path, st) if st is not None else None
-        if hit is None:
-            todo.append((i, path, st))
-        else:
-            found[i] = hit
-    done = len(found)
-    if progress is not None and done:
-        progress(done, total)
-    checked = _check_many([p for _, p, _ in todo], with_lint, parallel)
-    for (i, path, st), loaded in zip(todo, checked, strict=True):
-        found[i] = loaded
-        if st is not None:
-            cache.put(path, st, loaded)
-        done += 1
-        if progress is not None:
-            progress(done, total)
-
     files: list[LoadedFile] = []
     seen_ids: dict[str, str] = {}
-    for i, (path, is_builtin) in enumerate(items):
-        loaded = found[i]
+    for (path, is_builtin), loaded in zip(items, results, strict=True):
         loaded = LoadedFile(loaded.path, loaded.scenario, loaded.diagnostics, is_builtin)
         sc = loaded.scenario
         if sc is not None:
             if sc.id in seen_ids:
                 diag = Diagnostic(str(path), 1, 1, Severity.ERROR,
                                   f"scenario id '{sc.id}' is already used by {seen_ids[sc.id]}; "
-                                  "give this scenario its own id", "PS024", sc.id)
+                                  "give this scenario its own id", codes.DUPLICATE_SCENARIO, sc.id)
                 loaded = LoadedFile(loaded.path, None, (*loaded.diagnostics, diag), is_builtin)
             else:
                 seen_ids[sc.id] = str(path)
         files.append(loaded)
-    cache.save({str(p) for p, _ in items})
     scenarios = tuple(f.scenario for f in files if f.scenario is not None)
     return Library(tuple(files), scenarios)
+
+
+def with_builtin_clashes(lib: Library, builtins: Library) -> Library:
+    """``lib`` with a warning on each file whose scenario id a built-in scenario already uses.
+
+    The app loads built-ins first and refuses such a file (PS024); an author
+    validating a copy of a built-in should hear that before opening the app.
+    """
+    taken = {s.id: (f.path, s.title) for f in builtins.files if (s := f.scenario) is not None}
+    files = []
+    for f in lib.files:
+        hit = taken.get(f.scenario.id) if f.scenario is not None else None
+        if hit is not None and f.scenario is not None and not _same_file(f.path, hit[0]):
+            sid = f.scenario.id
+            warn = Diagnostic(f.path, 1, 1, Severity.WARNING,
+                              f"scenario id '{sid}' is already used by the built-in scenario "
+                              f"“{hit[1]}”, so the app will refuse this file: give it its own "
+                              f"id (for example '{sid}-2')", codes.DUPLICATE_SCENARIO, sid)
+            f = LoadedFile(f.path, f.scenario, (*f.diagnostics, warn), f.builtin)
+        files.append(f)
+    return Library(tuple(files), lib.scenarios)
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return Path(a).resolve() == Path(b).resolve()
+    except OSError:
+        return False
+
+
+def library_items(folders: Sequence[Path], builtin: Sequence[Path] = (),
+                  ) -> list[tuple[Path, bool]]:
+    """Every scenario file to load, built-in ones first: (path, is built-in)."""
+    return [(p, True) for p in find_files(builtin)] + [(p, False) for p in find_files(folders)]
+
+
+def load_library(
+    folders: Sequence[Path],
+    *,
+    builtin: Sequence[Path] = (),
+    with_lint: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> Library:
+    """Load every scenario under ``builtin`` and ``folders``, in this process, with no cache.
+
+    Files that fail are kept with their diagnostics. ``progress(done, total)``
+    is called after each file. The app loads through
+    ``peerscenarios.app.library_service.load_library``, which adds a cache and
+    worker processes around the same steps.
+    """
+    items = library_items(folders, builtin)
+    results = []
+    for done, (path, _builtin) in enumerate(items, 1):
+        results.append(check_file(path, with_lint=with_lint))
+        if progress is not None:
+            progress(done, len(items))
+    return assemble(items, results)

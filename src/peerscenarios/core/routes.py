@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from peerscenarios.core.model import Scenario
+from peerscenarios.core.model import Node, Scenario
 from peerscenarios.core.taxonomy import Role
+
+_ROLE_ORDER = {role: i for i, role in enumerate(Role)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,33 +42,100 @@ class Route:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class LoopEdge:
+    """A way on that leads back to a node already on the route: the start of a loop."""
+
+    node_id: str
+    choice_id: str | None
+    target: str
+
+
+@dataclass(frozen=True, slots=True)
+class RouteMap:
+    """The routes found, and what they leave out.
+
+    ``loops`` are the ways on that return to a node already on the route;
+    routes through them are not listed (each would repeat a stretch of the
+    story). ``truncated`` is True when ``limit`` stopped the listing early.
+    ``unlisted`` are the choices that no listed route takes.
+    """
+
+    routes: tuple[Route, ...]
+    loops: tuple[LoopEdge, ...]
+    truncated: bool
+    unlisted: tuple[tuple[str, str], ...]  # (node id, choice id)
+
+
+# A way on from a node: (choice id or None for 'next', target node id, the choice's role).
+_Edge = tuple[str | None, str, Role | None]
+
+
+def _edges(node: Node) -> Iterator[_Edge]:
+    if node.choices:
+        for c in node.choices:
+            yield c.id, c.next, c.role
+    elif node.next is not None:
+        yield None, node.next, None
+
+
+def explore_routes(scenario: Scenario, *, limit: int = 10_000) -> RouteMap:
+    """All routes from the start to an ending that visit no node twice (up to ``limit``).
+
+    A depth-first walk that extends and shortens one route in place, so the
+    work is linear in the size of the routes listed (a 10,000-node chain is
+    one pass), and never recursive, so long scenarios cannot hit the limit.
+    """
+    routes: list[Route] = []
+    loops: dict[tuple[str, str | None], LoopEdge] = {}
+    path: list[tuple[RouteStep, Role | None]] = []  # the route so far, without its last node
+    tally: Counter[Role] = Counter()
+    on_path = {scenario.start}
+    stack = [(scenario.start, _edges(scenario.node(scenario.start)))]
+    if scenario.node(scenario.start).ending is not None:
+        routes.append(Route((RouteStep(scenario.start),), scenario.start, ()))
+        stack.clear()
+    while stack and len(routes) < limit:
+        node_id, edges = stack[-1]
+        edge = next(edges, None)
+        if edge is None:
+            # Every way on from here is done: step back to the node before.
+            stack.pop()
+            on_path.discard(node_id)
+            if path and len(path) == len(stack):
+                _pop(path, tally)
+            continue
+        choice_id, target, role = edge
+        if target in on_path:
+            loops.setdefault((node_id, choice_id), LoopEdge(node_id, choice_id, target))
+            continue
+        path.append((RouteStep(node_id, choice_id), role))
+        if role is not None:
+            tally[role] += 1
+        target_node = scenario.node(target)
+        if target_node.ending is not None:
+            routes.append(Route((*(s for s, _ in path), RouteStep(target)), target,
+                                _roles(tally)))
+            _pop(path, tally)
+            continue
+        on_path.add(target)
+        stack.append((target, _edges(target_node)))
+    taken = {(s.node_id, s.choice_id) for r in routes for s in r.steps if s.choice_id}
+    unlisted = tuple((n.id, c.id) for n in scenario.iter_nodes() for c in n.choices
+                     if (n.id, c.id) not in taken)
+    return RouteMap(tuple(routes), tuple(loops.values()), bool(stack), unlisted)
+
+
+def _pop(path: list[tuple[RouteStep, Role | None]], tally: Counter[Role]) -> None:
+    _step, role = path.pop()
+    if role is not None:
+        tally[role] -= 1
+
+
+def _roles(tally: Counter[Role]) -> tuple[tuple[Role, int], ...]:
+    return tuple(sorted(((r, n) for r, n in tally.items() if n), key=lambda kv: _ROLE_ORDER[kv[0]]))
+
+
 def enumerate_routes(scenario: Scenario, *, limit: int = 10_000) -> list[Route]:
     """All routes from the start to an ending that visit no node twice, up to ``limit``."""
-    routes: list[Route] = []
-    # Depth-first with an explicit stack so long scenarios cannot hit the recursion limit.
-    stack: list[tuple[str, tuple[RouteStep, ...], frozenset[str]]] = [
-        (scenario.start, (), frozenset())
-    ]
-    while stack and len(routes) < limit:
-        node_id, steps, visited = stack.pop()
-        node = scenario.node(node_id)
-        visited = visited | {node_id}
-        if node.ending is not None:
-            tally = Counter(
-                scenario.node(s.node_id).choice(s.choice_id).role for s in steps if s.choice_id
-            )
-            routes.append(
-                Route(
-                    (*steps, RouteStep(node_id)),
-                    node_id,
-                    tuple(sorted(tally.items(), key=lambda kv: list(Role).index(kv[0]))),
-                )
-            )
-            continue
-        if node.choices:
-            for choice in reversed(node.choices):
-                if choice.next not in visited:
-                    stack.append((choice.next, (*steps, RouteStep(node_id, choice.id)), visited))
-        elif node.next is not None and node.next not in visited:
-            stack.append((node.next, (*steps, RouteStep(node_id)), visited))
-    return routes
+    return list(explore_routes(scenario, limit=limit).routes)

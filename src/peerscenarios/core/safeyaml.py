@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import yaml
 
+from peerscenarios.core.validate.syntax import Lines, explain
+
 try:  # the C loader is several times faster; fall back when libyaml is absent
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
@@ -59,6 +61,11 @@ _PREFIX_UNIT = r"^(?:[ \t]|[-?:][ \t])"
 _MAYBE_DEEP = re.compile(_PREFIX_UNIT + f"{{{MAX_DEPTH}}}", re.MULTILINE)
 _TOO_DEEP = re.compile(_PREFIX_UNIT + f"{{{MAX_LINE_PREFIX}}}", re.MULTILINE)
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C1 control characters never belong in a scenario; U+0085 in particular is a
+# '…' that went through the wrong encoding, and libyaml reads it as a line break.
+_C1_CHARS = re.compile(r"[\x80-\x9f]")
+# Line breaks for libyaml but not for an editor: positions after them need fixing.
+_HIDDEN_BREAKS = ("\u2028", "\u2029")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,12 +98,21 @@ def decode(data: bytes) -> str | ReadProblem:
                            "PS020")
     bad = _CONTROL_CHARS.search(text)
     if bad is not None:
-        line = text.count("\n", 0, bad.start()) + 1
-        col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        line, col = Lines(text).position(bad.start())
         return ReadProblem(
             line, col,
             f"the file contains a control character (U+{ord(bad.group()):04X}); "
             "it looks like binary data, not a scenario",
+            "PS020",
+        )
+    bad = _C1_CHARS.search(text)
+    if bad is not None:
+        line, col = Lines(text).position(bad.start())
+        return ReadProblem(
+            line, col,
+            f"line {line} contains an invisible control character (U+{ord(bad.group()):04X}), "
+            "usually left by text pasted from another program: delete it, or retype that "
+            "part of the text (if it stood for '…', type three dots)",
             "PS020",
         )
     return text
@@ -154,6 +170,27 @@ def structure_problem(root: yaml.Node) -> tuple[yaml.Node, str, str] | None:
     return None
 
 
+def _renumber(root: yaml.Node, lines: Lines) -> None:
+    """Give every node the line and column an editor shows (libyaml counts U+2028 as a break)."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        m = node.start_mark
+        line, col = lines.position(m.index)
+        # The stubs want a buffer and pointer for the excerpt; a position needs neither.
+        node.start_mark = yaml.Mark(m.name, m.index, line - 1, col - 1,
+                                    None, None)  # type: ignore[arg-type]
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                stack += (k, v)
+        elif isinstance(node, yaml.SequenceNode):
+            stack += node.value
+
+
 def compose(text: str) -> yaml.Node | ReadProblem | None:
     """Compose a single YAML document into nodes, or report why not.
 
@@ -167,17 +204,14 @@ def compose(text: str) -> yaml.Node | ReadProblem | None:
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else 1
-        col = mark.column + 1 if mark is not None else 1
-        what = exc.problem or "syntax error"
-        if exc.context:
-            what = f"{exc.context}, {what}"
-        return ReadProblem(line, col, f"YAML syntax error: {what}", "PS001")
+        why = explain(Lines(text), exc)
+        return ReadProblem(why.line, why.col, why.message, why.code)
     except yaml.YAMLError as exc:
-        return ReadProblem(1, 1, f"YAML syntax error: {exc}", "PS001")
+        return ReadProblem(1, 1, f"the file is not valid YAML ({exc})", "PS001")
     finally:
         loader.dispose()
+    if node is not None and any(ch in text for ch in _HIDDEN_BREAKS):
+        _renumber(node, Lines(text))
     # Aliases need an anchor ('&') and deep block nesting needs a long line
     # prefix; ordinary files have neither, so the tree walk is skipped for them.
     if node is not None and ("&" in text or _MAYBE_DEEP.search(text) is not None):

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Select, and_, func, insert, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from peerscenarios.core.reporting import local_bounds
 from peerscenarios.course.connection import person_engine, translate
 from peerscenarios.course.errors import (
     CourseError,
@@ -49,7 +50,6 @@ from peerscenarios.course.schema import (
 from peerscenarios.course.sessions import SessionUpload
 from peerscenarios.course.settings import CourseSettings
 from peerscenarios.course.snapshot import Snapshot
-from peerscenarios.export.portfolio import local_bounds
 
 log = logging.getLogger(__name__)
 

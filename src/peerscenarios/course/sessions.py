@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from peerscenarios.core.reporting import GroupDecisionEntry, GroupReport, ScenarioState, VoteEntry
 from peerscenarios.course import payload as p
 from peerscenarios.course.payload import PayloadInvalid
-from peerscenarios.export.group import GroupDecisionEntry, GroupReport, VoteEntry
-from peerscenarios.export.portfolio import ScenarioState
 
 SESSION_FORMAT = "peerscenarios.group-session"
 SESSION_VERSION = 1

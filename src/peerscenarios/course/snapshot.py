@@ -18,9 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from peerscenarios.course import payload as p
-from peerscenarios.course.payload import PayloadInvalid
-from peerscenarios.export.portfolio import (
+from peerscenarios.core.reporting import (
     AttemptEntry,
     DecisionEntry,
     Portfolio,
@@ -29,6 +27,8 @@ from peerscenarios.export.portfolio import (
     ScenarioState,
     Totals,
 )
+from peerscenarios.course import payload as p
+from peerscenarios.course.payload import PayloadInvalid
 
 PAYLOAD_FORMAT = "peerscenarios.portfolio"
 PAYLOAD_VERSION = 1
@@ -75,7 +75,7 @@ def _attempt(a: AttemptEntry, reflections: tuple[ReflectionEntry, ...]) -> dict[
             {"seq": d.seq, "node_id": d.node_id, "choice_id": d.choice_id,
              "choice_text": d.choice_text, "role": d.role, "role_label": d.role_label,
              "feedback": d.feedback, "stepped_back": d.stepped_back,
-             "made_at": p.iso(d.made_at)}
+             "made_at": p.iso(d.made_at), "position": d.position, "options": d.options}
             for d in a.decisions
         ],
         "reflections": [
@@ -146,7 +146,10 @@ def _read_attempt(raw: Any, where: str) -> AttemptEntry:
             choice_id=p.text(d, "choice_id", w), choice_text=p.opt_text(d, "choice_text", w),
             role=p.text(d, "role", w), role_label=p.text(d, "role_label", w),
             feedback=p.text(d, "feedback", w), stepped_back=p.boolean(d, "stepped_back", w),
-            made_at=p.moment(d, "made_at", w)))
+            made_at=p.moment(d, "made_at", w),
+            # Absent from payloads made before responses were shuffled: unknown then.
+            position=p.opt_integer(d, "position", w) if "position" in d else None,
+            options=(p.opt_integer(d, "options", w) or 0) if "options" in d else 0))
     reflections = []
     for i, rr in enumerate(p.items(a, "reflections", where)):
         w = f"{where}.reflections[{i}]"

@@ -1,102 +1,58 @@
-"""Learner portfolio and group session exports: PDF (Qt's QPdfWriter), Markdown and CSV.
+"""Writers for portfolios and group session records: PDF (Qt's QPdfWriter), Markdown, CSV.
 
-Every writer replaces its file atomically and leaves it readable only by the
-owner (0600). Expected failures raise ExportError with a plain message.
-Qt is imported only when a PDF is made.
+Each writer renders a view from :mod:`peerscenarios.core.reporting`, replaces
+its file atomically and leaves it readable only by the owner (0600).
+Expected failures raise ExportError with a plain message. Qt is imported
+only when a PDF is made. Gathering the data is the app layer's job
+(``app.exports``), so nothing here reads storage.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
-from peerscenarios.core.library import Library
+from peerscenarios.core.reporting import Portfolio
 from peerscenarios.export.csvout import write_csv
 from peerscenarios.export.errors import ExportError
-from peerscenarios.export.group import GroupReport, build_group_report, export_group_session
+from peerscenarios.export.group import write_group_session
 from peerscenarios.export.markdown import write_markdown
-from peerscenarios.export.portfolio import (
-    AttemptEntry,
-    DecisionEntry,
-    Portfolio,
-    ReflectionEntry,
-    RoleCount,
-    ScenarioState,
-    Totals,
-    build_portfolio,
-)
-from peerscenarios.storage import Storage
 
 Progress = Callable[[int, int], None]
 
 FORMATS: dict[str, str] = {"pdf": ".pdf", "md": ".md", "csv": ".csv"}
-# Share of the progress bar spent gathering data; PDF spends the rest laying out pages.
-_GATHER_SHARE = {"pdf": 60, "md": 95, "csv": 95}
-PROGRESS_TOTAL = 100
 
 
-def write_pdf(portfolio: Portfolio, path: Path, *, progress: Progress | None = None) -> Path:
+def write_pdf(portfolio: Portfolio, path: Path, *, progress: Progress | None = None,
+              page_size: str | None = None) -> Path:
     """Write the portfolio as a PDF (see :func:`peerscenarios.export.pdf.write_pdf`)."""
     from peerscenarios.export import pdf
 
-    return pdf.write_pdf(portfolio, path, progress=progress)
+    return pdf.write_pdf(portfolio, path, progress=progress, page_size=page_size)
 
 
-def export_portfolio(storage: Storage, library: Library, profile_id: int, fmt: str,
-                     out_path: Path, *, since: date | None = None, until: date | None = None,
-                     progress: Progress | None = None) -> Path:
-    """Export one profile's portfolio as ``"pdf"``, ``"md"`` or ``"csv"`` to ``out_path``.
+def write_portfolio(portfolio: Portfolio, fmt: str, path: Path, *,
+                    progress: Progress | None = None, page_size: str | None = None) -> Path:
+    """Write ``portfolio`` as ``"pdf"``, ``"md"`` or ``"csv"``; ExportError for another format.
 
-    ``since``/``until`` are inclusive local dates. ``progress(done, 100)``
-    reports overall progress. Touches no widget, so it may run on a worker
-    thread (a QGuiApplication must exist for PDF; the app always has one).
-    Returns the absolute path written. Raises ExportError for an unknown
-    format, an unwritable folder or a full disk (no partial file is left) and
-    StorageError subclasses for database problems.
+    ``page_size`` (``"a4"`` or ``"letter"``, default: the locale's) applies to PDF.
     """
     fmt = fmt.lower()
-    if fmt not in FORMATS:
-        raise ExportError(f"Cannot export as “{fmt}”.", "Choose PDF, Markdown or CSV.")
-    share = _GATHER_SHARE[fmt]
-
-    def gathered(done: int, total: int) -> None:
-        if progress is not None:
-            progress(share * done // total if total else share, PROGRESS_TOTAL)
-
-    def rendered(done: int, total: int) -> None:
-        if progress is not None:
-            progress(share + (PROGRESS_TOTAL - share) * done // max(total, 1), PROGRESS_TOTAL)
-
-    portfolio = build_portfolio(storage, library, profile_id, since=since, until=until,
-                                progress=gathered)
     if fmt == "md":
-        path = write_markdown(portfolio, Path(out_path))
-    elif fmt == "csv":
-        path = write_csv(portfolio, Path(out_path))
-    else:
-        path = write_pdf(portfolio, Path(out_path), progress=rendered)
-    if progress is not None:
-        progress(PROGRESS_TOTAL, PROGRESS_TOTAL)
-    return path
+        return write_markdown(portfolio, Path(path))
+    if fmt == "csv":
+        return write_csv(portfolio, Path(path))
+    if fmt == "pdf":
+        return write_pdf(portfolio, Path(path), progress=progress, page_size=page_size)
+    raise ExportError(f"Cannot export as “{fmt}”.", "Choose PDF, Markdown or CSV.")
 
 
 __all__ = [
     "FORMATS",
-    "AttemptEntry",
-    "DecisionEntry",
     "ExportError",
-    "GroupReport",
-    "Portfolio",
-    "ReflectionEntry",
-    "RoleCount",
-    "ScenarioState",
-    "Totals",
-    "build_group_report",
-    "build_portfolio",
-    "export_group_session",
-    "export_portfolio",
     "write_csv",
+    "write_group_session",
     "write_markdown",
     "write_pdf",
+    "write_portfolio",
 ]

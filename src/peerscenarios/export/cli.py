@@ -49,13 +49,16 @@ def cmd_export(args: argparse.Namespace) -> int:
         return _export(args, since, until)
     except PeerScenariosError as exc:
         return _fail(str(exc))
+    except PermissionError as exc:
+        return _fail(f"PeerScenarios is not allowed to use {exc.filename}. Make the folder yours "
+                     "and readable, or point at another with --data-dir, --db or --out.")
 
 
 def _export(args: argparse.Namespace, since: date | None, until: date | None) -> int:
     from peerscenarios import paths
-    from peerscenarios.core.library import load_library
-    from peerscenarios.export import export_portfolio
-    from peerscenarios.export.portfolio import local_bounds, range_text
+    from peerscenarios.app.exports import export_portfolio
+    from peerscenarios.app.library_service import load_library
+    from peerscenarios.core.reporting import local_bounds, range_text
     from peerscenarios.storage import Storage
 
     db_url = getattr(args, "db", None)

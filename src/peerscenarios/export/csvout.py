@@ -6,8 +6,8 @@ import csv
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from peerscenarios.core.reporting import AttemptEntry, Portfolio
 from peerscenarios.export.atomic import atomic_text
-from peerscenarios.export.portfolio import AttemptEntry, Portfolio
 from peerscenarios.export.text import csv_cell, fmt_time, plain
 
 # One flat sheet, so a supervisor can filter by the "record" column in any

@@ -1,143 +1,19 @@
-"""Export a facilitated group session (votes per decision, the path taken, notes) as PDF or CSV."""
+"""Write a facilitated group session (votes per decision, the path taken, notes) as PDF or CSV.
+
+Renders the :class:`~peerscenarios.core.reporting.GroupReport` view that
+``app.views.build_group_report`` builds; nothing here reads storage.
+"""
 
 from __future__ import annotations
 
-import string
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
-from peerscenarios.core.library import Library
-from peerscenarios.core.model import Scenario
+from peerscenarios.core.reporting import STATE_NOTES, GroupReport
 from peerscenarios.export.csvout import write_rows
 from peerscenarios.export.errors import ExportError
-from peerscenarios.export.markdown import STATE_NOTES, percent
-from peerscenarios.export.portfolio import (
-    ScenarioState,
-    choice_text,
-    ending_title,
-    role_label,
-)
+from peerscenarios.export.markdown import percent
 from peerscenarios.export.text import fmt_time, h, h_inline, plain, text_bar
-from peerscenarios.storage import GroupDecisionRecord, Storage
-
-
-@dataclass(frozen=True, slots=True)
-class VoteEntry:
-    """The room's votes for one response at one decision."""
-
-    letter: str
-    choice_id: str
-    choice_text: str | None
-    role_label: str | None
-    votes: int
-    chosen: bool
-
-    @property
-    def choice_display(self) -> str:
-        """The response's words, or its stored id when the scenario no longer has it."""
-        return self.choice_text if self.choice_text is not None else f"[{self.choice_id}]"
-
-
-@dataclass(frozen=True, slots=True)
-class GroupDecisionEntry:
-    """One decision of a group session: every response with its votes, and the one followed."""
-
-    seq: int
-    node_id: str
-    votes: tuple[VoteEntry, ...]
-    revealed_all: bool
-    decided_at: datetime
-
-    @property
-    def total_votes(self) -> int:
-        """Hands raised at this decision."""
-        return sum(v.votes for v in self.votes)
-
-    @property
-    def chosen(self) -> VoteEntry | None:
-        """The response the group followed."""
-        return next((v for v in self.votes if v.chosen), None)
-
-
-@dataclass(frozen=True, slots=True)
-class GroupReport:
-    """A group session as its export shows it. It holds no personal data."""
-
-    session_id: int
-    scenario_id: str
-    scenario_title: str
-    content_hash: str
-    scenario_state: ScenarioState
-    started_at: datetime
-    finished_at: datetime | None
-    ending_node_id: str | None
-    ending_title: str | None
-    notes: str
-    decisions: tuple[GroupDecisionEntry, ...]
-    generated_at: datetime
-
-    @property
-    def path_text(self) -> str:
-        """The route taken, e.g. ``"1B → 2A → Ending: ..."``."""
-        steps = [f"{d.seq}{d.chosen.letter}" if d.chosen else f"{d.seq}?" for d in self.decisions]
-        if self.ending_node_id is not None:
-            steps.append(f"ending: {plain(self.ending_title or self.ending_node_id)}")
-        return " → ".join(steps) or "no decisions recorded"
-
-
-def _letter(index: int) -> str:
-    letters = string.ascii_uppercase
-    return letters[index] if index < len(letters) else f"#{index + 1}"
-
-
-def _decision(d: GroupDecisionRecord, scenario: Scenario | None) -> GroupDecisionEntry:
-    node = scenario.nodes.get(d.node_id) if scenario is not None else None
-    # Letters follow the scenario's order, as the audience saw them; votes for
-    # responses the scenario no longer has come after, lettered in id order.
-    ids = [c.id for c in node.choices] if node is not None else []
-    ids += sorted(set(d.votes) - set(ids))
-    if d.chosen_choice_id not in ids:
-        ids.append(d.chosen_choice_id)
-    entries = []
-    for i, cid in enumerate(ids):
-        role = None
-        if node is not None:
-            try:
-                role = role_label(node.choice(cid).role.value)
-            except KeyError:
-                role = None
-        entries.append(VoteEntry(
-            letter=_letter(i), choice_id=cid, choice_text=choice_text(scenario, d.node_id, cid),
-            role_label=role, votes=int(d.votes.get(cid, 0)), chosen=cid == d.chosen_choice_id,
-        ))
-    return GroupDecisionEntry(seq=d.seq, node_id=d.node_id, votes=tuple(entries),
-                              revealed_all=d.revealed_all, decided_at=d.created_at)
-
-
-def build_group_report(storage: Storage, library: Library, session_id: int, *,
-                       now: datetime | None = None) -> GroupReport:
-    """Collect a stored group session; words come from ``library`` where they still exist."""
-    detail = storage.group_session_detail(session_id)
-    s = detail.session
-    scenario = library.by_id(s.scenario_id)
-    if scenario is None:
-        state = ScenarioState.MISSING
-    elif scenario.content_hash and scenario.content_hash != s.content_hash:
-        state = ScenarioState.CHANGED
-    else:
-        state = ScenarioState.CURRENT
-    return GroupReport(
-        session_id=s.id, scenario_id=s.scenario_id,
-        scenario_title=scenario.title if scenario is not None else s.scenario_id,
-        content_hash=s.content_hash, scenario_state=state, started_at=s.started_at,
-        finished_at=s.finished_at, ending_node_id=s.ending_node_id,
-        ending_title=ending_title(scenario, s.ending_node_id), notes=s.notes,
-        decisions=tuple(_decision(d, scenario) for d in detail.decisions),
-        generated_at=(now or datetime.now()).astimezone(),
-    )
-
 
 # ------------------------------------------------------------------------ CSV
 
@@ -234,21 +110,19 @@ def group_pdf(report: GroupReport, *, page_size: str | None = None) -> bytes:
                       page_size=page_size or default_page_size())
 
 
-def export_group_session(storage: Storage, library: Library, session_id: int, fmt: str,
-                         out_path: Path, *, page_size: str | None = None) -> Path:
-    """Export one group session as ``"pdf"`` or ``"csv"``, atomically (mode 0600).
+def write_group_session(report: GroupReport, fmt: str, out_path: Path, *,
+                        page_size: str | None = None) -> Path:
+    """Write one group session as ``"pdf"`` or ``"csv"``, atomically (mode 0600).
 
     ``page_size`` (``"a4"`` or ``"letter"``, default: the locale's) applies to
     PDF. Returns the absolute path. Raises ExportError (unwritable folder, full
-    disk, unknown format or page size) or NotFound if the session was deleted.
+    disk, unknown format or page size).
     """
     fmt = fmt.lower()
-    if fmt not in ("pdf", "csv"):
-        raise ExportError(f"A group session cannot be exported as “{fmt}”.",
-                          "Choose PDF or CSV.")
-    report = build_group_report(storage, library, session_id)
     if fmt == "csv":
         return write_rows(Path(out_path), GROUP_COLUMNS, group_rows(report))
-    from peerscenarios.export.atomic import write_bytes
+    if fmt == "pdf":
+        from peerscenarios.export.atomic import write_bytes
 
-    return write_bytes(Path(out_path), group_pdf(report, page_size=page_size))
+        return write_bytes(Path(out_path), group_pdf(report, page_size=page_size))
+    raise ExportError(f"A group session cannot be exported as “{fmt}”.", "Choose PDF or CSV.")

@@ -5,19 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from peerscenarios.core.reporting import STATE_NOTES, AttemptEntry, Portfolio, RoleCount
 from peerscenarios.export.atomic import atomic_text
-from peerscenarios.export.portfolio import AttemptEntry, Portfolio, RoleCount
 from peerscenarios.export.text import fmt_time, md_escape, md_quote, plain
 
 ESTIMATE_NOTE = ("Practice time is an estimate: the stated length of each finished "
                  "scenario, added up. It is not measured.")
 
-STATE_NOTES = {
-    "changed": "The scenario has been edited since this attempt; responses are shown in "
-               "today's wording where they still exist, otherwise by their stored id.",
-    "missing": "This scenario is no longer in the library; responses are shown by their "
-               "stored id, with the feedback recorded at the time.",
-}
 
 
 def percent(part: int, whole: int) -> str:

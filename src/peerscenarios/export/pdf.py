@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from peerscenarios.core.reporting import STATE_NOTES, AttemptEntry, Portfolio, RoleCount
 from peerscenarios.export.atomic import write_bytes
-from peerscenarios.export.markdown import ESTIMATE_NOTE, STATE_NOTES, hours_text, percent
+from peerscenarios.export.markdown import ESTIMATE_NOTE, hours_text, percent
 from peerscenarios.export.pdf_layout import (
     PAGE_SIZE_LABELS,
     PAGE_SIZES,
@@ -15,7 +16,6 @@ from peerscenarios.export.pdf_layout import (
     page_size_key,
     render_pdf,
 )
-from peerscenarios.export.portfolio import AttemptEntry, Portfolio, RoleCount
 from peerscenarios.export.text import fmt_time, h, h_inline, text_bar
 
 # Width of the boundary-profile bars, in block characters, for the most chosen role.

@@ -1,12 +1,11 @@
-"""Local history on SQLite: open a Storage once, call its operations, get frozen records back.
+"""Local history on SQLite: open a Storage once, call its operations, get frozen records back."""
 
-No Qt here (an import-linter contract enforces it). Expected failures are
-StorageError subclasses with a plain-language ``message`` and ``hint``.
-"""
+# No Qt here (an import-linter contract enforces it). Expected failures are
+# StorageError subclasses with a plain-language ``message`` and ``hint``.
 
 from __future__ import annotations
 
-from peerscenarios.storage.backup import list_backups, move_aside, restore_backup
+from peerscenarios.storage.backup import list_backups
 from peerscenarios.storage.errors import (
     DatabaseBusy,
     DatabaseCorrupt,
@@ -41,6 +40,7 @@ from peerscenarios.storage.records import (
     ReflectionHit,
     ReflectionRecord,
 )
+from peerscenarios.storage.restore import check_backup, move_aside, restore_backup
 from peerscenarios.storage.storage import Storage
 
 __all__ = [
@@ -75,6 +75,7 @@ __all__ = [
     "Storage",
     "StorageError",
     "UnsupportedDatabase",
+    "check_backup",
     "list_backups",
     "move_aside",
     "restore_backup",

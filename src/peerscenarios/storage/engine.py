@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
+import shutil
 import sqlite3
 import stat
 import struct
-from collections.abc import Callable
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 
 from peerscenarios.paths import ensure_private_dir
@@ -49,6 +52,9 @@ _SQLITE_CORRUPT = 11
 _SQLITE_FULL = 13
 _SQLITE_CANTOPEN = 14
 _SQLITE_NOTADB = 26
+# Below this much free space an open or I/O failure is taken to be a full disk:
+# SQLite reports a full disk while creating -wal/-shm as "cannot open" instead.
+_NEARLY_FULL_BYTES = 64 * 1024
 
 
 def sqlite_file(url: str | URL) -> Path | None:
@@ -56,7 +62,15 @@ def sqlite_file(url: str | URL) -> Path | None:
 
     Raises UnsupportedDatabase for any other kind of database.
     """
-    parsed = make_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        # A bare path typed after --db is the likely mistake: say what a URL looks like.
+        raise UnsupportedDatabase(
+            f"“{url}” is not a database address.",
+            "Write it as sqlite:///path/to/file.sqlite3, or leave out --db to use the "
+            "default file.",
+        ) from None
     if parsed.get_backend_name() != "sqlite":
         raise UnsupportedDatabase(
             f"PeerScenarios can only keep its data in SQLite, not {parsed.get_backend_name()}.",
@@ -78,8 +92,17 @@ def prepare_file(path: Path) -> bool:
 
     The file is pre-created 0600 because SQLite creates new files with the
     process umask (often world-readable), and its -wal/-shm copy the main
-    file's mode. Nothing here writes to an existing file's contents.
+    file's mode. Nothing here writes to an existing file's contents. Failures
+    of the file system (no permission, full disk) become StorageErrors that
+    name the file.
     """
+    try:
+        return _prepare_file(path)
+    except OSError as exc:
+        raise translate_os_error(exc, path) from exc
+
+
+def _prepare_file(path: Path) -> bool:
     parent = path.parent
     if not parent.exists():
         ensure_private_dir(parent)
@@ -88,8 +111,13 @@ def prepare_file(path: Path) -> bool:
             "PeerScenarios cannot save your work: the folder holding its database is read-only.",
             f"Make this folder writable, or choose another with --data-dir: {parent}",
         )
-    if not path.exists():
+    try:
+        # O_EXCL decides who creates the file; checking exists() first would
+        # let two programs starting at once both try, and one fail.
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        pass
+    else:
         os.close(fd)
         return True
     if not path.is_file():
@@ -154,10 +182,15 @@ def check_header(path: Path) -> None:
 
 @dataclass(frozen=True, slots=True)
 class ProbeResult:
-    """What a read-only look at an existing database found."""
+    """What a read-only look at an existing database found.
+
+    ``tables`` maps each table's name to its column names, so a caller can
+    notice a dropped table or column before it writes anything.
+    """
 
     revision: str | None
     has_tables: bool
+    tables: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
 def probe(path: Path, *, quick_check: bool = True) -> ProbeResult:
@@ -166,18 +199,11 @@ def probe(path: Path, *, quick_check: bool = True) -> ProbeResult:
     ``mode=ro`` guarantees this never changes the file, so a damaged or too-new
     database is left exactly as it was found.
     """
-    wal, _, journal = sidecars(path)
-    if journal.exists():
-        # A hot rollback journal (an interrupted restore) must be rolled back
-        # before the file can be judged; only a writable connection can do that,
-        # and doing it is SQLite's own crash recovery, not a change of ours.
-        uri = f"file:{quote(str(path))}?mode=rw"
-    elif wal.exists():
-        uri = f"file:{quote(str(path))}?mode=ro"
-    else:
-        # No WAL means no other connection and nothing outside the main file:
-        # immutable=1 reads it without creating -wal/-shm files beside it.
-        uri = f"file:{quote(str(path))}?mode=ro&immutable=1"
+    # A hot rollback journal (an interrupted restore) must be rolled back
+    # before the file can be judged; only a writable connection can do that,
+    # and doing it is SQLite's own crash recovery, not a change of ours.
+    hot_journal = sidecars(path)[2].exists()
+    uri = f"file:{quote(str(path))}?mode=rw" if hot_journal else readonly_uri(path)
     try:
         conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as exc:
@@ -187,23 +213,44 @@ def probe(path: Path, *, quick_check: bool = True) -> ProbeResult:
             rows = conn.execute("PRAGMA quick_check").fetchall()
             if [r[0] for r in rows] != ["ok"]:
                 raise corrupt(path, "SQLite's check found damage")
-        names = {
-            r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        }
-        if not names:
+        tables = table_columns(conn)
+        if not tables:
             return ProbeResult(revision=None, has_tables=False)
-        if "alembic_version" not in names:
+        if "alembic_version" not in tables:
             raise DatabaseCorrupt(
                 "This file is not a PeerScenarios database.",
                 f"Check the --db option, or move the file aside: {path}",
                 path=path,
             )
         row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-        return ProbeResult(revision=None if row is None else str(row[0]), has_tables=True)
+        return ProbeResult(revision=None if row is None else str(row[0]), has_tables=True,
+                           tables=tables)
     except sqlite3.Error as exc:
         raise translate_sqlite(exc, path) from exc
     finally:
         conn.close()
+
+
+def readonly_uri(path: Path) -> str:
+    """A URI that opens ``path`` read-only and never creates files beside it when it can."""
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists():
+        # The WAL may hold committed pages the main file lacks: read it too.
+        return f"file:{quote(str(path))}?mode=ro"
+    # No WAL means nothing outside the main file: immutable=1 reads it
+    # without creating -wal/-shm files beside it.
+    return f"file:{quote(str(path))}?mode=ro&immutable=1"
+
+
+def table_columns(conn: sqlite3.Connection) -> dict[str, frozenset[str]]:
+    """Every ordinary and virtual table of the open database, with its column names."""
+    names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    # pragma_table_info takes the name as a bound value, so any table name is safe.
+    return {
+        name: frozenset(r[0] for r in conn.execute(
+            "SELECT name FROM pragma_table_info(?)", (name,)))
+        for name in names
+    }
 
 
 def corrupt(path: Path | None, why: str) -> DatabaseCorrupt:
@@ -237,10 +284,7 @@ def translate_sqlite(
                 primary = value
                 break
     if primary == _SQLITE_FULL:
-        return DiskFull(
-            "The disk is full, so your last change could not be saved.",
-            "Free some disk space and try again. Everything saved before is safe.",
-        )
+        return _disk_full(path)
     if primary in (_SQLITE_READONLY, _SQLITE_PERM):
         return DatabaseReadOnly(
             "PeerScenarios cannot save your work: the database is read-only.",
@@ -254,11 +298,51 @@ def translate_sqlite(
             "Close the other window and try again.",
         )
     if primary in (_SQLITE_CANTOPEN, _SQLITE_IOERR):
+        if path is not None and _nearly_full(path):
+            return _disk_full(path)
         return StorageError(
             "PeerScenarios could not open or read its database file.",
             "Check that the disk is connected and the data folder is accessible.",
         )
     return exc
+
+
+def translate_os_error(exc: OSError, path: Path) -> StorageError:
+    """A file-system failure while preparing ``path``, as a plain-language StorageError."""
+    where = exc.filename or path
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return _disk_full(path)
+    if exc.errno in (errno.EEXIST, errno.ENOTDIR):
+        return StorageError(
+            f"PeerScenarios needs a folder at {where}, but a file is in the way.",
+            "Move or rename that file, or choose another data folder with --data-dir.",
+        )
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return DatabaseReadOnly(
+            f"PeerScenarios is not allowed to use {where}.",
+            "Make the folder yours and writable, or choose another with --data-dir.",
+        )
+    return StorageError(
+        f"PeerScenarios could not open {where}: {exc.strerror or exc}.",
+        "Check that the disk is connected and the data folder is accessible.",
+    )
+
+
+def _nearly_full(path: Path) -> bool:
+    for folder in (path.parent, *path.parents):
+        try:
+            return shutil.disk_usage(folder).free < _NEARLY_FULL_BYTES
+        except OSError:
+            continue  # the folder itself may be missing; ask its parent
+    return False
+
+
+def _disk_full(path: Path | None) -> DiskFull:
+    where = f" (the database is {path})" if path is not None else ""
+    return DiskFull(
+        "The disk is full, so your last change could not be saved.",
+        f"Free some disk space and try again. Everything saved before is safe{where}.",
+    )
 
 
 def translate(exc: DBAPIError, path: Path | None = None) -> StorageError | BaseException:
@@ -307,8 +391,10 @@ def _on_connect(dbapi_connection: Any, connection_record: ConnectionPoolEntry) -
         "PRAGMA foreign_keys = ON",
         f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
         "PRAGMA synchronous = FULL",
-        # Overwrite deleted reflection text where that costs no extra I/O.
-        "PRAGMA secure_delete = FAST",
+        # Zero every page a delete frees (reflection text, old search-index
+        # segments) instead of leaving it readable in the file's free list;
+        # FAST would skip pages whose zeroing costs an extra write.
+        "PRAGMA secure_delete = ON",
     ):
         dbapi_connection.execute(pragma)
 
@@ -320,10 +406,24 @@ def _on_begin(conn: Any) -> None:
 
 def set_wal(engine: Engine) -> None:
     """Switch the file to write-ahead logging (persistent; a no-op when already on)."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
     with engine.connect() as conn:
         raw = conn.connection.driver_connection
-        assert raw is not None
-        mode = raw.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        assert isinstance(raw, sqlite3.Connection)
+        while True:
+            try:
+                mode = raw.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                break
+            except sqlite3.OperationalError as exc:
+                # Two programs creating the database at once: the one that loses
+                # the switch gets BUSY at once (SQLite skips its busy handler
+                # there to avoid a deadlock) or, while the other's -wal is
+                # being set up, an I/O error. Both clear within milliseconds.
+                code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+                transient = code in (_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_IOERR)
+                if not transient or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
         if str(mode).lower() != "wal":
             log.warning("could not switch the database to WAL (mode is %s)", mode)
 

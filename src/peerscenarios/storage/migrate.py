@@ -41,6 +41,8 @@ def head_revision() -> str:
 
 def is_known(revision: str) -> bool:
     """True if ``revision`` is one of this version's migrations (not from a newer version)."""
+    # Unknown means newer: every revision this version ever shipped is still
+    # in its migrations folder, so an unfamiliar one can only come from later.
     try:
         return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
     except CommandError:
@@ -82,6 +84,8 @@ def upgrade(engine: Engine, *, backup_path: Path | None = None) -> None:
                 if problems:
                     raise RuntimeError(f"{len(problems)} broken references after upgrade")
         except DBAPIError as exc:
+            # A full disk or read-only file during the upgrade is environmental:
+            # say so, rather than calling it a failed migration.
             translated = translate(exc)
             if isinstance(translated, StorageError):
                 raise translated from exc
@@ -89,6 +93,8 @@ def upgrade(engine: Engine, *, backup_path: Path | None = None) -> None:
         except StorageError:
             raise
         except Exception as exc:
+            # Anything else is our bug: logged with its traceback for the report,
+            # while the user hears that nothing was changed.
             log.exception("database migration failed")
             raise _failed(backup_path) from exc
         finally:

@@ -1,10 +1,9 @@
-"""SQLAlchemy 2 table definitions for profiles, attempts, choices, reflections and group sessions.
+"""SQLAlchemy 2 tables for profiles, attempts, choices, reflections and group sessions."""
 
-These classes never leave the storage package: operations convert rows to the
-frozen records in :mod:`peerscenarios.storage.records` inside the transaction.
-The schema itself is created by the Alembic migrations, not by ``create_all``;
-a test checks that the two agree.
-"""
+# These classes never leave the storage package: operations convert rows to
+# the frozen records of records.py inside the transaction (mappers.py). The
+# schema itself is created by the Alembic migrations, not by ``create_all``;
+# tests/storage/test_schema.py checks that the two agree.
 
 from __future__ import annotations
 
@@ -121,6 +120,9 @@ class Attempt(Base):
     week: Mapped[str] = mapped_column(String(10))
     choice_count: Mapped[int] = mapped_column(Integer, server_default=text("0"))
     drift_count: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    # Seed of the answer order the trainee saw; NULL (attempts from before
+    # revision 0002) means the scenario file's own order.
+    order_seed: Mapped[int | None] = mapped_column(Integer)
 
     profile: Mapped[Profile] = relationship(back_populates="attempts", lazy="raise")
     choices: Mapped[list[ChoiceEvent]] = relationship(
@@ -209,6 +211,8 @@ class GroupSession(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     ending_node_id: Mapped[str | None] = mapped_column(String(200))
     notes: Mapped[str] = mapped_column(Text, server_default=text("''"))
+    # Seed of the answer order the room saw; NULL means the file's own order.
+    order_seed: Mapped[int | None] = mapped_column(Integer)
 
     decisions: Mapped[list[GroupDecision]] = relationship(
         back_populates="session", lazy="raise", passive_deletes=True

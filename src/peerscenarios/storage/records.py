@@ -9,6 +9,11 @@ from enum import Enum, StrEnum
 from pathlib import Path
 from types import MappingProxyType
 
+# Every record is frozen (with slots): records are read on the UI thread while
+# a worker may be fetching the next page, so none may change under its
+# reader, and mappings inside them are read-only proxies for the same reason.
+# No SQLAlchemy here: the layers above import these types freely.
+
 
 def _empty_mapping() -> Mapping[str, int]:
     return MappingProxyType({})
@@ -21,6 +26,8 @@ class AttemptMode(StrEnum):
     ASSESSMENT = "assessment"
 
 
+# The enum values are what the database stores (see the CHECK constraints in
+# models.py): renaming one needs a migration, not just an edit here.
 class AttemptStatus(StrEnum):
     """Where an attempt stands. The values are what the library's status column shows."""
 
@@ -75,12 +82,17 @@ class AttemptRecord:
     profile_id: int
     number: int
     scenario_id: str
+    # Which version of the scenario file was played: an edited scenario may
+    # no longer have the nodes an old attempt went through.
     content_hash: str
     mode: AttemptMode
     status: AttemptStatus
     started_at: datetime
     finished_at: datetime | None
     ending_node_id: str | None
+    # Seed of the answer order shown in this attempt; None for attempts recorded
+    # before orders were shuffled, which were shown in the file's order.
+    order_seed: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,8 +109,11 @@ class ChoiceEventRecord:
     seq: int
     node_id: str
     choice_id: str
+    # The role tag as stored (a taxonomy value), so an old record stays
+    # readable even if the taxonomy's labels change.
     role: str
     effects: Mapping[int, int]
+    # The feedback exactly as it was shown, kept even if the scenario is edited later.
     feedback: str
     created_at: datetime
     stepped_back: bool
@@ -137,6 +152,8 @@ class AttemptSummary:
     choice_count: int
     drift_count: int
     reflection_count: int
+    # As AttemptRecord.order_seed: None means the file's order.
+    order_seed: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +172,9 @@ class LastResult:
     ``status`` is IN_PROGRESS when the most recent attempt is unfinished, else
     COMPLETED. ``last_finished_at``, ``ending_node_id`` and ``drift_count``
     describe the most recent completed attempt (None/0 if there is none yet).
+    ``paused_attempt_id`` is the newest attempt of this scenario still in
+    progress (to Resume or Start over), or None; it is set even when a later
+    attempt of the same scenario was completed.
     """
 
     scenario_id: str
@@ -164,6 +184,7 @@ class LastResult:
     last_finished_at: datetime | None
     ending_node_id: str | None
     drift_count: int
+    paused_attempt_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +231,8 @@ class GroupSessionRecord:
     finished_at: datetime | None
     ending_node_id: str | None
     notes: str
+    # Seed of the answer order the room saw; None means the file's order.
+    order_seed: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

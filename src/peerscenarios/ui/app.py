@@ -47,7 +47,9 @@ class SingleInstance(QObject):
 
     def acquire(self) -> bool:
         """Become the running instance; False if another one already is."""
-        if not self._lock.tryLock(100):
+        with paths.private_umask():  # QLockFile creates its file with the process umask
+            locked = self._lock.tryLock(100)
+        if not locked:
             return False
         QLocalServer.removeServer(self.server_name)  # left over after a crash
         self._server = QLocalServer(self)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from peerscenarios import paths
-from peerscenarios.core.library import Library, load_library
+from peerscenarios.app.library_service import Library, load_library
 from peerscenarios.ui.settings import Settings
 from peerscenarios.ui.tasks import TaskManager
 from peerscenarios.ui.theme import LIGHT, Colours

@@ -141,8 +141,11 @@ class ResumeDialog:
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle("Pick up where you left off?")
         when = started_at.astimezone().strftime("%d %B at %H:%M")
-        extra = " Your unsaved reflection is kept too." if has_draft else ""
+        extra = " The reflection you were writing is kept too." if has_draft else ""
         box.setText(f"You were in the middle of “{title}” (started {when}).{extra}")
+        box.setInformativeText(
+            "Not now keeps it paused: the Library lists it with Resume and Start over. "
+            "Set it aside ends it; what you chose stays in your history.")
         resume = box.addButton("Resume", QMessageBox.ButtonRole.AcceptRole)
         later = box.addButton("Not now", QMessageBox.ButtonRole.RejectRole)
         discard = box.addButton("Set it aside", QMessageBox.ButtonRole.DestructiveRole)
@@ -155,6 +158,40 @@ class ResumeDialog:
             return ResumeAnswer.DISCARD
         del later
         return ResumeAnswer.LATER
+
+
+class PausedAnswer(Enum):
+    """What becomes of the open attempt when the trainee opens another one."""
+
+    KEEP = "keep"
+    ABANDON = "abandon"
+    CANCEL = "cancel"
+
+
+class PausedDialog:
+    """Asks before another scenario opens: keep the open attempt for later, or abandon it?"""
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, title: str) -> PausedAnswer:
+        """The trainee's answer (closing the box cancels: nothing changes)."""
+        box = QMessageBox(parent)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Keep your place?")
+        box.setText(f"You have not finished “{title}”.")
+        box.setInformativeText(
+            "Keep it for later and the Library lists it as paused, ready to resume. "
+            "Abandon it and it ends here; what you chose stays in your history.")
+        keep = box.addButton("Keep it for later", QMessageBox.ButtonRole.AcceptRole)
+        abandon = box.addButton("Abandon it", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is keep:
+            return PausedAnswer.KEEP
+        if clicked is abandon:
+            return PausedAnswer.ABANDON
+        return PausedAnswer.CANCEL
 
 
 class MessageDialog:

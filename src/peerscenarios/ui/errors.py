@@ -26,9 +26,10 @@ def setup_logging(level: int = logging.INFO) -> Path:
     logger: messages name ids and counts only, because the log may be shared
     when asking for help.
     """
-    log_file = paths.log_dir() / LOG_FILENAME
+    log_file = paths.private_file(paths.log_dir() / LOG_FILENAME)
     handler = logging.handlers.RotatingFileHandler(log_file, maxBytes=1_000_000, backupCount=3,
                                                    encoding="utf-8")
+    handler.rotator = paths.rotate_privately
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger("peerscenarios")
     for old in [h for h in root.handlers if isinstance(h, logging.handlers.RotatingFileHandler)]:

@@ -140,7 +140,7 @@ class ExportRunner(QObject):
 
     def run(self, request: ExportRequest) -> None:
         """Start the export; ``export_finished`` or ``export_failed`` reports the end."""
-        from peerscenarios.export import export_portfolio
+        from peerscenarios.app.exports import export_portfolio
 
         storage, library, profile_id = self.ctx.storage, self.ctx.library, self.ctx.profile_id
         progress = QProgressDialog("Writing your portfolio…", "", 0, 100, self._widget)

@@ -1,4 +1,9 @@
-"""The main window: builds the navigation, screens and menus, and wires them together."""
+"""The main window: builds the navigation, screens and menus, and wires them together.
+
+It decides nothing about attempts (``app.training`` does, through the
+``PlayController``) and draws nothing itself; it shows one screen at a time
+and keeps the navigation, the menus and the theme in step.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,9 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
-    QButtonGroup,
     QHBoxLayout,
     QLabel,
     QLayout,
@@ -22,11 +26,13 @@ from PySide6.QtWidgets import (
 )
 
 from peerscenarios import paths
-from peerscenarios.core.engine import EngineError, Mode, Summary
+from peerscenarios.core.engine import Mode, Summary
 from peerscenarios.core.library import Library
 from peerscenarios.core.model import Scenario
 from peerscenarios.ui import theme
 from peerscenarios.ui.context import AppContext
+from peerscenarios.ui.keys import EnterClicksFocusedButton
+from peerscenarios.ui.menus import build_menus
 from peerscenarios.ui.profiles import ProfileController
 from peerscenarios.ui.screens.library import LibraryScreen
 from peerscenarios.ui.settings import (
@@ -38,6 +44,7 @@ from peerscenarios.ui.settings import (
 
 if TYPE_CHECKING:
     from peerscenarios.storage import ProfileRecord
+    from peerscenarios.ui.play_controller import PlayController
     from peerscenarios.ui.screens.debrief import DebriefScreen
     from peerscenarios.ui.screens.history import HistoryScreen
     from peerscenarios.ui.screens.player import PlayerScreen
@@ -60,8 +67,8 @@ class MainWindow(QMainWindow):
     player: PlayerScreen
     debrief: DebriefScreen
     history: HistoryScreen
+    play: PlayController
 
-    resume_offered = Signal(int)  # attempt id (after the offer was answered)
     library_listed = Signal()  # the first loaded library has been painted
     startup_finished = Signal()  # library loaded and profile chosen (resume offered)
 
@@ -69,7 +76,6 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle("PeerScenarios")
-        self.setAccessibleName("PeerScenarios")
         self.profiles = ProfileController(ctx, self)
         self.library = LibraryScreen(ctx)
         self._screens_built = False
@@ -77,7 +83,9 @@ class MainWindow(QMainWindow):
         self._library_loaded = False
         self._started = False
         self._build()
-        self._build_menus()
+        self.menu_actions = build_menus(self, self._menu_slots())
+        self.menu_actions.contrast.setChecked(ctx.settings.theme == THEME_HIGH_CONTRAST)
+        self._keys = EnterClicksFocusedButton(self)
         self._connect_signals()
         self._enable_storage_actions(ctx.has_storage)
         if ctx.has_storage:
@@ -96,7 +104,6 @@ class MainWindow(QMainWindow):
         row.setSpacing(0)
         nav = QWidget(central)
         nav.setObjectName("nav")
-        nav.setAccessibleName("Sections")
         col = QVBoxLayout(nav)
         col.setContentsMargins(10, 14, 10, 14)
         col.setSpacing(6)
@@ -104,21 +111,19 @@ class MainWindow(QMainWindow):
         brand.setObjectName("brand")
         brand.setWordWrap(True)
         col.addWidget(brand)
-        self.nav_group = QButtonGroup(self)
-        self.nav_group.setExclusive(True)
-        self.nav_library = self._nav_button("&Library", "Library: choose a scenario", nav)
+        # Mnemonics unique against the menu bar too (&Help owns Alt+H).
+        self.nav_library = self._nav_button("&Library", "Choose a scenario", nav)
         self.nav_play = self._nav_button("&Scenario", "The scenario you are playing", nav)
-        self.nav_history = self._nav_button("&History", "My history and boundary profile", nav)
+        self.nav_history = self._nav_button("His&tory", "My history and boundary profile",
+                                            nav)
         for b in (self.nav_library, self.nav_play, self.nav_history):
             col.addWidget(b)
-            self.nav_group.addButton(b)
         col.addStretch(1)
         self.profile_label = QLabel("", nav)
         self.profile_label.setObjectName("muted")
         self.profile_label.setWordWrap(True)
         col.addWidget(self.profile_label)
         self.switch_button = QPushButton("Switch profile…", nav)
-        self.switch_button.setAccessibleName("Switch profile")
         col.addWidget(self.switch_button)
         self._nav = nav
         self._fit_nav()
@@ -134,16 +139,18 @@ class MainWindow(QMainWindow):
         self.layout().setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         self.setMinimumSize(MIN_WIDTH, MIN_HEIGHT)
         self.nav_play.setEnabled(False)
-        self.nav_library.setChecked(True)
+        self._mark_current(self.nav_library)
         self.statusBar().setSizeGripEnabled(False)
 
     def _build_screens(self) -> None:
         """The screens that need storage: built once it is open (after the first paint)."""
+        from peerscenarios.ui.play_controller import PlayController
         from peerscenarios.ui.screens.debrief import DebriefScreen
         from peerscenarios.ui.screens.history import HistoryScreen
         from peerscenarios.ui.screens.player import PlayerScreen
 
-        self.player = PlayerScreen(self.ctx)
+        self.player = PlayerScreen(self.ctx, lambda: self.play.training())
+        self.play = PlayController(self.ctx, self.player, self)
         self.debrief = DebriefScreen(self.ctx)
         self.history = HistoryScreen(self.ctx)
         for page in (self.player, self.debrief, self.history):
@@ -153,89 +160,49 @@ class MainWindow(QMainWindow):
         self.player.skipped.connect(self.on_player_skipped)
         self.player.finished.connect(self.on_player_finished)
         self.player.attempt_started.connect(self.on_player_attempt_started)
+        self.play.show_player.connect(lambda: self.show_page(self.player))
         self.debrief.play_again_requested.connect(self.on_library_start_requested)
         self.debrief.library_requested.connect(lambda: self.show_page(self.library))
         self.debrief.history_requested.connect(self.on_debrief_history_requested)
         self.history.export_finished.connect(self.on_history_export_finished)
         self._screens_built = True
 
-    def _nav_button(self, text: str, accessible: str, parent: QWidget) -> QPushButton:
+    def _nav_button(self, text: str, description: str, parent: QWidget) -> QPushButton:
+        # Plain push buttons (not checkable): a screen reader calls them buttons, not
+        # check boxes; the current section is marked by a property and a description.
         button = QPushButton(text, parent)
         button.setObjectName("navButton")
-        button.setCheckable(True)
-        button.setAccessibleName(accessible)
+        button.setAccessibleDescription(description)
         return button
 
-    def _action(self, menu_text: str, shortcut: QKeySequence | str | None, slot: object,
-                *, extra: tuple[QKeySequence | str, ...] = ()) -> QAction:
-        action = QAction(menu_text, self)
-        keys = [QKeySequence(k) for k in ((shortcut,) if shortcut else ()) + extra]
-        if keys:
-            action.setShortcuts(keys)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
+    def _mark_current(self, current: QPushButton) -> None:
+        for b in (self.nav_library, self.nav_play, self.nav_history):
+            is_current = b is current
+            if b.property("current") != is_current:
+                b.setProperty("current", is_current)
+                b.style().unpolish(b)
+                b.style().polish(b)
 
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        self.new_profile_action = self._action("&New profile…", None,
-                                               self.on_new_profile_action_triggered)
-        self.switch_profile_action = self._action("&Switch profile…", "Ctrl+Shift+P",
-                                                  self.on_switch_button_clicked)
-        self.export_action = self._action("&Export portfolio…", "Ctrl+E",
-                                          self.on_export_action_triggered)
-        self.quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
-        for a in (self.new_profile_action, self.switch_profile_action, None,
-                  self.export_action, None, self.quit_action):
-            if a is None:
-                file_menu.addSeparator()
-            else:
-                file_menu.addAction(a)
-
-        scenario_menu = bar.addMenu("S&cenarios")
-        self.reload_action = self._action("&Reload library", "F5", self.ctx.reload_library)
-        self.open_folder_action = self._action("&Open scenarios folder", None,
-                                               self.library.on_open_folder_button_clicked)
-        self.present_action = self._action("&Present to a group…", None,
-                                           self.library.on_present_button_clicked)
-        self.pause_action = self._action("P&ause", "Ctrl+P", self.on_pause_action_triggered)
-        for a in (self.reload_action, self.open_folder_action, self.present_action,
-                  self.pause_action):
-            scenario_menu.addAction(a)
-
-        view = bar.addMenu("&View")
-        self.go_library_action = self._action("&Library", "Ctrl+1",
-                                              lambda: self.show_page(self.library))
-        self.go_play_action = self._action("&Scenario", "Ctrl+2", self.on_nav_play_clicked)
-        self.go_history_action = self._action("&History", "Ctrl+3",
-                                              self.on_nav_history_clicked)
-        self.larger_action = self._action("&Larger text", "Ctrl+=",
-                                          self.on_larger_action_triggered,
-                                          extra=("Ctrl++",))
-        self.smaller_action = self._action("S&maller text", "Ctrl+-",
-                                           self.on_smaller_action_triggered)
-        self.default_size_action = self._action("&Default text size", "Ctrl+0",
-                                                self.on_default_size_action_triggered)
-        self.contrast_action = self._action("&High contrast", None,
-                                            self.on_contrast_action_triggered)
-        self.contrast_action.setCheckable(True)
-        self.contrast_action.setChecked(self.ctx.settings.theme == THEME_HIGH_CONTRAST)
-        for a in (self.go_library_action, self.go_play_action, self.go_history_action, None,
-                  self.larger_action, self.smaller_action, self.default_size_action, None,
-                  self.contrast_action):
-            if a is None:
-                view.addSeparator()
-            else:
-                view.addAction(a)
-
-        help_menu = bar.addMenu("&Help")
-        self.where_action = self._action("&Where is my data?", None,
-                                         self.on_where_action_triggered)
-        self.about_action = self._action("&About PeerScenarios", None,
-                                         self.on_about_action_triggered)
-        help_menu.addAction(self.where_action)
-        help_menu.addAction(self.about_action)
+    def _menu_slots(self) -> dict[str, object]:
+        return {
+            "new_profile": self.on_new_profile_action_triggered,
+            "switch_profile": self.on_switch_button_clicked,
+            "export": self.on_export_action_triggered,
+            "quit": self.close,
+            "reload": self.ctx.reload_library,
+            "open_folder": self.library.on_open_folder_button_clicked,
+            "present": self.library.on_present_button_clicked,
+            "pause": self.on_pause_action_triggered,
+            "go_library": lambda: self.show_page(self.library),
+            "go_play": self.on_nav_play_clicked,
+            "go_history": self.on_nav_history_clicked,
+            "larger": self.on_larger_action_triggered,
+            "smaller": self.on_smaller_action_triggered,
+            "default_size": self.on_default_size_action_triggered,
+            "contrast": self.on_contrast_action_triggered,
+            "where": self.on_where_action_triggered,
+            "about": self.on_about_action_triggered,
+        }
 
     def _connect_signals(self) -> None:
         self.nav_library.clicked.connect(lambda: self.show_page(self.library))
@@ -243,6 +210,8 @@ class MainWindow(QMainWindow):
         self.nav_history.clicked.connect(self.on_nav_history_clicked)
         self.switch_button.clicked.connect(self.on_switch_button_clicked)
         self.library.start_requested.connect(self.on_library_start_requested)
+        self.library.resume_requested.connect(self.on_library_resume_requested)
+        self.library.start_over_requested.connect(self.on_library_start_over_requested)
         self.library.present_requested.connect(self.on_library_present_requested)
         self.ctx.storage_opened.connect(self.on_ctx_storage_opened)
         self.ctx.profile_changed.connect(self.on_ctx_profile_changed)
@@ -272,76 +241,39 @@ class MainWindow(QMainWindow):
         # History and profiles need the database, which opens just after the first paint.
         for widget in (self.nav_history, self.switch_button):
             widget.setEnabled(enabled)
-        for action in (self.new_profile_action, self.switch_profile_action,
-                       self.export_action, self.go_history_action):
+        for action in self.menu_actions.needing_storage():
             action.setEnabled(enabled)
 
     def _finish_startup(self) -> None:
         if self._started or not self._library_loaded or self.ctx.profile is None:
             return
         self._started = True
-        self.offer_resume()
+        self.play.offer_resume()
         self.startup_finished.emit()
 
     def _not_ready(self) -> bool:
         """True (and says so) while the database is still being opened at start-up."""
-        if self.ctx.profile is not None:
+        if self.ctx.profile is not None and self._screens_built:
             return False
         self.statusBar().showMessage("One moment: opening your history…", 3000)
         return True
 
-    def offer_resume(self) -> None:
-        """Offer the profile's unfinished attempt back, with its drafts."""
-        if self.ctx.profile is None or not self._screens_built or self.player.active:
-            return
-        attempt = self.ctx.storage.unfinished_attempt(self.ctx.profile.id)
-        if attempt is None:
-            return
-        scenario = self.ctx.library.by_id(attempt.scenario_id)
-        if scenario is None:
-            return  # its file is gone or broken; the attempt waits in history
-        has_draft = bool(self.ctx.storage.drafts_for_attempt(attempt.id))
-        from peerscenarios.ui.dialogs import ResumeAnswer, ResumeDialog
-
-        answer = ResumeDialog.ask(self, scenario.title, attempt.started_at, has_draft)
-        if answer is ResumeAnswer.RESUME:
-            self.resume_attempt(attempt.id, scenario)
-        elif answer is ResumeAnswer.DISCARD:
-            self.ctx.storage.abandon_attempt(attempt.id)
-        self.resume_offered.emit(attempt.id)
-
-    def resume_attempt(self, attempt_id: int, scenario: Scenario) -> None:
-        """Open an unfinished attempt in the player (explains if the scenario changed)."""
-        attempt = self.ctx.storage.get_attempt(attempt_id)
-        try:
-            self.player.resume(attempt, scenario)
-        except EngineError:
-            from peerscenarios.ui.dialogs import MessageDialog
-
-            self.ctx.storage.abandon_attempt(attempt_id)
-            MessageDialog.report(
-                self, "This attempt cannot be picked up again",
-                f"“{scenario.title}” has changed since you started it, so your place in it "
-                "no longer exists.",
-                "What you chose is kept in your history. Start the scenario again to play "
-                "the new version.")
-            return
-        self.show_page(self.player)
-
     # ------------------------------------------------------------- navigation
 
     def show_page(self, page: QWidget) -> None:
-        """Show a screen and mark its navigation button."""
+        """Show a screen, mark its navigation button, and put focus on its first element."""
         if page is not self.library and not self._screens_built:
             return  # storage is still opening (its actions are disabled until then)
+        self.statusBar().clearMessage()
         self.pages.setCurrentWidget(page)
         if page is self.library:
-            self.nav_library.setChecked(True)
+            self._mark_current(self.nav_library)
+            self.library.focus_first()
         elif page is self.history:
-            self.nav_history.setChecked(True)
+            self._mark_current(self.nav_history)
             self.history.refresh()
         else:
-            self.nav_play.setChecked(True)
+            self._mark_current(self.nav_play)
 
     # -------------------------------------------------------------- theming
 
@@ -355,8 +287,8 @@ class MainWindow(QMainWindow):
             self.history.chart.colours = colours
         self.ctx.text_size_changed.emit(self.ctx.settings.text_step)
         step = self.ctx.settings.text_step
-        self.larger_action.setEnabled(step < TEXT_STEP_MAX)
-        self.smaller_action.setEnabled(step > TEXT_STEP_MIN)
+        self.menu_actions.larger.setEnabled(step < TEXT_STEP_MAX)
+        self.menu_actions.smaller.setEnabled(step > TEXT_STEP_MIN)
         self._fit_nav()
 
     def _fit_nav(self) -> None:
@@ -404,25 +336,22 @@ class MainWindow(QMainWindow):
             self.show_page(self.player)
         elif self.debrief.summary is not None:
             self.show_page(self.debrief)
+            self.debrief.focus_first()
 
     @Slot(object, str)
     def on_library_start_requested(self, scenario: Scenario, mode: str) -> None:
-        if self._not_ready():
-            return
-        wanted = Mode(mode)
-        pt = self.player.playthrough
-        if pt is not None and pt.scenario.id == scenario.id and pt.mode is wanted:
-            self.show_page(self.player)  # it was paused: carry on
-            return
-        if pt is not None:
-            self.player.abandon()
-        unfinished = self.ctx.storage.unfinished_attempt(self.ctx.profile_id)
-        if (unfinished is not None and unfinished.scenario_id == scenario.id
-                and unfinished.mode.value == wanted.value):
-            self.resume_attempt(unfinished.id, scenario)
-            return
-        self.player.begin(scenario, wanted)
-        self.show_page(self.player)
+        if not self._not_ready():
+            self.play.start(scenario, Mode(mode))
+
+    @Slot(int)
+    def on_library_resume_requested(self, attempt_id: int) -> None:
+        if not self._not_ready():
+            self.play.resume(attempt_id)
+
+    @Slot(object, int)
+    def on_library_start_over_requested(self, scenario: Scenario, attempt_id: int) -> None:
+        if not self._not_ready():
+            self.play.start_over(scenario, attempt_id)
 
     @Slot(object)
     def on_library_present_requested(self, scenario: Scenario) -> None:
@@ -441,14 +370,18 @@ class MainWindow(QMainWindow):
         start_presentation(self, scenario, self.ctx.storage)
 
     @Slot(int)
-    def on_player_attempt_started(self, _attempt_id: int) -> None:
+    def on_player_attempt_started(self, attempt_id: int) -> None:
         self.nav_play.setEnabled(True)
+        # Offered back at the next start if the app stops while it is open.
+        self.ctx.settings.open_attempt_id = attempt_id
+        self.ctx.settings.sync()
 
     @Slot()
     def on_player_paused(self) -> None:
+        self.play.forget_open_attempt()
         self.show_page(self.library)
-        self.statusBar().showMessage("Paused. Your place is kept: choose Scenario to go on.",
-                                     8000)
+        self.statusBar().showMessage(
+            "Paused. Your place is kept: the Library lists it with Resume.", 8000)
 
     @Slot()
     def on_player_skipped(self) -> None:
@@ -457,8 +390,10 @@ class MainWindow(QMainWindow):
 
     @Slot(int, object)
     def on_player_finished(self, attempt_id: int, summary: Summary) -> None:
+        self.play.forget_open_attempt()
         self.debrief.show_summary(attempt_id, summary)
         self.show_page(self.debrief)
+        self.debrief.focus_first()
 
     @Slot(int)
     def on_debrief_history_requested(self, attempt_id: int) -> None:
@@ -500,15 +435,15 @@ class MainWindow(QMainWindow):
         self.profile_label.setText(f"Profile: {profile.name}")
         # Qt adds the application's display name ("— PeerScenarios") itself.
         self.setWindowTitle(profile.name)
-        # Another person's attempt must not stay on screen.
-        if self.player.active and self.player.playthrough is not None \
-                and self.player.playthrough.attempt.profile_id != profile.id:
-            self.player.playthrough = None
+        # Another person's attempt must not stay on screen (it stays paused for them).
+        pt = self.player.playthrough
+        if pt is not None and pt.attempt.profile_id != profile.id:
+            self.player.close_attempt()
         self.debrief.summary = None
         self.nav_play.setEnabled(self.player.active)
         self.show_page(self.library)
         if self._started:
-            self.offer_resume()
+            self.play.offer_resume()
         else:
             self._finish_startup()
 
@@ -560,18 +495,6 @@ class MainWindow(QMainWindow):
         self.show()
         self.raise_()
         self.activateWindow()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        # Qt gives Enter to push buttons only inside dialogs; a button that ignored it
-        # lands here. Keyboard users expect Enter to press the focused button, as Space does.
-        focused = self.focusWidget()
-        if (Qt.Key(event.key()) in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-                and isinstance(focused, QPushButton) and focused.isEnabled()
-                and not event.isAutoRepeat()):
-            focused.click()
-            event.accept()
-            return
-        super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._screens_built:

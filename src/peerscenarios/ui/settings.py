@@ -21,7 +21,7 @@ class Settings:
     """
 
     def __init__(self, qsettings: QSettings | None = None) -> None:
-        self._q = qsettings or QSettings(str(paths.data_dir() / "settings.ini"),
+        self._q = qsettings or QSettings(str(paths.private_file(paths.data_dir() / "settings.ini")),
                                          QSettings.Format.IniFormat)
 
     @property
@@ -52,6 +52,15 @@ class Settings:
     @profile_id.setter
     def profile_id(self, value: int) -> None:
         self._q.setValue("profile/id", int(value))
+
+    @property
+    def open_attempt_id(self) -> int:
+        """The attempt on screen when the app last stopped (0: none), offered back at start."""
+        return int(self._q.value("play/open_attempt", 0, type=int))
+
+    @open_attempt_id.setter
+    def open_attempt_id(self, value: int) -> None:
+        self._q.setValue("play/open_attempt", int(value))
 
     @property
     def practice_mode(self) -> bool:

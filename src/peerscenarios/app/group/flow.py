@@ -21,18 +21,14 @@ from peerscenarios.app.group.stage_state import (
     Step,
     TallyView,
 )
+from peerscenarios.app.order import shown_choices
 from peerscenarios.core.engine import Mode, PlayState, advance, choose, start
 from peerscenarios.core.markup import to_html, to_plain
-from peerscenarios.core.model import Node, NodeKind, Scenario
+from peerscenarios.core.model import Choice, Node, NodeKind, Scenario
+from peerscenarios.core.reporting import letter
 from peerscenarios.core.taxonomy import ROLE_INFO, Role
 
-LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 CHOICE_PROMPT = "How would you respond?"
-
-
-def letter(index: int) -> str:
-    """The letter a choice carries on screen: A for the first, B for the second..."""
-    return LETTERS[index]
 
 
 def inline_html(text: str) -> str:
@@ -114,10 +110,17 @@ class Moved:
 class GroupFlow:
     """A group's walk through one scenario; one path, so the engine runs in assessment mode."""
 
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(self, scenario: Scenario, order_seed: int | None = None) -> None:
         self.scenario = scenario
-        self._entries: list[Entry] = [_first_entry(start(scenario, Mode.ASSESSMENT), 0)]
+        # The room sees each decision's responses in this session's shuffled order,
+        # so the peer-aligned one is not always "A" on the projector.
+        self.order_seed = order_seed
+        self._entries: list[Entry] = [self._first_entry(start(scenario, Mode.ASSESSMENT), 0)]
         self._index = 0
+
+    def shown(self, node: Node) -> tuple[Choice, ...]:
+        """A decision's responses in the order (and so the letters) the room sees."""
+        return shown_choices(node, self.order_seed)
 
     # ------------------------------------------------------------- navigation
 
@@ -164,7 +167,7 @@ class GroupFlow:
             self._index += 1
             return Moved()
         entry = self.current
-        nxt = _next_entry(entry)
+        nxt = self._next_entry(entry)
         locked = None
         if entry.step is Step.FEEDBACK and entry.visit is not None:
             entry.visit.locked = True
@@ -181,7 +184,7 @@ class GroupFlow:
         if not self.at_frontier:
             return self._state_for(self._entries[self._index + 1])
         entry = self.current
-        nxt = _next_entry(entry)
+        nxt = self._next_entry(entry)
         pending = [entry.visit] if entry.step is Step.FEEDBACK and entry.visit else []
         return self._state_for(nxt, pending)
 
@@ -293,7 +296,7 @@ class GroupFlow:
         visit = entry.visit
         assert visit is not None
         choices = tuple(ChoiceView(letter(i), inline_html(c.text))
-                        for i, c in enumerate(node.choices))
+                        for i, c in enumerate(self.shown(node)))
         if entry.step is Step.CHOICES:
             return StageState(scenario_title=title, step=Step.CHOICES, progress=progress,
                               prompt=CHOICE_PROMPT, choices=choices)
@@ -304,7 +307,7 @@ class GroupFlow:
             return StageState(scenario_title=title, step=Step.TALLY, progress=progress,
                               prompt="How the room voted", choices=choices, tally=tally)
         cards = []
-        for i, c in enumerate(node.choices):
+        for i, c in enumerate(self.shown(node)):
             if c.id != chosen and not visit.revealed_all:
                 continue
             info = ROLE_INFO[c.role]
@@ -327,7 +330,7 @@ class GroupFlow:
         node = self.scenario.node(visit.node_id)
         assert visit.chosen is not None
         idx = visit.choice_ids.index(visit.chosen)
-        choice = node.choices[idx]
+        choice = node.choice(visit.chosen)
         info = ROLE_INFO[choice.role]
         return PathItem(letter(idx), info.symbol, info.label, choice.role is Role.PEER,
                         inline_html(choice.text))
@@ -355,37 +358,42 @@ class GroupFlow:
             if visit.chosen is None:
                 return self.forward_blocker() or ""
             target = self.scenario.node(node.choice(visit.chosen).next)
-            return f"Next: the group moves on to ‘{_preview(target)}’."
+            return _sentence(f"Next: the group moves on to ‘{_preview(target)}’")
         if node.next is not None:
-            return f"Next: ‘{_preview(self.scenario.node(node.next))}’."
+            return _sentence(f"Next: ‘{_preview(self.scenario.node(node.next))}’")
         return ""
 
+    def _first_entry(self, state: PlayState, count: int) -> Entry:
+        """The first step at a node, ``count`` being the decisions met before it."""
+        node = state.node
+        if node.kind is NodeKind.ENDING:
+            return Entry(state, Step.ENDING, count=count)
+        if node.kind is NodeKind.DECISION:
+            visit = Visit(node.id, tuple(c.id for c in self.shown(node)))
+            return Entry(state, Step.SITUATION, visit, count + 1)
+        return Entry(state, Step.SITUATION, count=count)
 
-def _first_entry(state: PlayState, count: int) -> Entry:
-    """The first step at a node, ``count`` being the decisions met before it."""
-    node = state.node
-    if node.kind is NodeKind.ENDING:
-        return Entry(state, Step.ENDING, count=count)
-    if node.kind is NodeKind.DECISION:
-        visit = Visit(node.id, tuple(c.id for c in node.choices))
-        return Entry(state, Step.SITUATION, visit, count + 1)
-    return Entry(state, Step.SITUATION, count=count)
+
+    def _next_entry(self, entry: Entry) -> Entry:
+        """The step after ``entry`` on the group's path (the caller has checked it may move)."""
+        if entry.step is Step.SITUATION and entry.node.kind is NodeKind.DECISION:
+            return Entry(entry.state, Step.CHOICES, entry.visit, entry.count)
+        if entry.step is Step.CHOICES:
+            return Entry(entry.state, Step.TALLY, entry.visit, entry.count)
+        if entry.step is Step.TALLY:
+            return Entry(entry.state, Step.FEEDBACK, entry.visit, entry.count)
+        if entry.step is Step.FEEDBACK:
+            visit = entry.visit
+            assert visit is not None  # guarded by forward_blocker
+            assert visit.chosen is not None
+            return self._first_entry(choose(entry.state, visit.chosen).state, entry.count)
+        return self._first_entry(advance(entry.state), entry.count)
 
 
-def _next_entry(entry: Entry) -> Entry:
-    """The step after ``entry`` on the group's path (the caller has checked it may move)."""
-    if entry.step is Step.SITUATION and entry.node.kind is NodeKind.DECISION:
-        return Entry(entry.state, Step.CHOICES, entry.visit, entry.count)
-    if entry.step is Step.CHOICES:
-        return Entry(entry.state, Step.TALLY, entry.visit, entry.count)
-    if entry.step is Step.TALLY:
-        return Entry(entry.state, Step.FEEDBACK, entry.visit, entry.count)
-    if entry.step is Step.FEEDBACK:
-        visit = entry.visit
-        assert visit is not None  # guarded by forward_blocker
-        assert visit.chosen is not None
-        return _first_entry(choose(entry.state, visit.chosen).state, entry.count)
-    return _first_entry(advance(entry.state), entry.count)
+def _sentence(text: str) -> str:
+    """End with a full stop unless the quoted text already ends a sentence ("on.’" not "on.’.")."""
+    inner = text.rstrip("’”\"' ")
+    return text if inner.endswith((".", "!", "?", "…")) else text + "."
 
 
 def _preview(node: Node) -> str:

@@ -1,11 +1,10 @@
-"""Alembic environment: runs migrations on the connection the storage layer hands in.
+"""Alembic environment: runs migrations on the connection the storage layer hands in."""
 
-There is no alembic.ini: :mod:`peerscenarios.storage.migrate` builds the
-Config in code, opens the transaction (``BEGIN IMMEDIATE``, foreign keys off
-as SQLite's table-rebuild procedure requires) and passes the connection in
-``config.attributes["connection"]``. Everything runs in that one transaction,
-so a failing step rolls the whole upgrade back.
-"""
+# There is no alembic.ini: peerscenarios.storage.migrate builds the Config in
+# code, opens the transaction (BEGIN IMMEDIATE, foreign keys off as SQLite's
+# table-rebuild procedure requires) and passes the connection in
+# ``config.attributes["connection"]``. Everything runs in that one
+# transaction, so a failing step rolls the whole upgrade back.
 
 from __future__ import annotations
 

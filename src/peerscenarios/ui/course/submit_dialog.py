@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from peerscenarios.core.reporting import Portfolio
 from peerscenarios.course.bundle import SUFFIX, write_bundle
 from peerscenarios.course.errors import CourseError
 from peerscenarios.course.records import SubmissionSummary
@@ -47,7 +48,6 @@ from peerscenarios.course.snapshot import (
     reflection_choices,
 )
 from peerscenarios.errors import PeerScenariosError
-from peerscenarios.export.portfolio import Portfolio
 from peerscenarios.ui.course.common import Background, MessageLine, plain_error
 from peerscenarios.ui.course.viewer import DocumentPreview
 

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from peerscenarios.core.reporting import GroupReport
 from peerscenarios.course.records import SessionSummary
 from peerscenarios.course.sessions import SessionUpload
-from peerscenarios.export.group import GroupReport
 from peerscenarios.ui.course.common import Background, MessageLine, plain_error
 from peerscenarios.ui.course.viewer import DocumentPreview
 

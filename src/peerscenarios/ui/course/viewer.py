@@ -22,12 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from peerscenarios.core.reporting import GroupReport, Portfolio
 from peerscenarios.course.bundle import SUFFIX, read_bundle
 from peerscenarios.course.errors import BundleError
 from peerscenarios.course.snapshot import Snapshot
 from peerscenarios.errors import PeerScenariosError
-from peerscenarios.export.group import GroupReport, group_html
-from peerscenarios.export.portfolio import Portfolio
+from peerscenarios.export.group import group_html
 from peerscenarios.export.text import plain
 
 

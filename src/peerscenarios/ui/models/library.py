@@ -35,6 +35,8 @@ SearchTextRole = Qt.ItemDataRole.UserRole + 5
 STATUS_NEW = "new"
 STATUS_IN_PROGRESS = "in progress"
 STATUS_COMPLETED = "completed"
+# Shown for a scenario with an attempt still in progress: the trainee's word for it.
+STATUS_PAUSED = "paused"
 
 
 class Column(IntEnum):
@@ -57,9 +59,13 @@ _HEADERS = {
 
 
 def status_of(result: LastResult | None) -> str:
-    """``new``, ``in progress`` or ``completed`` for a scenario's last result."""
+    """``paused`` while an attempt waits to be resumed, else the last attempt's status."""
     if result is None:
         return STATUS_NEW
+    if result.paused_attempt_id is not None:
+        return STATUS_PAUSED
+    if result.status.value == STATUS_IN_PROGRESS:
+        return STATUS_PAUSED
     return result.status.value
 
 

@@ -9,7 +9,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
 from peerscenarios import paths
-from peerscenarios.core.library import load_library
+from peerscenarios.app.library_service import load_library
 from peerscenarios.core.model import Scenario
 from peerscenarios.errors import PeerScenariosError
 from peerscenarios.storage import Storage
@@ -22,12 +22,15 @@ from peerscenarios.ui.present.screens import PresentSettings, ScreenManager, Scr
 
 def start_presentation(parent: QWidget | None, scenario: Scenario, storage: Storage, *,
                        screens: ScreenProvider | None = None,
-                       settings: PresentSettings | None = None) -> PresenterWindow:
+                       settings: PresentSettings | None = None,
+                       phones: str | None = None) -> PresenterWindow:
     """Open the presenter view (shown, returned) and the audience view for ``scenario``.
 
     A group session is started in ``storage`` at once and recorded as the
     group goes. ``screens`` and ``settings`` are seams for tests; by default
     the real screens and the data folder's settings file are used.
+    ``phones`` turns phone voting on at once: an address, or "" for the best
+    network found (None leaves it off).
     """
     settings = settings or PresentSettings()
     provider = screens or ScreenProvider()
@@ -51,6 +54,8 @@ def start_presentation(parent: QWidget | None, scenario: Scenario, storage: Stor
         provider.setParent(presenter)
     presenter.show()
     presenter.begin()
+    if phones is not None:
+        presenter.phones.turn_on(phones or None)
     presenter.raise_()
     presenter.activateWindow()
     return presenter
@@ -92,7 +97,15 @@ def run_present(args: argparse.Namespace) -> int:
             scenario = ScenarioPicker.ask(None, library.scenarios)
             if scenario is None:
                 return 0
-        presenter = start_presentation(None, scenario, storage)
+        phones = getattr(args, "phones", None)
+        presenter = start_presentation(None, scenario, storage, phones=phones)
+        if phones is not None:
+            # Scripts and tests read the link from here; a problem goes to stderr.
+            if presenter.phones.running:
+                print(f"Phones join at {presenter.phones.bridge.url}", flush=True)
+            else:
+                print(f"peerscenarios present: {presenter.phones.message.text()}",
+                      file=sys.stderr, flush=True)
         presenter.left.connect(app.quit)
         return int(app.exec())
     finally:

@@ -26,7 +26,7 @@ from PySide6.QtGui import (
     QPixmap,
     QScreen,
 )
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from peerscenarios.app.group.stage_state import Blank, StageState, TimerView
 from peerscenarios.ui.present.stage import StageWidget
@@ -223,11 +223,20 @@ class AudienceWindow(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle("PeerScenarios: audience view")
         self.canvas = StageCanvas(self)
-        layout = QVBoxLayout(self)
+        layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
         layout.addWidget(self.canvas)
         self.setCursor(Qt.CursorShape.BlankCursor)
         self._fullscreen_screen: object | None = None
+
+    def add_side_panel(self, panel: QWidget) -> None:
+        """Put ``panel`` at the right of the stage (the phones' join card).
+
+        While the panel is shown the stage fits itself into the rest of the screen,
+        so the panel never hides text.
+        """
+        self.layout().addWidget(panel)
 
     # Audience-safe inputs only; see the module docstring.
     def show_state(self, state: StageState) -> None:

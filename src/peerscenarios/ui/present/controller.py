@@ -1,8 +1,11 @@
-"""The running group session: the flow, the discussion timer, blackout, and the stored record.
+"""Qt side of a running group session: signals for both views, the timer tick, notes saving.
 
-``PresentationController`` is the one place that turns presenter actions
-into flow changes and storage calls (through ``Storage``'s operations, never
-SQL), and tells both views what changed. It holds no personal identities.
+The session's rules and its stored record live in
+:class:`peerscenarios.app.group.session.GroupSession`, the countdown in
+:class:`peerscenarios.app.group.timer.Countdown`; this module adds what
+needs Qt: signals that tell the presenter and audience views what changed,
+a tick that redraws the countdown, and a short delay before notes are saved.
+It holds no personal identities.
 """
 
 from __future__ import annotations
@@ -13,112 +16,106 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from peerscenarios.app.group.flow import GroupFlow, Visit
+from peerscenarios.app.group.flow import GroupFlow
+from peerscenarios.app.group.session import GroupSession
 from peerscenarios.app.group.stage_state import Blank, StageState, Step, TimerView
+from peerscenarios.app.group.timer import Countdown, format_seconds
+from peerscenarios.app.order import new_seed
 from peerscenarios.core.model import Scenario
-from peerscenarios.errors import PeerScenariosError
 from peerscenarios.storage import Storage
 
 log = logging.getLogger(__name__)
 
 NOTES_SAVE_DELAY_MS = 800
+# Often enough that the countdown never visibly skips a second.
+TICK_MS = 200
 
-
-def format_seconds(seconds: float) -> str:
-    """``m:ss`` for a countdown, rounding up so it shows 0:00 only when time is up."""
-    whole = max(0, int(-(-seconds // 1)))
-    return f"{whole // 60}:{whole % 60:02d}"
+__all__ = ["DiscussionTimer", "PresentationController", "format_seconds"]
 
 
 class DiscussionTimer(QObject):
-    """A countdown for the room's discussion: start, pause, reset; ``clock`` is a test seam."""
+    """A :class:`Countdown` that ticks: ``changed`` fires whenever what it shows changes."""
 
     changed = Signal()
 
     def __init__(self, seconds: int, clock: Callable[[], float] = time.monotonic,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._clock = clock
-        self.duration = max(1, int(seconds))
-        self._spent = 0.0
-        self._since: float | None = None
+        self.countdown = Countdown(seconds, clock)
         self._tick = QTimer(self)
-        self._tick.setInterval(200)
-        self._last_text = self.text
+        self._tick.setInterval(TICK_MS)
+        self._last_text = self.countdown.text
         self._connect_signals()
 
     def _connect_signals(self) -> None:
         self._tick.timeout.connect(self.on_tick_timeout)
 
     @property
+    def duration(self) -> int:
+        """The countdown's full length in seconds."""
+        return self.countdown.duration
+
+    @property
     def running(self) -> bool:
         """True while counting down."""
-        return self._since is not None
+        return self.countdown.running
 
     @property
     def remaining(self) -> float:
-        """Seconds left (0 when time is up)."""
-        spent = self._spent + (self._clock() - self._since if self._since is not None else 0.0)
-        return max(0.0, self.duration - spent)
+        """Seconds left."""
+        return self.countdown.remaining
 
     @property
     def expired(self) -> bool:
-        """True once the countdown reached zero."""
-        return self.remaining <= 0
+        """True once time is up."""
+        return self.countdown.expired
 
     @property
     def text(self) -> str:
         """The countdown as ``m:ss``."""
-        return format_seconds(self.remaining)
+        return self.countdown.text
 
     def start(self) -> None:
-        """Start or resume counting down (from the full time again if it had run out)."""
-        if self.running:
-            return
-        if self.expired:
-            self._spent = 0.0
-        self._since = self._clock()
-        self._tick.start()
-        self._emit()
+        """Start or resume counting down."""
+        if not self.countdown.running:
+            self.countdown.start()
+            self._tick.start()
+            self._emit()
 
     def pause(self) -> None:
         """Stop counting, keeping the time left."""
-        if self._since is not None:
-            self._spent += self._clock() - self._since
-            self._since = None
+        self.countdown.pause()
         self._tick.stop()
         self._emit()
 
     def toggle(self) -> None:
         """Start if paused, pause if running."""
-        if self.running:
+        if self.countdown.running:
             self.pause()
         else:
             self.start()
 
     def reset(self) -> None:
         """Back to the full time, paused."""
-        self._since = None
-        self._spent = 0.0
+        self.countdown.reset()
         self._tick.stop()
         self._emit()
 
     def set_duration(self, seconds: int) -> None:
         """A new length for the countdown (resets it)."""
-        self.duration = max(1, int(seconds))
-        self.reset()
+        self.countdown.set_duration(seconds)
+        self._tick.stop()
+        self._emit()
 
     @Slot()
     def on_tick_timeout(self) -> None:
-        if self.expired:
-            self._spent = float(self.duration)
-            self._since = None
+        if self.countdown.settle():
             self._tick.stop()
-        if self.text != self._last_text or not self.running:
+        if self.countdown.text != self._last_text or not self.countdown.running:
             self._emit()
 
     def _emit(self) -> None:
-        self._last_text = self.text
+        self._last_text = self.countdown.text
         self.changed.emit()
 
 
@@ -139,23 +136,35 @@ class PresentationController(QObject):
         super().__init__(parent)
         self.scenario = scenario
         self.storage = storage
-        self.flow = GroupFlow(scenario)
+        self.session = GroupSession(scenario, storage, order_seed=new_seed())
         self.blank = Blank.NONE
         self.timer = DiscussionTimer(timer_seconds, clock, self)
         self.timer_shown = False
-        self.finished = False
-        self.last_error = ""
-        self._notes = ""
-        self._notes_dirty = False
         self._notes_timer = QTimer(self)
         self._notes_timer.setSingleShot(True)
         self._notes_timer.setInterval(NOTES_SAVE_DELAY_MS)
-        self.session_id: int | None = None
-        try:
-            self.session_id = storage.start_group_session(scenario.id, scenario.content_hash).id
-        except PeerScenariosError as exc:
-            self._failed(exc)
+        self._reported = ""
         self._connect_signals()
+
+    @property
+    def flow(self) -> GroupFlow:
+        """The group's walk through the scenario."""
+        return self.session.flow
+
+    @property
+    def session_id(self) -> int | None:
+        """The stored record's id (None if it could not be started)."""
+        return self.session.session_id
+
+    @property
+    def finished(self) -> bool:
+        """True once the record is closed (an ending reached, or ended early)."""
+        return self.session.finished
+
+    @property
+    def last_error(self) -> str:
+        """What could not be saved, in plain words (empty when all is well)."""
+        return self.session.last_error
 
     def _connect_signals(self) -> None:
         self.timer.changed.connect(self.on_timer_changed)
@@ -183,14 +192,14 @@ class PresentationController(QObject):
 
     def forward(self) -> str | None:
         """Move the group on one step; returns why not (plain language) when it cannot."""
-        blocker = self.flow.forward_blocker()
+        blocker, moved = self.session.forward()
         if blocker is not None:
             return blocker
-        moved = self.flow.forward()
-        if moved.locked is not None:
-            self._record(moved.locked)
-        if moved.ended_at is not None:
-            self._finish(moved.ended_at)
+        self._after_write()
+        if moved is not None and moved.ended_at is not None:
+            self.timer.pause()
+            if self.session.record_closed and self.session.session_id is not None:
+                self.session_finished.emit(self.session.session_id)
         self._unblank()
         self._emit_stage()
         return None
@@ -210,6 +219,13 @@ class PresentationController(QObject):
     def bump_votes(self, index: int, delta: int) -> bool:
         """One more (or one fewer) hand for a choice."""
         return self._after_votes(self.flow.bump_votes(index, delta))
+
+    def add_votes(self, deltas: dict[int, int]) -> bool:
+        """Several choices' counts change at once (phone votes): one update for both views."""
+        changed = False
+        for index, delta in deltas.items():
+            changed = self.flow.bump_votes(index, delta) or changed
+        return self._after_votes(changed)
 
     def set_path(self, choice_id: str | None) -> bool:
         """Follow this choice whatever the vote; None follows the majority."""
@@ -255,15 +271,12 @@ class PresentationController(QObject):
     @property
     def notes(self) -> str:
         """The facilitator's live notes for this session."""
-        return self._notes
+        return self.session.notes
 
     def set_notes(self, text: str) -> None:
         """Take new notes; they are saved shortly after typing stops."""
-        if text == self._notes:
-            return
-        self._notes = text
-        self._notes_dirty = True
-        self._notes_timer.start()
+        if self.session.set_notes(text):
+            self._notes_timer.start()
 
     @Slot()
     def on_notes_timer_timeout(self) -> None:
@@ -272,56 +285,23 @@ class PresentationController(QObject):
     def flush_notes(self) -> None:
         """Save unsaved notes now."""
         self._notes_timer.stop()
-        if not self._notes_dirty or self.session_id is None:
-            return
-        try:
-            self.storage.set_group_notes(self.session_id, self._notes)
-        except PeerScenariosError as exc:
-            self._failed(exc)
-            return
-        self._notes_dirty = False
-        self.notes_saved.emit()
+        if self.session.flush_notes():
+            self.notes_saved.emit()
+        self._after_write()
 
     # ------------------------------------------------------------- record
 
-    def _record(self, visit: Visit) -> None:
-        if self.session_id is None or visit.chosen is None:
-            return
-        try:
-            self.storage.record_group_decision(self.session_id, visit.node_id,
-                                               visit.vote_map(), visit.chosen,
-                                               visit.revealed_all)
-        except PeerScenariosError as exc:
-            self._failed(exc)
-
-    def _finish(self, ending_node_id: str | None) -> None:
-        if self.finished:
-            return
-        self.finished = True
-        self.timer.pause()
-        self.flush_notes()
-        if self.session_id is None:
-            return
-        try:
-            self.storage.finish_group_session(self.session_id, ending_node_id)
-        except PeerScenariosError as exc:
-            self._failed(exc)
-            return
-        self.session_finished.emit(self.session_id)
-
     def leave(self) -> None:
-        """Stop the session: record a decision whose feedback was shown, close the record."""
-        pending = self.flow.pending_visit()
-        if pending is not None and pending.chosen is not None and not self.finished:
-            pending.locked = True
-            self._record(pending)
-        self.flush_notes()
-        if not self.finished:
-            self._finish(None)
+        """End the session early: keep a decision whose feedback was shown, close the record."""
+        self._notes_timer.stop()
+        was_open = not self.session.finished
+        closed = self.session.end_early()
         self.timer.reset()
+        self._after_write()
+        if was_open and closed and self.session.session_id is not None:
+            self.session_finished.emit(self.session.session_id)
 
-    def _failed(self, exc: PeerScenariosError) -> None:
-        # The class goes on when the disk is full; the presenter sees what was not saved.
-        log.warning("group session record: %s", exc)
-        self.last_error = f"Not saved: {exc.message} {exc.hint}".strip()
-        self.record_failed.emit(self.last_error)
+    def _after_write(self) -> None:
+        if self.session.last_error and self.session.last_error != self._reported:
+            self._reported = self.session.last_error
+            self.record_failed.emit(self.session.last_error)

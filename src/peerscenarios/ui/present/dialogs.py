@@ -25,24 +25,7 @@ from PySide6.QtWidgets import (
 
 from peerscenarios import paths
 from peerscenarios.core.model import Scenario
-
-KEYS: tuple[tuple[str, str], ...] = (
-    ("Page Down, →, Space", "next step (clicker forward)"),
-    ("Page Up, ←", "previous step (clicker back)"),
-    ("A – I", "one more vote for that choice (while the choices or tally are up)"),
-    ("Shift + A – I", "one vote fewer"),
-    ("B or .", "black out the audience screen (again to show it); "
-               "while votes are open B counts votes, use ."),
-    ("W or ,", "white out the audience screen (again to show it)"),
-    ("T", "start or pause the discussion timer"),
-    ("Shift + T", "reset the timer"),
-    ("V", "show or hide the timer on the audience screen"),
-    ("R", "reveal the feedback for every response (at the feedback step)"),
-    ("S", "one screen: switch between this view and the audience view"),
-    ("?", "this list of keys"),
-    ("Esc", "leave a text box; in the audience view, back to this view; "
-            "otherwise end the session (asks first)"),
-)
+from peerscenarios.ui.present.keys import cheat_sheet_rows
 
 
 class LeaveDialog:
@@ -160,7 +143,7 @@ class CheatSheet(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Facilitator keys")
         rows = "".join(f"<tr><td style='padding-right:14px'><b>{k}</b></td><td>{v}</td></tr>"
-                       for k, v in KEYS)
+                       for k, v in cheat_sheet_rows())
         self.table = QLabel(f"<table cellspacing='4'>{rows}</table>", self)
         self.table.setTextFormat(Qt.TextFormat.RichText)
         self.table.setWordWrap(True)

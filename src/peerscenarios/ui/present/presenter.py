@@ -10,384 +10,45 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent
+from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
-    QCheckBox,
     QComboBox,
     QFrame,
     QGridLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
-    QSpinBox,
     QSplitter,
     QTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
-from peerscenarios.app.group.flow import Visit, letter
 from peerscenarios.app.group.stage_state import Blank, StageState, Step
 from peerscenarios.core.library import Library
-from peerscenarios.core.markup import to_html, to_plain
-from peerscenarios.core.model import Node
-from peerscenarios.core.taxonomy import ROLE_INFO
+from peerscenarios.core.reporting import letter
 from peerscenarios.errors import PeerScenariosError
 from peerscenarios.ui.present.audience import AudienceWindow
-from peerscenarios.ui.present.controller import PresentationController, format_seconds
+from peerscenarios.ui.present.controller import PresentationController
 from peerscenarios.ui.present.dialogs import CheatSheet, ExportPathDialog, LeaveDialog
-from peerscenarios.ui.present.screens import (
-    Placement,
-    PresentSettings,
-    ScreenManager,
-    screen_name,
-)
+from peerscenarios.ui.present.keys import Action, lookup, vote_index
+from peerscenarios.ui.present.panels.aspect_box import AspectBox
+from peerscenarios.ui.present.panels.decision import DecisionPanel
+from peerscenarios.ui.present.panels.end import EndPanel
+from peerscenarios.ui.present.panels.guide import GuidePanel
+from peerscenarios.ui.present.panels.notes import SessionNotesPanel
+from peerscenarios.ui.present.panels.screen_prompt import ScreenPrompt
+from peerscenarios.ui.present.panels.timer import TimerPanel
+from peerscenarios.ui.present.phones_panel import PhonesPanel
+from peerscenarios.ui.present.screens import Placement, PresentSettings, ScreenManager, screen_name
 from peerscenarios.ui.present.stage import StageWidget
 from peerscenarios.ui.present.theme import Theme
-
-VOTE_KEYS = 9  # letters A-I count votes; the other letters stay free for commands
-
-
-class AspectBox(QWidget):
-    """Keeps one child at 16:9, centred, whatever the box's size (the small stage)."""
-
-    def __init__(self, child: QWidget, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.child = child
-        child.setParent(self)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-
-    def sizeHint(self) -> QSize:
-        return QSize(480, 270)
-
-    def minimumSizeHint(self) -> QSize:
-        return QSize(240, 135)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        w, h = self.width(), self.height()
-        cw = min(w, h * 16 // 9)
-        ch = cw * 9 // 16
-        self.child.setGeometry((w - cw) // 2, (h - ch) // 2, cw, ch)
-
-
-class DurationSpin(QSpinBox):
-    """Seconds shown and typed as m:ss."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setRange(10, 60 * 60)
-        self.setSingleStep(30)
-        self.setAccessibleName("Timer length")
-
-    def textFromValue(self, value: int) -> str:
-        return format_seconds(value)
-
-    def valueFromText(self, text: str) -> int:
-        parts = text.strip().split(":")
-        try:
-            if len(parts) == 2:
-                return int(parts[0] or 0) * 60 + int(parts[1] or 0)
-            return int(parts[0]) * 60
-        except ValueError:
-            return self.value()
-
-    def validate(self, text: str, pos: int) -> object:
-        from PySide6.QtGui import QValidator
-
-        ok = all(ch.isdigit() or ch == ":" for ch in text) and text.count(":") <= 1
-        return (QValidator.State.Acceptable if ok else QValidator.State.Invalid, text, pos)
-
-
-class GuidePanel(QGroupBox):
-    """The facilitator's notes and discussion questions for the node (never on the projector)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Facilitator notes", parent)
-        self.text = QLabel(self)
-        self.text.setTextFormat(Qt.TextFormat.RichText)
-        self.text.setWordWrap(True)
-        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.text)
-
-    def show_node(self, node: Node) -> None:
-        parts: list[str] = []
-        if node.content_warnings:
-            parts.append("<p><b>Content warning:</b> "
-                         + html.escape(", ".join(node.content_warnings)) + "</p>")
-        notes = node.facilitator.notes
-        parts.append(to_html(notes) if notes else "<p><i>No notes for this step.</i></p>")
-        if node.facilitator.discuss:
-            items = "".join(f"<li>{html.escape(q)}</li>" for q in node.facilitator.discuss)
-            parts.append(f"<p><b>Discussion questions</b></p><ul>{items}</ul>")
-        self.text.setText("".join(parts))
-
-
-class DecisionPanel(QGroupBox):
-    """Vote counts per choice, the path the group follows, and revealing all feedback."""
-
-    vote_edited = Signal(int, int)
-    path_picked = Signal(object)
-    reveal_all_toggled = Signal(bool)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Vote", parent)
-        self._visit: Visit | None = None
-        self.rows: list[tuple[QLabel, QSpinBox]] = []
-        self.grid = QGridLayout()
-        self.total = QLabel(self)
-        self.path = QComboBox(self)
-        self.path.setAccessibleName("Path the group follows")
-        self.reveal_all = QCheckBox("Reveal feedback for every response (R)", self)
-        self.hint = QLabel(self)
-        self.hint.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.grid)
-        layout.addWidget(self.total)
-        row = QHBoxLayout()
-        row.addWidget(QLabel("The group follows:", self))
-        row.addWidget(self.path, 1)
-        layout.addLayout(row)
-        layout.addWidget(self.reveal_all)
-        layout.addWidget(self.hint)
-        self._connect_signals()
-
-    def _connect_signals(self) -> None:
-        self.path.activated.connect(self.on_path_activated)
-        self.reveal_all.toggled.connect(self.on_reveal_all_toggled)
-
-    def show_decision(self, node: Node, visit: Visit, step: Step, editable: bool) -> None:
-        if visit is not self._visit:
-            self._build(node, visit)
-        for (_, spin), count in zip(self.rows, visit.votes, strict=True):
-            spin.blockSignals(True)
-            spin.setValue(count)
-            spin.blockSignals(False)
-            spin.setEnabled(editable)
-        total = sum(visit.votes)
-        self.total.setText(f"Total: {total} hand{'s' if total != 1 else ''}")
-        self.path.blockSignals(True)
-        self.path.clear()
-        majority = visit.majority
-        if majority is not None:
-            first = f"Majority: {letter(visit.choice_ids.index(majority))}"
-        elif max(visit.votes) == 0:
-            first = "Majority (no votes yet): pick one"
-        else:
-            tied = ", ".join(letter(visit.choice_ids.index(c)) for c in visit.leaders)
-            first = f"Tied ({tied}): pick one"
-        self.path.addItem(first, None)
-        for i, c in enumerate(node.choices):
-            self.path.addItem(f"{letter(i)}: {_short(c.text, 50)}", c.id)
-        self.path.setCurrentIndex(0 if visit.override is None
-                                  else 1 + visit.choice_ids.index(visit.override))
-        self.path.setEnabled(editable)
-        self.path.blockSignals(False)
-        self.reveal_all.blockSignals(True)
-        self.reveal_all.setChecked(visit.revealed_all)
-        self.reveal_all.setEnabled(step is Step.FEEDBACK and not visit.locked)
-        self.reveal_all.blockSignals(False)
-        if visit.locked:
-            self.hint.setText("The group has moved on; this vote is saved.")
-        elif step is Step.SITUATION:
-            self.hint.setText("Votes open when the choices are on screen.")
-        elif editable:
-            self.hint.setText("Letter keys add a hand, Shift+letter takes one away, "
-                              "or type the count.")
-        else:
-            self.hint.setText("Go back to the tally to change the vote.")
-
-    def _build(self, node: Node, visit: Visit) -> None:
-        self._visit = visit
-        for label, spin in self.rows:
-            self.grid.removeWidget(label)
-            self.grid.removeWidget(spin)
-            label.deleteLater()
-            spin.deleteLater()
-        self.rows = []
-        for i, c in enumerate(node.choices):
-            info = ROLE_INFO[c.role]
-            label = QLabel(f"<b>{letter(i)}</b> {html.escape(_short(c.text, 70))}<br>"
-                           f"<small>{html.escape(info.symbol)} {html.escape(info.label)}</small>",
-                           self)
-            label.setTextFormat(Qt.TextFormat.RichText)
-            label.setWordWrap(True)
-            label.setToolTip(to_plain(c.text))
-            spin = QSpinBox(self)
-            spin.setRange(0, 999)
-            spin.setAccessibleName(f"Votes for {letter(i)}")
-            spin.valueChanged.connect(lambda value, index=i: self.vote_edited.emit(index, value))
-            label.setBuddy(spin)
-            self.grid.addWidget(label, i, 0)
-            self.grid.addWidget(spin, i, 1)
-            self.rows.append((label, spin))
-        self.grid.setColumnStretch(0, 1)
-
-    @Slot(int)
-    def on_path_activated(self, index: int) -> None:
-        self.path_picked.emit(self.path.itemData(index))
-
-    @Slot(bool)
-    def on_reveal_all_toggled(self, checked: bool) -> None:
-        self.reveal_all_toggled.emit(checked)
-
-
-class TimerPanel(QGroupBox):
-    """The discussion countdown: start, pause, reset, length, and whether the room sees it."""
-
-    start_pause_clicked = Signal()
-    reset_clicked = Signal()
-    duration_changed = Signal(int)
-    shown_toggled = Signal(bool)
-
-    def __init__(self, seconds: int, parent: QWidget | None = None) -> None:
-        super().__init__("Discussion timer", parent)
-        self.display = QLabel(format_seconds(seconds), self)
-        font = self.display.font()
-        font.setPointSizeF(font.pointSizeF() * 2)
-        font.setBold(True)
-        self.display.setFont(font)
-        self.display.setAccessibleName("Time left")
-        self.start_pause = QPushButton("Start (T)", self)
-        self.reset = QPushButton("Reset", self)
-        self.length = DurationSpin(self)
-        self.length.setValue(seconds)
-        self.shown = QCheckBox("Show on the audience screen (V)", self)
-        layout = QGridLayout(self)
-        layout.addWidget(self.display, 0, 0, 1, 2)
-        layout.addWidget(self.length, 0, 2)
-        layout.addWidget(self.start_pause, 1, 0)
-        layout.addWidget(self.reset, 1, 1)
-        layout.addWidget(self.shown, 2, 0, 1, 3)
-        self._connect_signals()
-
-    def _connect_signals(self) -> None:
-        self.start_pause.clicked.connect(self.start_pause_clicked)
-        self.reset.clicked.connect(self.reset_clicked)
-        self.length.valueChanged.connect(self.duration_changed)
-        self.shown.toggled.connect(self.shown_toggled)
-
-    def show_timer(self, text: str, running: bool, expired: bool, shown: bool) -> None:
-        self.display.setText(text + ("  time is up" if expired else ""))
-        self.start_pause.setText("Pause (T)" if running else "Start (T)")
-        self.shown.blockSignals(True)
-        self.shown.setChecked(shown)
-        self.shown.blockSignals(False)
-
-
-class SessionNotesPanel(QGroupBox):
-    """Notes the facilitator types during the session; saved with the group record."""
-
-    notes_edited = Signal(str)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Session notes (saved with the record)", parent)
-        self.editor = QPlainTextEdit(self)
-        self.editor.setAccessibleName("Session notes")
-        self.editor.setPlaceholderText("What came up in the discussion… "
-                                       "(no names: the record is about the group)")
-        self.editor.setTabChangesFocus(True)
-        self.editor.setMinimumHeight(70)
-        self.editor.setMaximumHeight(160)
-        self.status = QLabel(self)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.editor)
-        layout.addWidget(self.status)
-        self._connect_signals()
-
-    def _connect_signals(self) -> None:
-        self.editor.textChanged.connect(self.on_editor_text_changed)
-
-    @Slot()
-    def on_editor_text_changed(self) -> None:
-        self.status.setText("Saving…")
-        self.notes_edited.emit(self.editor.toPlainText())
-
-
-class EndPanel(QGroupBox):
-    """Shown at the ending: the record is saved; export it for the class's records."""
-
-    export_requested = Signal(str)
-    close_requested = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Session record", parent)
-        self.text = QLabel("The session is finished and saved. It is listed in History "
-                           "under group sessions.", self)
-        self.text.setWordWrap(True)
-        self.pdf = QPushButton("Export PDF…", self)
-        self.csv = QPushButton("Export CSV…", self)
-        self.close_button = QPushButton("Close facilitator mode", self)
-        self.result = QLabel(self)
-        self.result.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.text)
-        row = QHBoxLayout()
-        row.addWidget(self.pdf)
-        row.addWidget(self.csv)
-        row.addWidget(self.close_button)
-        layout.addLayout(row)
-        layout.addWidget(self.result)
-        self._connect_signals()
-
-    def _connect_signals(self) -> None:
-        self.pdf.clicked.connect(self.on_pdf_clicked)
-        self.csv.clicked.connect(self.on_csv_clicked)
-        self.close_button.clicked.connect(self.close_requested)
-
-    @Slot()
-    def on_pdf_clicked(self) -> None:
-        self.export_requested.emit("pdf")
-
-    @Slot()
-    def on_csv_clicked(self) -> None:
-        self.export_requested.emit("csv")
-
-
-class ScreenPrompt(QFrame):
-    """A non-modal offer, inside the presenter view, to move the audience view to a new screen."""
-
-    move_accepted = Signal(object)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.screen: object | None = None
-        self.text = QLabel(self)
-        self.text.setWordWrap(True)
-        self.move_button = QPushButton("Move the audience view there", self)
-        self.dismiss = QPushButton("Not now", self)
-        layout = QHBoxLayout(self)
-        layout.addWidget(self.text, 1)
-        layout.addWidget(self.move_button)
-        layout.addWidget(self.dismiss)
-        self.hide()
-        self._connect_signals()
-
-    def _connect_signals(self) -> None:
-        self.move_button.clicked.connect(self.on_move_button_clicked)
-        self.dismiss.clicked.connect(self.hide)
-
-    def offer(self, screen: object) -> None:
-        self.screen = screen
-        self.text.setText(f"A screen was connected: {html.escape(screen_name(screen))}. "
-                          "Show the audience view on it?")
-        self.show()
-
-    @Slot()
-    def on_move_button_clicked(self) -> None:
-        screen = self.screen
-        self.hide()
-        if screen is not None:
-            self.move_accepted.emit(screen)
 
 
 class PresenterWindow(QWidget):
@@ -405,10 +66,25 @@ class PresenterWindow(QWidget):
         self.settings = settings
         self._leaving = False
         self._cheat_sheet: CheatSheet | None = None
-        self.setWindowTitle(f"Presenting: {controller.scenario.title} — PeerScenarios")
+        # Qt adds the application's name to the title itself.
+        self.setWindowTitle(f"Presenting: {controller.scenario.title}")
         self._build()
         self._connect_signals()
-        QApplication.instance().installEventFilter(self)  # type: ignore[union-attr]
+        c = controller
+        self._actions = {
+            Action.NEXT: self.go_forward,
+            Action.BACK: self.go_back,
+            Action.BLACK: lambda: c.toggle_blank(Blank.BLACK),
+            Action.WHITE: lambda: c.toggle_blank(Blank.WHITE),
+            Action.TIMER: c.timer.toggle,
+            Action.TIMER_RESET: c.timer.reset,
+            Action.TIMER_SHOWN: lambda: c.set_timer_shown(not c.timer_shown),
+            Action.SWITCH_VIEW: self.toggle_audience_here,
+            Action.KEYS: self.show_cheat_sheet,
+        }
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
 
     # ---------------------------------------------------------------- build
 
@@ -475,6 +151,8 @@ class PresenterWindow(QWidget):
         self.guide = GuidePanel()
         self.decision = DecisionPanel()
         self.timer_panel = TimerPanel(self.controller.timer.duration)
+        # Phones as clickers: the panel owns the phone session and adds phone votes to the tally.
+        self.phones = PhonesPanel(self.controller, self.audience)
         self.end_panel = EndPanel()
         self.end_panel.hide()
         right = QWidget()
@@ -482,6 +160,7 @@ class PresenterWindow(QWidget):
         rv.addWidget(self.end_panel)
         rv.addWidget(self.guide)
         rv.addWidget(self.decision)
+        rv.addWidget(self.phones)
         rv.addWidget(self.timer_panel)
         rv.addStretch(1)
         self.scroll = QScrollArea(self)
@@ -564,8 +243,7 @@ class PresenterWindow(QWidget):
         flow = self.controller.flow
         entry = flow.current
         progress = f"Decision {entry.decision_number} · " if entry.visit else ""
-        self.step_label.setText(f"<b>{html.escape(progress + entry.step.label)}</b>"
-                                f" &nbsp; <span>node “{html.escape(entry.node.id)}”</span>")
+        self.step_label.setText(f"<b>{html.escape(progress + entry.step.label)}</b>")
         self.back_button.setEnabled(flow.can_go_back)
         blocker = flow.forward_blocker()
         self.next_button.setEnabled(blocker is None)
@@ -576,8 +254,25 @@ class PresenterWindow(QWidget):
             self.decision.show()
         else:
             self.decision.hide()
-        self.end_panel.setVisible(self.controller.finished and entry.step is Step.ENDING)
+        ended_early = self.controller.finished and not self.controller.flow.finished
+        self.end_panel.setVisible(self.controller.finished
+                                  and (entry.step is Step.ENDING or ended_early))
+        if self.end_panel.isVisible():
+            self.end_panel.show_summary(self._summary_text(ended_early))
         self._refresh_caption()
+
+    def _summary_text(self, ended_early: bool) -> str:
+        flow = self.controller.flow
+        visits = flow.locked_visits()
+        said = ("The session was ended early and is saved." if ended_early
+                else "The session is finished and saved.")
+        if not visits:
+            return f"{said} No decision was recorded."
+        path = " → ".join(f"{i}{letter(v.choice_ids.index(v.chosen))}"
+                          for i, v in enumerate(visits, 1) if v.chosen is not None)
+        count = len(visits)
+        return (f"{said} {count} decision{'s' if count != 1 else ''} recorded; the group's "
+                f"path: {path}. It is listed in History under group sessions.")
 
     def _refresh_caption(self) -> None:
         blank = self.controller.blank
@@ -673,7 +368,13 @@ class PresenterWindow(QWidget):
         self.show_cheat_sheet()
 
     def show_cheat_sheet(self) -> CheatSheet:
-        """Open (or bring forward) the list of keys; it does not block the session."""
+        """Open (or bring forward) the list of keys; it does not block the session.
+
+        With one screen showing the audience view, the presenter view comes back
+        first: the facilitator's keys are never drawn over the projected step.
+        """
+        if self.screens.showing_here:
+            self.toggle_audience_here()
         if self._cheat_sheet is None:
             self._cheat_sheet = CheatSheet(self)
         self._cheat_sheet.show()
@@ -685,16 +386,30 @@ class PresenterWindow(QWidget):
         self.request_leave()
 
     def request_leave(self) -> bool:
-        """Ask, then end the session and close both windows. True if it left."""
+        """Ask, then end the session; True if it ended (or closed, once already ended).
+
+        Ending early works like reaching the ending: the record is closed and
+        the session summary with its export buttons is shown; Close leaves.
+        """
         if not LeaveDialog.ask(self, self.controller.finished):
             return False
-        self._leave()
+        if self.controller.finished:
+            self._leave()
+            return True
+        self.phones.shut_down()  # phones are told the session ended; the port closes
+        self.controller.flush_notes()
+        self.controller.leave()
+        if self.screens.showing_here:
+            self.toggle_audience_here()
+        self._refresh_controls()
+        self.end_panel.pdf.setFocus(Qt.FocusReason.OtherFocusReason)
         return True
 
     def _leave(self) -> None:
         if self._leaving:
             return
         self._leaving = True
+        self.phones.shut_down()  # phones are told the session ended; the port closes
         self.controller.flush_notes()
         self.controller.leave()
         app = QApplication.instance()
@@ -758,7 +473,7 @@ class PresenterWindow(QWidget):
                                           "nothing to export.")
             return None
         try:
-            from peerscenarios.export import export_group_session
+            from peerscenarios.app.exports import export_group_session
         except ImportError:
             self.end_panel.result.setText("Exporting is not available in this copy.")
             return None
@@ -845,17 +560,26 @@ class PresenterWindow(QWidget):
         return self.handle_key(event, watched)
 
     def handle_key(self, event: QKeyEvent, target: QWidget | None = None) -> bool:
-        """Act on a presenter key; False if the key is not one (it then goes to the widget)."""
-        key = event.key()
+        """Act on a presenter key (see :data:`keys.KEYMAP`); False if it is not one."""
+        key = int(event.key())
         shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
         typing = isinstance(target, QAbstractSpinBox | QLineEdit | QPlainTextEdit | QTextEdit)
-        if key == Qt.Key.Key_PageDown:
-            self.go_forward()
+        if not typing and event.modifiers() & (Qt.KeyboardModifier.ControlModifier
+                                               | Qt.KeyboardModifier.AltModifier
+                                               | Qt.KeyboardModifier.MetaModifier):
+            return False
+        flow = self.controller.flow
+        index = None if typing else vote_index(key)
+        visit = flow.current.visit
+        if (index is not None and flow.votes_open and visit is not None
+                and index < len(visit.choice_ids)):
+            # While votes are open a letter counts a hand, B included (. still blacks out).
+            self.controller.bump_votes(index, -1 if shift else 1)
             return True
-        if key == Qt.Key.Key_PageUp:
-            self.go_back()
-            return True
-        if key == Qt.Key.Key_Escape:
+        action = lookup(key, shift, typing=typing)
+        if action is None:
+            return False
+        if action is Action.ESCAPE:
             if self.screens.showing_here:
                 self.toggle_audience_here()
             elif typing:
@@ -863,53 +587,12 @@ class PresenterWindow(QWidget):
             else:
                 self.request_leave()
             return True
-        if typing:
-            return False
-        if event.modifiers() & (Qt.KeyboardModifier.ControlModifier
-                                | Qt.KeyboardModifier.AltModifier
-                                | Qt.KeyboardModifier.MetaModifier):
-            return False
-        flow = self.controller.flow
-        if key in (Qt.Key.Key_Right, Qt.Key.Key_Space):
-            self.go_forward()
+        if action is Action.REVEAL:
+            if visit is not None:
+                self.controller.set_reveal_all(not visit.revealed_all)
             return True
-        if key == Qt.Key.Key_Left:
-            self.go_back()
-            return True
-        if key in (Qt.Key.Key_Question, Qt.Key.Key_F1) or (key == Qt.Key.Key_Slash and shift):
-            self.show_cheat_sheet()
-            return True
-        if Qt.Key.Key_A.value <= _key_value(key) <= Qt.Key.Key_Z.value:
-            index = _key_value(key) - Qt.Key.Key_A.value
-            visit = flow.current.visit
-            if (flow.votes_open and visit is not None
-                    and index < min(VOTE_KEYS, len(visit.choice_ids))):
-                self.controller.bump_votes(index, -1 if shift else 1)
-                return True
-        if key in (Qt.Key.Key_B, Qt.Key.Key_Period):
-            self.controller.toggle_blank(Blank.BLACK)
-            return True
-        if key in (Qt.Key.Key_W, Qt.Key.Key_Comma):
-            self.controller.toggle_blank(Blank.WHITE)
-            return True
-        if key == Qt.Key.Key_T:
-            if shift:
-                self.controller.timer.reset()
-            else:
-                self.controller.timer.toggle()
-            return True
-        if key == Qt.Key.Key_V:
-            self.controller.set_timer_shown(not self.controller.timer_shown)
-            return True
-        if key == Qt.Key.Key_R:
-            entry = flow.current
-            if entry.visit is not None:
-                self.controller.set_reveal_all(not entry.visit.revealed_all)
-            return True
-        if key == Qt.Key.Key_S:
-            self.toggle_audience_here()
-            return True
-        return False
+        self._actions[action]()
+        return True
 
     # -------------------------------------------------------------- closing
 
@@ -922,12 +605,3 @@ class PresenterWindow(QWidget):
             self._leave()
         else:
             event.ignore()
-
-
-def _key_value(key: object) -> int:
-    return int(key.value) if hasattr(key, "value") else int(key)  # type: ignore[arg-type]
-
-
-def _short(text: str, limit: int) -> str:
-    flat = " ".join(to_plain(text).split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"

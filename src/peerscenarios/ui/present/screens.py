@@ -26,7 +26,7 @@ class PresentSettings:
     """Facilitator-mode settings in ``settings.ini`` in the data folder (typed reads)."""
 
     def __init__(self, qsettings: QSettings | None = None) -> None:
-        self._q = qsettings or QSettings(str(paths.data_dir() / "settings.ini"),
+        self._q = qsettings or QSettings(str(paths.private_file(paths.data_dir() / "settings.ini")),
                                          QSettings.Format.IniFormat)
 
     @property

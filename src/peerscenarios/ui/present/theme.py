@@ -67,8 +67,7 @@ def colours(theme: Theme) -> Colours:
 # Body text is this many pixels tall on a 1920x1080 screen and scales with the screen:
 # readable from the back of a classroom (about 1/25 of the screen height).
 BODY_PX_AT_1080 = 44
-# Long nodes shrink to fit, but never below this share of the full size.
-MIN_SHRINK = 0.55
+# (Long steps shrink to fit, down to stage.fit.MIN_SHRINK of this size.)
 
 
 def base_body_px(width: int, height: int) -> int:

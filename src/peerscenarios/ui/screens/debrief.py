@@ -7,13 +7,14 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
+from peerscenarios.app.order import shown_choices
 from peerscenarios.core.engine import Mode, Summary
 from peerscenarios.core.markup import to_html, to_plain
 from peerscenarios.core.model import Choice, Node
 from peerscenarios.core.taxonomy import COMPETENCIES, ROLE_INFO
 from peerscenarios.ui.context import AppContext
 from peerscenarios.ui.theme import Colours, role_colour
-from peerscenarios.ui.widgets.panels import heading
+from peerscenarios.ui.widgets.common import heading
 from peerscenarios.ui.widgets.richtext import InertBrowser, esc, role_badge_html
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ def _choice_cell(choice: Choice, colours: Colours, *, label: str) -> str:
 
 
 def debrief_html(summary: Summary, reflections: tuple[ReflectionRecord, ...],
-                 colours: Colours) -> str:
+                 colours: Colours, order_seed: int | None = None) -> str:
     """The whole debrief as inert HTML (scenario text is escaped or rendered by markup)."""
     sc = summary.scenario
     ending = summary.ending
@@ -77,8 +78,9 @@ def debrief_html(summary: Summary, reflections: tuple[ReflectionRecord, ...],
                               for c in review.tried_first)
             out.append(f"<p><i>You first tried, then stepped back from:</i> {tried}</p>")
         cells = [_choice_cell(review.chosen, colours, label="You chose")]
-        cells += [_choice_cell(c, colours, label="What if you had said…")
-                  for c in review.alternatives]
+        # The alternatives in the order they were on screen, as the trainee remembers them.
+        others = [c for c in shown_choices(review.node, order_seed) if c.id != review.chosen.id]
+        cells += [_choice_cell(c, colours, label="What if you had said…") for c in others]
         # Three across at most, so each column stays readable.
         rows = ["".join(cells[j:j + 3]) for j in range(0, len(cells), 3)]
         out.append("<table width='100%' cellspacing='6'>"
@@ -141,12 +143,17 @@ class DebriefScreen(QWidget):
         """Render the debrief of a just-finished attempt."""
         self.summary = summary
         self.attempt_id = attempt_id
-        self._mode = Mode(self.ctx.storage.get_attempt(attempt_id).mode.value)
+        attempt = self.ctx.storage.get_attempt(attempt_id)
+        self._mode = Mode(attempt.mode.value)
         reflections = self.ctx.storage.attempt_detail(attempt_id).reflections
         self.title.setText(f"Debrief: {summary.scenario.title}")
-        self.view.setHtml(debrief_html(summary, reflections, self.ctx.colours))
+        self.view.setHtml(debrief_html(summary, reflections, self.ctx.colours,
+                                       attempt.order_seed))
         self.view.verticalScrollBar().setValue(0)
-        self.again_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def focus_first(self) -> None:
+        """Focus the debrief itself: a stray Enter or Space must not start the scenario again."""
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     @Slot()
     def on_again_button_clicked(self) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import suppress
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal, Slot
@@ -22,9 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from peerscenarios.app.views import attempt_entry, build_group_report
 from peerscenarios.core.markup import to_plain
-from peerscenarios.core.model import Scenario
-from peerscenarios.core.taxonomy import role_from_tag
+from peerscenarios.core.reporting import STATE_NOTES, AttemptEntry, GroupReport
+from peerscenarios.core.taxonomy import Role, role_from_tag
 from peerscenarios.ui.context import AppContext
 from peerscenarios.ui.export_dialog import ExportDialog, ExportRunner
 from peerscenarios.ui.models.history import (
@@ -36,12 +36,12 @@ from peerscenarios.ui.models.history import (
     when,
 )
 from peerscenarios.ui.widgets.chart import BoundaryChart
+from peerscenarios.ui.widgets.common import heading
 from peerscenarios.ui.widgets.match_delegate import install as install_match_delegate
-from peerscenarios.ui.widgets.panels import heading
 from peerscenarios.ui.widgets.richtext import InertBrowser, esc, role_badge_html
 
 if TYPE_CHECKING:
-    from peerscenarios.storage import AttemptDetail, Change, GroupSessionDetail, Storage
+    from peerscenarios.storage import Change, Storage
 
 # Search as the trainee types, once they pause briefly (not a time limit).
 SEARCH_DELAY_MS = 250
@@ -60,68 +60,60 @@ def _table(parent: QWidget, name: str) -> QTableView:
     return view
 
 
-def attempt_html(detail: AttemptDetail, scenario: Scenario | None) -> str:
+def attempt_html(entry: AttemptEntry) -> str:
     """One attempt as inert HTML: what was chosen, its role and feedback, and the reflections.
 
-    Uses what was recorded at the time, so an attempt stays readable after
-    its scenario is edited or removed; choice wording comes from the
-    scenario only while its content is unchanged.
+    Renders the same view as the portfolio exports, so the screen and the
+    supervisor's PDF can never disagree about what the trainee did.
     """
-    s = detail.summary
-    same = scenario is not None and scenario.content_hash == s.content_hash
-    title = scenario.title if scenario is not None else s.scenario_id
-    out = [f"<h2>{esc(title)}: attempt {s.number}</h2>",
-           f"<p>{esc(s.mode.value.capitalize())} mode · {esc(s.status.value)} · started "
-           f"{esc(when(s.started_at))}"
-           + (f" · finished {esc(when(s.finished_at))}" if s.finished_at else "") + "</p>"]
-    if scenario is not None and not same:
-        out.append("<p><i>This scenario has been edited since; the feedback below is what "
-                   "you saw at the time.</i></p>")
-    if scenario is None:
-        out.append("<p><i>This scenario is no longer in your library; what was recorded "
-                   "is shown.</i></p>")
-    if s.ending_node_id and scenario is not None and same:
-        node = scenario.nodes.get(s.ending_node_id)
-        if node is not None and node.ending is not None:
-            out.append(f"<p><b>Ending:</b> {esc(node.ending.title)}</p>")
-    out.append(f"<h3>Choices ({s.choice_count}, {s.drift_count} drifted)</h3>")
-    for c in detail.choices:
-        role = role_from_tag(c.role)
-        badge = role_badge_html(role) if role is not None else esc(c.role)
-        text = c.choice_id
-        if same and scenario is not None:
-            node = scenario.nodes.get(c.node_id)
-            if node is not None:
-                with suppress(KeyError):  # the choice was removed in an edit
-                    text = to_plain(node.choice(c.choice_id).text)
-        stepped = " <i>(stepped back, then tried another)</i>" if c.stepped_back else ""
-        feedback = "".join(f"<p>{esc(p)}</p>" for p in c.feedback.split("\n\n") if p.strip())
-        out.append(f"<p><b>{c.seq}.</b> “{esc(text)}” — {badge}{stepped}</p>"
+    e = entry
+    out = [f"<h2>{esc(to_plain(e.scenario_title))}: attempt {e.number}</h2>",
+           f"<p>{esc(e.mode.capitalize())} mode · {esc(e.status.replace('_', ' '))} · started "
+           f"{esc(when(e.started_at))}"
+           + (f" · finished {esc(when(e.finished_at))}" if e.finished_at else "") + "</p>"]
+    note = STATE_NOTES.get(e.scenario_state.value)
+    if note:
+        out.append(f"<p><i>{esc(note)}</i></p>")
+    if e.ending_title:
+        out.append(f"<p><b>Ending:</b> {esc(to_plain(e.ending_title))}</p>")
+    standing = [d for d in e.decisions if not d.stepped_back]
+    drifted = sum(1 for d in standing if d.role != Role.PEER.value)
+    out.append(f"<h3>Choices ({len(standing)}, {drifted} drifted)</h3>")
+    for d in e.decisions:
+        role = role_from_tag(d.role)
+        badge = role_badge_html(role) if role is not None else esc(d.role_label)
+        stepped = " <i>(stepped back, then tried another)</i>" if d.stepped_back else ""
+        place = f" <i>({esc(d.place_text)} on screen)</i>" if d.place_text else ""
+        feedback = "".join(f"<p>{esc(p)}</p>" for p in d.feedback.split("\n\n") if p.strip())
+        said = esc(to_plain(d.choice_display))
+        out.append(f"<p><b>{d.seq}.</b> “{said}”{place} — {badge}{stepped}</p>"
                    f"<blockquote>{feedback}</blockquote>")
-    if detail.reflections:
-        prompts = ({p.id: p.prompt for n in scenario.iter_nodes() for p in n.reflect}
-                   if scenario is not None else {})
+    if e.reflections:
         out.append("<h3>Reflections</h3>")
-        for r in detail.reflections:
-            q = prompts.get(r.prompt_id, r.prompt_id)
+        for r in e.reflections:
             body = "".join(f"<p>{esc(p)}</p>" for p in r.text.split("\n\n") if p.strip())
-            out.append(f"<p><b>{esc(to_plain(q))}</b></p>{body}")
+            out.append(f"<p><b>{esc(to_plain(r.prompt_display))}</b></p>{body}")
     return "".join(out)
 
 
-def group_html(detail: GroupSessionDetail, scenario: Scenario | None) -> str:
+def group_html(report: GroupReport) -> str:
     """A facilitated session: each decision with the room's votes (no personal data)."""
-    g = detail.session
-    title = scenario.title if scenario is not None else g.scenario_id
-    out = [f"<h2>Group session: {esc(title)}</h2>",
-           f"<p>Started {esc(when(g.started_at))}"
-           + (f" · finished {esc(when(g.finished_at))}" if g.finished_at else "") + "</p>"]
-    for d in detail.decisions:
-        votes = ", ".join(f"{esc(k)}: {v}" for k, v in sorted(d.votes.items()))
-        out.append(f"<p><b>{d.seq}.</b> At “{esc(d.node_id)}” the group chose "
-                   f"<b>{esc(d.chosen_choice_id)}</b>. Votes: {votes or 'none'}</p>")
-    if g.notes.strip():
-        out.append(f"<h3>Facilitator notes</h3><p>{esc(g.notes)}</p>")
+    r = report
+    out = [f"<h2>Group session: {esc(to_plain(r.scenario_title))}</h2>",
+           f"<p>Started {esc(when(r.started_at))}"
+           + (f" · finished {esc(when(r.finished_at))}" if r.finished_at else "") + "</p>"]
+    note = STATE_NOTES.get(r.scenario_state.value)
+    if note:
+        out.append(f"<p><i>{esc(note)}</i></p>")
+    out.append(f"<p><b>Path taken:</b> {esc(r.path_text)}</p>")
+    for d in r.decisions:
+        votes = ", ".join(f"{esc(v.letter)}: {v.votes}" for v in d.votes)
+        chosen = d.chosen
+        said = (f"{esc(chosen.letter)}, “{esc(to_plain(chosen.choice_display))}”"
+                if chosen is not None else "no response")
+        out.append(f"<p><b>{d.seq}.</b> The group chose {said}. Votes: {votes or 'none'}</p>")
+    if r.notes.strip():
+        out.append(f"<h3>Facilitator notes</h3><p>{esc(r.notes)}</p>")
     return "".join(out)
 
 
@@ -336,8 +328,8 @@ class HistoryScreen(QWidget):
             self.attempts_view.scrollTo(self.attempts.index(row, 0))
 
     def _detail_html(self, attempt_id: int) -> str:
-        detail = self.ctx.storage.attempt_detail(attempt_id)
-        return attempt_html(detail, self.ctx.library.by_id(detail.summary.scenario_id))
+        return attempt_html(attempt_entry(self.ctx.storage.attempt_detail(attempt_id),
+                                          self.ctx.library))
 
     # ------------------------------------------------------------------ slots
 
@@ -365,9 +357,9 @@ class HistoryScreen(QWidget):
     def on_groups_view_selection_changed(self, *_args: QItemSelection) -> None:
         rows = self.groups_view.selectionModel().selectedRows()
         if rows:
-            detail = self.ctx.storage.group_session_detail(self.groups.session_id(rows[0].row()))
-            self.group_detail.setHtml(
-                group_html(detail, self.ctx.library.by_id(detail.session.scenario_id)))
+            report = build_group_report(self.ctx.storage, self.ctx.library,
+                                        self.groups.session_id(rows[0].row()))
+            self.group_detail.setHtml(group_html(report))
 
     @Slot(str)
     def on_search_edit_text_changed(self, _text: str) -> None:

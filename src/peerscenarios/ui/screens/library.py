@@ -30,8 +30,8 @@ from peerscenarios.core.taxonomy import COMPETENCIES
 from peerscenarios.ui.context import AppContext
 from peerscenarios.ui.models.library import (
     STATUS_COMPLETED,
-    STATUS_IN_PROGRESS,
     STATUS_NEW,
+    STATUS_PAUSED,
     Column,
     ProblemFilesModel,
     ScenarioFilterProxy,
@@ -84,6 +84,8 @@ class LibraryScreen(QWidget):
     """Browse scenarios and start one in practice or assessment mode, or present it."""
 
     start_requested = Signal(object, str)  # Scenario, "practice" | "assessment"
+    resume_requested = Signal(int)  # attempt id of a paused attempt
+    start_over_requested = Signal(object, int)  # Scenario, the paused attempt set aside
     present_requested = Signal(object)  # Scenario
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -153,7 +155,7 @@ class LibraryScreen(QWidget):
         self.status_combo.setAccessibleName("Filter by status")
         self.status_combo.addItem("Any status", None)
         self.status_combo.addItem("New", STATUS_NEW)
-        self.status_combo.addItem("In progress", STATUS_IN_PROGRESS)
+        self.status_combo.addItem("Paused", STATUS_PAUSED)
         self.status_combo.addItem("Completed", STATUS_COMPLETED)
         filters.addWidget(self.status_combo, 1)
         outer.addLayout(filters)
@@ -193,10 +195,17 @@ class LibraryScreen(QWidget):
         self.assessment_button = QPushButton("Start in assessment mode", details)
         self.assessment_button.setAccessibleName("Start in assessment mode")
         self.assessment_button.setToolTip("Every choice stands; no stepping back.")
+        self.resume_button = QPushButton("Resume", details)
+        self.resume_button.setObjectName("primary")
+        self.resume_button.setToolTip("Carry on where you paused, reflection drafts included.")
+        self.start_over_button = QPushButton("Start over", details)
+        self.start_over_button.setToolTip("Set the paused attempt aside (it stays in your "
+                                          "history) and begin again.")
         self.present_button = QPushButton("Present to a group…", details)
         self.present_button.setAccessibleName("Present to a group")
         self.present_button.setToolTip("Facilitator mode for a projector and a room.")
-        for b in (self.practice_button, self.assessment_button, self.present_button):
+        for b in (self.resume_button, self.start_over_button, self.practice_button,
+                  self.assessment_button, self.present_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         row.addLayout(buttons)
@@ -232,6 +241,8 @@ class LibraryScreen(QWidget):
         self.table.selectionModel().selectionChanged.connect(self.on_table_selection_changed)
         self.table.activated.connect(self.on_table_activated)
         self.practice_button.clicked.connect(self.on_practice_button_clicked)
+        self.resume_button.clicked.connect(self.on_resume_button_clicked)
+        self.start_over_button.clicked.connect(self.on_start_over_button_clicked)
         self.assessment_button.clicked.connect(self.on_assessment_button_clicked)
         self.present_button.clicked.connect(self.on_present_button_clicked)
         self.reload_button.clicked.connect(self.on_reload_button_clicked)
@@ -245,6 +256,10 @@ class LibraryScreen(QWidget):
         self._progress_timer.timeout.connect(self.progress.show)
 
     # ---------------------------------------------------------------- queries
+
+    def focus_first(self) -> None:
+        """Focus the scenario list (its selected row), the first thing to act on here."""
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def selected_scenario(self) -> Scenario | None:
         """The scenario selected in the table, if any."""
@@ -271,9 +286,20 @@ class LibraryScreen(QWidget):
 
     # ---------------------------------------------------------------- details
 
+    def paused_attempt_id(self, sc: Scenario | None) -> int | None:
+        """The paused attempt of a scenario, if it has one."""
+        result = self.model.result(sc.id) if sc is not None else None
+        return result.paused_attempt_id if result is not None else None
+
     def _show_details(self, sc: Scenario | None) -> None:
         for b in (self.practice_button, self.assessment_button, self.present_button):
             b.setEnabled(sc is not None)
+        # A paused scenario offers Resume and Start over in place of the two Start buttons.
+        paused = self.paused_attempt_id(sc) is not None
+        self.resume_button.setVisible(paused)
+        self.start_over_button.setVisible(paused)
+        self.practice_button.setVisible(not paused)
+        self.assessment_button.setVisible(not paused)
         if sc is None:
             count = self.model.rowCount()
             self.details_view.setHtml(
@@ -333,8 +359,26 @@ class LibraryScreen(QWidget):
     @Slot(QModelIndex)
     def on_table_activated(self, index: QModelIndex) -> None:
         scenario = index.data(ScenarioRole)
-        if isinstance(scenario, Scenario):
+        if not isinstance(scenario, Scenario):
+            return
+        paused = self.paused_attempt_id(scenario)
+        if paused is not None:
+            self.resume_requested.emit(paused)
+        else:
             self.start_requested.emit(scenario, "practice")
+
+    @Slot()
+    def on_resume_button_clicked(self) -> None:
+        paused = self.paused_attempt_id(self.selected_scenario())
+        if paused is not None:
+            self.resume_requested.emit(paused)
+
+    @Slot()
+    def on_start_over_button_clicked(self) -> None:
+        sc = self.selected_scenario()
+        paused = self.paused_attempt_id(sc)
+        if sc is not None and paused is not None:
+            self.start_over_requested.emit(sc, paused)
 
     @Slot()
     def on_practice_button_clicked(self) -> None:

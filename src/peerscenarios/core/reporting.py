@@ -1,26 +1,25 @@
-"""Assemble a learner portfolio from stored history and the scenario library (no Qt)."""
+"""One view of an attempt, a portfolio and a group session: what a supervisor sees, decided once.
+
+Plain frozen dataclasses and the pure rules behind them (is this still the
+version of the scenario that was played? which letter did a response carry?
+how is feedback worded?). ``app.views`` builds them from storage records and
+the library; the History screen, the PDF, the Markdown, the CSV and the
+course server all render these same objects, so no two places can disagree
+about what a trainee did. No Qt, no storage here.
+"""
 
 from __future__ import annotations
 
-import logging
+import string
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
-from peerscenarios.core.library import Library
-from peerscenarios.core.model import Scenario
+from peerscenarios.core.markup import to_plain
+from peerscenarios.core.model import Choice, Scenario
 from peerscenarios.core.taxonomy import Role
-from peerscenarios.storage import AttemptDetail, AttemptStatus, Storage
-
-log = logging.getLogger(__name__)
-
-Progress = Callable[[int, int], None]
-
-# Big enough that 500 attempts take ten round trips, small enough that a page
-# never holds much in memory.
-PAGE_SIZE = 50
 
 ROLE_ORDER: tuple[str, ...] = tuple(r.value for r in Role)
 
@@ -39,6 +38,15 @@ class ScenarioState(StrEnum):
     CURRENT = "current"   # same content hash: wording shown is what the trainee saw
     CHANGED = "changed"   # edited since: wording is today's, ids are what was stored
     MISSING = "missing"   # no longer in the library: only stored ids and feedback remain
+
+
+# What a reader is told when the scenario is no longer the file that was played.
+STATE_NOTES = {
+    "changed": "The scenario has been edited since this attempt; responses are shown in "
+               "today's wording where they still exist, otherwise by their stored id.",
+    "missing": "This scenario is no longer in the library; responses are shown by their "
+               "stored id, with the feedback recorded at the time.",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +71,15 @@ class DecisionEntry:
     feedback: str
     stepped_back: bool
     made_at: datetime
+    # Where the response was on screen (1-based) and how many there were; None and 0
+    # when that is no longer known (the scenario changed or is gone).
+    position: int | None = None
+    options: int = 0
+
+    @property
+    def place_text(self) -> str:
+        """``response 2 of 4`` as the trainee saw it, or an empty string when unknown."""
+        return f"response {self.position} of {self.options}" if self.position else ""
 
     @property
     def choice_display(self) -> str:
@@ -109,7 +126,7 @@ class AttemptEntry:
     @property
     def finished(self) -> bool:
         """True when the attempt reached an ending."""
-        return self.status == AttemptStatus.COMPLETED.value
+        return self.status == "completed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +209,8 @@ def tally(tags: Iterable[str]) -> tuple[RoleCount, ...]:
     return (*known, *extra)
 
 
-def _state(scenario: Scenario | None, content_hash: str) -> ScenarioState:
+def scenario_state(scenario: Scenario | None, content_hash: str) -> ScenarioState:
+    """Current when the library holds the very file that was played; changed; or missing."""
     if scenario is None:
         return ScenarioState.MISSING
     if scenario.content_hash and scenario.content_hash != content_hash:
@@ -218,7 +236,8 @@ def ending_title(scenario: Scenario | None, node_id: str | None) -> str | None:
     return None if node is None or node.ending is None else node.ending.title
 
 
-def _prompt_text(scenario: Scenario | None, prompt_id: str) -> str | None:
+def prompt_text(scenario: Scenario | None, prompt_id: str) -> str | None:
+    """A reflection prompt's words in the library's version of the scenario, or None."""
     if scenario is None:
         return None
     try:
@@ -227,97 +246,81 @@ def _prompt_text(scenario: Scenario | None, prompt_id: str) -> str | None:
         return None
 
 
-def attempt_entry(detail: AttemptDetail, library: Library) -> AttemptEntry:
-    """Build one portfolio entry from a stored attempt, looking up words in ``library``."""
-    s = detail.summary
-    scenario = library.by_id(s.scenario_id)
-    decisions = tuple(
-        DecisionEntry(
-            seq=c.seq, node_id=c.node_id, choice_id=c.choice_id,
-            choice_text=choice_text(scenario, c.node_id, c.choice_id),
-            role=c.role, role_label=role_label(c.role), feedback=c.feedback,
-            stepped_back=c.stepped_back, made_at=c.created_at,
-        )
-        for c in detail.choices
-    )
-    reflections = tuple(
-        ReflectionEntry(prompt_id=r.prompt_id, prompt_text=_prompt_text(scenario, r.prompt_id),
-                        text=r.text, written_at=r.updated_at)
-        for r in detail.reflections
-    )
-    finished = s.status is AttemptStatus.COMPLETED
-    return AttemptEntry(
-        id=s.id, number=s.number, scenario_id=s.scenario_id,
-        scenario_title=scenario.title if scenario is not None else s.scenario_id,
-        content_hash=s.content_hash, scenario_state=_state(scenario, s.content_hash),
-        mode=s.mode.value, status=s.status.value, started_at=s.started_at,
-        finished_at=s.finished_at, ending_node_id=s.ending_node_id,
-        ending_title=ending_title(scenario, s.ending_node_id),
-        estimated_minutes=scenario.minutes if finished and scenario is not None else None,
-        decisions=decisions, reflections=reflections,
-        role_tally=tally(d.role for d in decisions if not d.stepped_back),
-    )
 
 
-def _totals(attempts: tuple[AttemptEntry, ...]) -> Totals:
-    status = Counter(a.status for a in attempts)
-    finished = [a for a in attempts if a.finished]
-    return Totals(
-        attempts=len(attempts),
-        finished=len(finished),
-        in_progress=status[AttemptStatus.IN_PROGRESS.value],
-        abandoned=status[AttemptStatus.ABANDONED.value],
-        decisions=sum(1 for a in attempts for d in a.decisions if not d.stepped_back),
-        stepped_back=sum(1 for a in attempts for d in a.decisions if d.stepped_back),
-        reflections=sum(len(a.reflections) for a in attempts),
-        estimated_minutes=sum(a.estimated_minutes or 0 for a in finished),
-        unestimated_finished=sum(1 for a in finished if a.estimated_minutes is None),
-    )
+def letter(index: int) -> str:
+    """The letter a response carries when shown at ``index`` (0-based): A, B, C ... then #27."""
+    letters = string.ascii_uppercase
+    return letters[index] if index < len(letters) else f"#{index + 1}"
 
 
-def build_portfolio(storage: Storage, library: Library, profile_id: int, *,
-                    since: date | None = None, until: date | None = None,
-                    progress: Progress | None = None,
-                    now: datetime | None = None) -> Portfolio:
-    """Collect one profile's attempts started between ``since`` and ``until`` (inclusive dates).
+def feedback_text(choice: Choice) -> str:
+    """The feedback recorded with a choice: why it matters, then the better move if any."""
+    text = choice.feedback.why.strip()
+    if choice.feedback.better.strip():
+        text += "\n\nBetter: " + choice.feedback.better.strip()
+    return text
 
-    Pages through the history so any number of attempts works, calling
-    ``progress(done, total)`` after each attempt. Scenarios missing from the
-    library or edited since an attempt fall back to the stored ids and the
-    feedback text recorded at the time. Raises StorageError subclasses
-    (e.g. NotFound for a deleted profile).
-    """
-    profile = storage.get_profile(profile_id)
-    start, end = local_bounds(since, until)
-    total = storage.count_attempts(profile_id, start, end)
-    if progress is not None:
-        progress(0, total)
-    entries: list[AttemptEntry] = []
-    seen: set[int] = set()
-    offset = 0
-    while True:
-        page = storage.list_attempts(profile_id, offset=offset, limit=PAGE_SIZE,
-                                     since=start, until=end)
-        if not page:
-            break
-        offset += len(page)
-        for summary in page:
-            # An attempt started while we page shifts the offsets by one; the
-            # id check keeps an attempt from being listed twice.
-            if summary.id in seen:
-                continue
-            seen.add(summary.id)
-            entries.append(attempt_entry(storage.attempt_detail(summary.id), library))
-            if progress is not None:
-                progress(len(entries), max(total, len(entries)))
-    # Storage pages newest first; a portfolio reads as a story, oldest first.
-    entries.sort(key=lambda a: (a.started_at, a.id))
-    attempts = tuple(entries)
-    log.debug("portfolio assembled: %d attempts", len(attempts))
-    return Portfolio(
-        profile_id=profile.id, profile_name=profile.name,
-        generated_at=(now or datetime.now()).astimezone(),
-        since=since, until=until, totals=_totals(attempts), attempts=attempts,
-        boundary_profile=tally(d.role for a in attempts for d in a.decisions
-                               if not d.stepped_back),
-    )
+
+@dataclass(frozen=True, slots=True)
+class VoteEntry:
+    """The room's votes for one response at one decision."""
+
+    letter: str
+    choice_id: str
+    choice_text: str | None
+    role_label: str | None
+    votes: int
+    chosen: bool
+
+    @property
+    def choice_display(self) -> str:
+        """The response's words, or its stored id when the scenario no longer has it."""
+        return self.choice_text if self.choice_text is not None else f"[{self.choice_id}]"
+
+
+@dataclass(frozen=True, slots=True)
+class GroupDecisionEntry:
+    """One decision of a group session: every response with its votes, and the one followed."""
+
+    seq: int
+    node_id: str
+    votes: tuple[VoteEntry, ...]
+    revealed_all: bool
+    decided_at: datetime
+
+    @property
+    def total_votes(self) -> int:
+        """Hands raised at this decision."""
+        return sum(v.votes for v in self.votes)
+
+    @property
+    def chosen(self) -> VoteEntry | None:
+        """The response the group followed."""
+        return next((v for v in self.votes if v.chosen), None)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupReport:
+    """A group session as its export shows it. It holds no personal data."""
+
+    session_id: int
+    scenario_id: str
+    scenario_title: str
+    content_hash: str
+    scenario_state: ScenarioState
+    started_at: datetime
+    finished_at: datetime | None
+    ending_node_id: str | None
+    ending_title: str | None
+    notes: str
+    decisions: tuple[GroupDecisionEntry, ...]
+    generated_at: datetime
+
+    @property
+    def path_text(self) -> str:
+        """The route taken, e.g. ``"1B → 2A → Ending: ..."``."""
+        steps = [f"{d.seq}{d.chosen.letter}" if d.chosen else f"{d.seq}?" for d in self.decisions]
+        if self.ending_node_id is not None:
+            steps.append(f"ending: {to_plain(self.ending_title or self.ending_node_id)}")
+        return " → ".join(steps) or "no decisions recorded"

@@ -1,0 +1,61 @@
+"""The order a decision's responses are shown in: shuffled once per attempt, the same ever after.
+
+Authors write the peer-aligned response first more often than not, so the
+file's order would give the answer away. Each attempt (and each group
+session) gets a random seed, stored with it; the order of every decision is
+then a pure function of (seed, node id). Resuming, stepping back, the
+debrief, History and every export recompute exactly the order the person
+saw. The shuffle is our own (SHA-256 driven Fisher-Yates) rather than
+``random.shuffle``, whose algorithm Python does not promise to keep: a
+stored seed must give the same order in every future version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from peerscenarios.core.model import Choice, Node
+
+# Seeds are stored as signed 64-bit integers; 63 random bits keep them positive.
+SEED_BITS = 63
+
+
+def new_seed() -> int:
+    """A fresh random seed for a new attempt or group session."""
+    return secrets.randbits(SEED_BITS)
+
+
+def _draw(seed: int, node_id: str, step: int, bound: int) -> int:
+    """A number in ``range(bound)`` fixed by (seed, node, step)."""
+    digest = hashlib.sha256(f"{seed}:{node_id}:{step}".encode()).digest()
+    # 64 bits against a bound of at most 9 choices: the modulo bias is below 1e-18.
+    return int.from_bytes(digest[:8], "big") % bound
+
+
+def permutation(seed: int, node_id: str, count: int) -> tuple[int, ...]:
+    """Indices ``0..count-1`` in the shuffled order for one decision."""
+    order = list(range(count))
+    for i in range(count - 1, 0, -1):
+        j = _draw(seed, node_id, i, i + 1)
+        order[i], order[j] = order[j], order[i]
+    return tuple(order)
+
+
+def shown_choices(node: Node, seed: int | None) -> tuple[Choice, ...]:
+    """The node's responses in the order shown to this attempt.
+
+    ``seed`` None (an attempt recorded before responses were shuffled) and a
+    node pinned with ``order: fixed`` keep the order the file gives.
+    """
+    if seed is None or node.fixed_order or len(node.choices) < 2:
+        return node.choices
+    return tuple(node.choices[i] for i in permutation(seed, node.id, len(node.choices)))
+
+
+def position_of(node: Node, seed: int | None, choice_id: str) -> int | None:
+    """The 1-based place ``choice_id`` had on screen, or None if the node has no such choice."""
+    for i, choice in enumerate(shown_choices(node, seed), 1):
+        if choice.id == choice_id:
+            return i
+    return None

@@ -1,0 +1,1 @@
+"""The presenter view's panels, one widget per module."""

@@ -1,0 +1,86 @@
+"""The discussion countdown panel: start, pause, reset, its length, and whether the room sees it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QValidator
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
+
+from peerscenarios.app.group.timer import format_seconds
+
+
+class DurationSpin(QSpinBox):
+    """Seconds shown and typed as m:ss."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setRange(10, 60 * 60)
+        self.setSingleStep(30)
+        self.setAccessibleName("Timer length")
+
+    def textFromValue(self, value: int) -> str:
+        return format_seconds(value)
+
+    def valueFromText(self, text: str) -> int:
+        parts = text.strip().split(":")
+        try:
+            if len(parts) == 2:
+                return int(parts[0] or 0) * 60 + int(parts[1] or 0)
+            return int(parts[0]) * 60
+        except ValueError:
+            return self.value()
+
+    def validate(self, text: str, pos: int) -> object:
+        ok = all(ch.isdigit() or ch == ":" for ch in text) and text.count(":") <= 1
+        return (QValidator.State.Acceptable if ok else QValidator.State.Invalid, text, pos)
+
+
+class TimerPanel(QGroupBox):
+    """The discussion countdown: start, pause, reset, length, and whether the room sees it."""
+
+    start_pause_clicked = Signal()
+    reset_clicked = Signal()
+    duration_changed = Signal(int)
+    shown_toggled = Signal(bool)
+
+    def __init__(self, seconds: int, parent: QWidget | None = None) -> None:
+        super().__init__("Discussion timer", parent)
+        self.display = QLabel(format_seconds(seconds), self)
+        font = self.display.font()
+        font.setPointSizeF(font.pointSizeF() * 2)
+        font.setBold(True)
+        self.display.setFont(font)
+        self.display.setAccessibleName("Time left")
+        self.start_pause = QPushButton("Start (T)", self)
+        self.reset = QPushButton("Reset", self)
+        self.length = DurationSpin(self)
+        self.length.setValue(seconds)
+        self.shown = QCheckBox("Show on the audience screen (V)", self)
+        layout = QGridLayout(self)
+        layout.addWidget(self.display, 0, 0, 1, 2)
+        layout.addWidget(self.length, 0, 2)
+        layout.addWidget(self.start_pause, 1, 0)
+        layout.addWidget(self.reset, 1, 1)
+        layout.addWidget(self.shown, 2, 0, 1, 3)
+        self._connect_signals()
+
+    def _connect_signals(self) -> None:
+        self.start_pause.clicked.connect(self.start_pause_clicked)
+        self.reset.clicked.connect(self.reset_clicked)
+        self.length.valueChanged.connect(self.duration_changed)
+        self.shown.toggled.connect(self.shown_toggled)
+
+    def show_timer(self, text: str, running: bool, expired: bool, shown: bool) -> None:
+        self.display.setText(text + ("  time is up" if expired else ""))
+        self.start_pause.setText("Pause (T)" if running else "Start (T)")
+        self.shown.blockSignals(True)
+        self.shown.setChecked(shown)
+        self.shown.blockSignals(False)

@@ -1,0 +1,34 @@
+"""Small building blocks shared by the screens: headings and labels a screen reader reads."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QWidget
+
+from peerscenarios.ui.widgets.richtext import rich_label
+
+
+def heading(text: str, parent: QWidget | None = None, *, level: int = 1) -> QLabel:
+    """A heading label styled by the stylesheet (``heading`` or ``subheading``).
+
+    Its visible text is its accessible text; no separate name is set, so the
+    two can never drift apart.
+    """
+    label = QLabel(text, parent)
+    label.setObjectName("heading" if level == 1 else "subheading")
+    label.setWordWrap(True)
+    return label
+
+
+def reading_label(parent: QWidget | None = None, text_html: str = "") -> QLabel:
+    """Rich text a keyboard and screen-reader user can land on and read (story, warnings).
+
+    Keyboard-selectable text makes the label a focus stop that exposes its
+    words through the accessibility Text interface; focus there means a
+    stray Enter or Space does nothing.
+    """
+    label = rich_label(text_html, parent)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                  | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+    label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    return label
