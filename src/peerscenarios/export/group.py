@@ -13,6 +13,7 @@ from peerscenarios.core.reporting import STATE_NOTES, GroupReport
 from peerscenarios.export.csvout import write_rows
 from peerscenarios.export.errors import ExportError
 from peerscenarios.export.markdown import percent
+from peerscenarios.export.pdf_style import html_document
 from peerscenarios.export.text import fmt_time, h, h_inline, plain, text_bar
 
 # ------------------------------------------------------------------------ CSV
@@ -96,7 +97,7 @@ def group_html(report: GroupReport) -> str:
         parts.append("<p>No decisions were recorded.</p>")
     parts.append("<h2>Facilitator notes</h2>")
     parts.append(f"<p>{h(r.notes)}</p>" if r.notes.strip() else "<p class='note'>No notes.</p>")
-    return f"<html><body>{''.join(parts)}</body></html>"
+    return html_document("".join(parts))
 
 
 def group_pdf(report: GroupReport, *, page_size: str | None = None) -> bytes:

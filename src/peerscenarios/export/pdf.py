@@ -16,6 +16,7 @@ from peerscenarios.export.pdf_layout import (
     page_size_key,
     render_pdf,
 )
+from peerscenarios.export.pdf_style import html_document
 from peerscenarios.export.text import fmt_time, h, h_inline, text_bar
 
 # Width of the boundary-profile bars, in block characters, for the most chosen role.
@@ -106,7 +107,7 @@ def _attempt_html(a: AttemptEntry) -> str:
 def portfolio_html(portfolio: Portfolio) -> str:
     """The portfolio as self-contained HTML (no external resources; all text escaped).
 
-    It names classes of the shared style sheet (:func:`.pdf_layout.style_sheet`)
+    It names classes of the shared style sheet (:func:`.pdf_style.style_sheet`)
     and holds no lengths of its own.
     """
     p = portfolio
@@ -118,7 +119,7 @@ def portfolio_html(portfolio: Portfolio) -> str:
     if not p.attempts:
         body.append("<p>No attempts in this range.</p>")
     body.extend(_attempt_html(a) for a in p.attempts)
-    return f"<html><body>{''.join(body)}</body></html>"
+    return html_document("".join(body))
 
 
 def write_pdf(portfolio: Portfolio, path: Path, *, progress: Progress | None = None,

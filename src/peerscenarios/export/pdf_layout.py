@@ -51,6 +51,15 @@ from PySide6.QtGui import (
 
 from peerscenarios.export.errors import ExportError
 from peerscenarios.export.pdf_flow import Flow, sections
+from peerscenarios.export.pdf_style import (
+    BODY_PT,
+    FONT_FAMILIES,
+    MARGIN_PT,
+    MUTED_COLOR,
+    RULE_COLOR,
+    TEXT_COLOR,
+    style_sheet,
+)
 
 log = logging.getLogger(__name__)
 
@@ -78,14 +87,6 @@ RESOLUTION = 720
 MARGINS_MM = QMarginsF(18, 14, 18, 12)  # left, top, right, bottom
 HEADER_PT = 22.0  # running title band above the body (left empty on page 1)
 FOOTER_PT = 22.0  # footer band below the body
-FONT_FAMILIES = ["Noto Sans", "DejaVu Sans", "Segoe UI", "Helvetica Neue", "Arial",
-                 "Liberation Sans"]
-BODY_PT = 10.5
-SMALL_PT = 9.0  # meta lines, notes, table text stays at body size
-MARGIN_PT = 8.5  # running title and footer
-TEXT_COLOR = "#111111"
-MUTED_COLOR = "#444444"  # 9.7:1 on white: quiet, still easy to read and to photocopy
-RULE_COLOR = "#777777"
 # A heading needs this much room below it on its page (in body lines), or it
 # starts the next page: a heading is never left alone at the foot of a page.
 KEEP_WITH_NEXT_LINES = 5
@@ -129,38 +130,6 @@ def default_page_size(locale: QLocale | None = None) -> str:
         return override
     territory = (locale or QLocale.system()).territory()
     return "letter" if territory in _LETTER_TERRITORIES else "a4"
-
-
-def style_sheet(px: Callable[[float], float]) -> str:
-    """The CSS every PDF shares; ``px(points)`` gives the CSS pixels for a length in points.
-
-    QTextDocument understands a subset of CSS: no em units, and every length in
-    pixels, which is why lengths go through ``px``.
-    """
-    return f"""
-h1 {{ font-size: 18pt; font-weight: bold; margin-top: 0px; margin-bottom: {px(3)}px; }}
-h2 {{ font-size: 14pt; font-weight: bold; margin-top: {px(18)}px; margin-bottom: {px(6)}px; }}
-h3 {{ font-size: 12.5pt; font-weight: bold; margin-top: {px(16)}px;
-      margin-bottom: {px(3)}px; }}
-h4 {{ font-size: {BODY_PT}pt; font-weight: bold; margin-top: {px(10)}px;
-      margin-bottom: {px(3)}px; }}
-p {{ margin-top: {px(3)}px; margin-bottom: {px(3)}px; }}
-.meta {{ color: {MUTED_COLOR}; font-size: {SMALL_PT}pt; }}
-.note {{ color: {MUTED_COLOR}; font-size: {SMALL_PT}pt; font-style: italic; }}
-.back {{ color: {MUTED_COLOR}; font-style: italic; }}
-.prompt {{ font-weight: bold; margin-top: {px(8)}px; }}
-table.grid {{ border-collapse: collapse; margin-top: {px(5)}px; margin-bottom: {px(5)}px; }}
-table.grid td, table.grid th {{ border-width: {px(0.6)}px; border-style: solid;
-      border-color: #8a8a8a; padding: {px(3)}px; }}
-table.grid th {{ background-color: #e4e4e4; text-align: left; }}
-table.pairs {{ margin-top: {px(2)}px; margin-bottom: {px(2)}px; }}
-table.pairs td {{ padding-top: {px(1.5)}px; padding-bottom: {px(1.5)}px;
-      padding-right: {px(12)}px; }}
-table.quote {{ margin-top: {px(2)}px; margin-bottom: {px(6)}px; }}
-table.quote td {{ background-color: #f2f2f2; padding: {px(6)}px;
-      border-left-width: {px(2.5)}px; border-left-style: solid; border-left-color: #9a9a9a; }}
-td.bar {{ color: #333333; }}
-"""
 
 
 def _writer(device: QIODevice, page_size: str, title: str) -> QPdfWriter:
