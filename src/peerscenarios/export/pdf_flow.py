@@ -14,6 +14,7 @@ header row repeated, which QTextDocument does itself.
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -74,11 +75,13 @@ class Flow:
     """Lays sections out on pages ``page_w`` x ``page_h`` (device units of ``device``).
 
     ``style`` is the shared CSS; ``keep_lines`` is how many lines of text a
-    heading needs below it on its page.
+    heading needs below it on its page, and ``min_room`` the least room in
+    which that can fit (below it a section starts the next page untried).
     """
 
     def __init__(self, device: QPagedPaintDevice, *, page_w: float, page_h: float,
-                 style: str, font: QFont, px_scale: float, keep_lines: int) -> None:
+                 style: str, font: QFont, px_scale: float, keep_lines: int,
+                 min_room: float) -> None:
         self._device = device
         self.page_w = page_w
         self.page_h = page_h
@@ -86,16 +89,17 @@ class Flow:
         self._font = font
         self._px_scale = px_scale
         self._keep_lines = keep_lines
-        self.placed: list[Placed] = []
+        self._min_room = min_room
+        self._prototype = self._template()
+        # Sections not yet painted, in page order (each ends no earlier than the last).
+        self.placed: deque[Placed] = deque()
         self.pages = 1
         self._y = 0.0  # where the next section starts on page ``pages - 1``
 
-    def _document(self, html: str, start_y: float) -> QTextDocument:
+    def _template(self) -> QTextDocument:
+        """An empty document with the shared settings; sections are clones of it, so the
+        style sheet is parsed once."""
         doc = QTextDocument()
-        doc.setUndoRedoEnabled(False)
-        # The device before the text: a layout made before it knows the device
-        # measures fonts for the screen, and prints them 6-8 times too small.
-        doc.documentLayout().setPaintDevice(self._device)
         doc.setUseDesignMetrics(True)  # widths independent of hinting: as measured, so printed
         option = doc.defaultTextOption()
         # A pasted link has no spaces: let it break anywhere rather than run off the page.
@@ -104,8 +108,17 @@ class Flow:
         doc.setDefaultFont(self._font)
         doc.setDefaultStyleSheet(self._style)
         doc.setDocumentMargin(0)
-        # No page size yet, so no layout runs while the text is put together.
+        # No page size yet, so no layout runs while a section's text is put together.
         doc.setPageSize(QSizeF(0, 0))
+        return doc
+
+    def _document(self, html: str, start_y: float) -> QTextDocument:
+        doc = self._prototype.clone()
+        doc.setUndoRedoEnabled(False)
+        doc.setDocumentMargin(0)  # not carried over by clone(): 4 px would come back
+        # The device before the text: a layout made before it knows the device
+        # measures fonts for the screen, and prints them 6-8 times too small.
+        doc.documentLayout().setPaintDevice(self._device)
         doc.setHtml(html)
         if start_y > 0:
             # An empty first paragraph exactly ``start_y`` tall places the section
@@ -124,6 +137,9 @@ class Flow:
     def add(self, html: str) -> None:
         """Lay out one section after the previous one."""
         start_y = self._y
+        if start_y > 0 and self.page_h - start_y < self._min_room:
+            self.pages += 1  # no room for a heading and its first lines: do not even try
+            start_y = 0.0
         doc = self._document(html, start_y)
         if start_y > 0 and not self._heading_kept(doc, start_y):
             self.pages += 1
@@ -161,7 +177,9 @@ class Flow:
         """The sections with something on ``page``, each with its own page number there."""
         for placed in self.placed:
             local = page - placed.first_page
-            if 0 <= local <= placed.last_local_page:
+            if local < 0:
+                break  # this one and all after it start on later pages
+            if local <= placed.last_local_page:
                 yield placed, local
 
     def draw(self, painter: QPainter, page: int, color: QColor,
@@ -172,7 +190,8 @@ class Flow:
 
     def release(self, page: int) -> None:
         """Drop sections that end before ``page``: painted, no longer needed."""
-        self.placed = [p for p in self.placed if p.first_page + p.last_local_page >= page]
+        while self.placed and self.placed[0].first_page + self.placed[0].last_local_page < page:
+            self.placed.popleft()
 
 
 def _content_bottom(doc: QTextDocument, px_scale: float) -> float:

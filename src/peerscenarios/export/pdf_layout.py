@@ -212,7 +212,9 @@ def render_pdf(body_html: str, *, title: str, footer: str, page_size: str = "a4"
     flow = Flow(writer, page_w=width,
                 page_h=float(writer.height()) - header_h - footer_h,
                 style=style_sheet(px), font=_font(BODY_PT), px_scale=scale,
-                keep_lines=KEEP_WITH_NEXT_LINES)
+                keep_lines=KEEP_WITH_NEXT_LINES,
+                # Less than a heading and one line of text: nothing could be kept there.
+                min_room=3 * BODY_PT * 1.15 * unit)
     for section in sections(body_html):
         flow.add(section)
     pages = flow.pages
