@@ -13,7 +13,6 @@ header row repeated, which QTextDocument does itself.
 
 from __future__ import annotations
 
-import re
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -29,32 +28,12 @@ from PySide6.QtGui import (
     QTextBlockFormat,
     QTextCursor,
     QTextDocument,
+    QTextFormat,
     QTextOption,
     QTextTable,
 )
 
-# Sections start at headings; our HTML has headings only at the top level and
-# escapes every "<" of user text, so this cannot match inside a text.
-_SECTION_START = re.compile(r"(?=<h[1-6][ >])")
-_HEADINGS_ONLY = re.compile(r"(?:<h([1-6])[^>]*>.*?</h\1>)+", re.DOTALL)
-_BODY = re.compile(r"<body[^>]*>(.*)</body>", re.DOTALL)
-
-
-def sections(body_html: str) -> list[str]:
-    """``body_html`` cut before each heading; a heading directly followed by another
-    heading stays with it, so a run of headings always has text after it."""
-    match = _BODY.search(body_html)
-    inner = match.group(1) if match else body_html
-    out: list[str] = []
-    pending = ""
-    for part in _SECTION_START.split(inner):
-        pending += part
-        if pending and not _HEADINGS_ONLY.fullmatch(pending):
-            out.append(pending)
-            pending = ""
-    if pending:
-        out.append(pending)
-    return out
+from peerscenarios.export.pdf_units import Unit
 
 
 @dataclass
@@ -77,11 +56,12 @@ class Flow:
     ``style`` is the shared CSS; ``keep_lines`` is how many lines of text a
     heading needs below it on its page, and ``min_room`` the least room in
     which that can fit (below it a section starts the next page untried).
+    ``table_gap`` is the space between a table and the text after it.
     """
 
     def __init__(self, device: QPagedPaintDevice, *, page_w: float, page_h: float,
                  style: str, font: QFont, px_scale: float, keep_lines: int,
-                 min_room: float) -> None:
+                 min_room: float, table_gap: float) -> None:
         self._device = device
         self.page_w = page_w
         self.page_h = page_h
@@ -90,6 +70,7 @@ class Flow:
         self._px_scale = px_scale
         self._keep_lines = keep_lines
         self._min_room = min_room
+        self._table_gap = table_gap  # between a table and the text after it
         self._prototype = self._template()
         # Sections not yet painted, in page order (each ends no earlier than the last).
         self.placed: deque[Placed] = deque()
@@ -134,17 +115,48 @@ class Flow:
         doc.pageCount()  # the whole layout, at once
         return doc
 
-    def add(self, html: str) -> None:
-        """Lay out one section after the previous one."""
-        start_y = self._y
+    def add(self, unit: Unit) -> None:
+        """Lay out one piece after the previous one."""
+        if unit.header is not None:
+            self._add_row(unit.html, unit.header)
+            return
+        start_y = self._y + (self._table_gap if unit.after_table else 0.0)
         if start_y > 0 and self.page_h - start_y < self._min_room:
-            self.pages += 1  # no room for a heading and its first lines: do not even try
+            self._new_page()  # no room for a heading and its first lines: do not even try
             start_y = 0.0
-        doc = self._document(html, start_y)
+        doc = self._document(unit.html, start_y)
+        _keep_together(doc, self.page_h)
         if start_y > 0 and not self._heading_kept(doc, start_y):
-            self.pages += 1
-            start_y = 0.0
-            doc = self._document(html, start_y)
+            self._new_page()
+            doc = self._document(unit.html, 0.0)
+            _keep_together(doc, self.page_h)
+        self._place(doc)
+
+    def _add_row(self, html: str, header: str) -> None:
+        """A table row: whole on this page, or whole at the top of the next under its
+        table's header row. Only a row too tall for that (over a third of a page)
+        is split, and only if two of its lines fit on this page."""
+        doc = self._document(html, self._y)
+        if _content_bottom(doc, self._px_scale) <= self.page_h:
+            self._place(doc)
+            return
+        head = self._document(header, 0.0)
+        head_bottom = _content_bottom(head, self._px_scale)
+        moved = self._document(html, head_bottom)
+        tall = _content_bottom(moved, self._px_scale) - head_bottom > self.page_h / 3
+        if tall and _lines_on_first_page(doc, self.page_h) >= 2:
+            self._place(doc)
+            return
+        self._new_page()
+        self._place(head)
+        self._place(moved)
+
+    def _new_page(self) -> None:
+        self.pages += 1
+        self._y = 0.0
+
+    def _place(self, doc: QTextDocument) -> None:
+        """Give a laid-out piece its pages: from the current one on."""
         bottom = _content_bottom(doc, self._px_scale)
         last = max(0, int((bottom - 1) // self.page_h))
         placed = Placed(doc, self.pages - 1, last)
@@ -192,6 +204,116 @@ class Flow:
         """Drop sections that end before ``page``: painted, no longer needed."""
         while self.placed and self.placed[0].first_page + self.placed[0].last_local_page < page:
             self.placed.popleft()
+
+
+def _line_pages(doc: QTextDocument, first: QTextBlock, last: QTextBlock,
+                page_h: float) -> list[tuple[int, float]]:
+    """(page, height) of every line from block ``first`` to block ``last``."""
+    layout = doc.documentLayout()
+    out: list[tuple[int, float]] = []
+    block = first
+    while block.isValid():
+        rect = layout.blockBoundingRect(block)
+        lines = block.layout()
+        for i in range(lines.lineCount()):
+            line = lines.lineAt(i)
+            # A line's y is relative to its block's box, in a cell as at the top level.
+            out.append((int((rect.top() + line.y()) // page_h), line.height()))
+        if block == last:
+            break
+        block = block.next()
+    return out
+
+
+def _break_before(block: QTextBlock) -> None:
+    fmt = block.blockFormat()
+    fmt.setPageBreakPolicy(QTextBlockFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+    QTextCursor(block).setBlockFormat(fmt)
+
+
+def _move_row(table: QTextTable, row: int) -> bool:
+    """Start ``row`` on the next page; False if that is already asked for."""
+    if row == table.format().headerRowCount():
+        # The first row below the header: move the whole table, or the header
+        # would be left alone at the foot of the page.
+        fmt = table.format()
+        if fmt.pageBreakPolicy() & QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore:
+            return False
+        fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+        table.setFormat(fmt)
+        return True
+    # A break before a cell's first paragraph moves its whole row (QTextDocument's rule).
+    block = table.cellAt(row, 0).firstCursorPosition().block()
+    if block.blockFormat().pageBreakPolicy() & QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore:
+        return False
+    _break_before(block)
+    return True
+
+
+def _row_should_move(doc: QTextDocument, table: QTextTable, row: int, page_h: float) -> bool:
+    """True for a table row split over a page break that should not be: a short row
+    (a third of a page or less) stays whole, a longer one leaves at least two lines."""
+    per_cell = [
+        _line_pages(doc, table.cellAt(row, c).firstCursorPosition().block(),
+                    table.cellAt(row, c).lastCursorPosition().block(), page_h)
+        for c in range(table.columns())
+    ]
+    pages = [page for lines in per_cell for page, _ in lines]
+    if not pages or min(pages) == max(pages):
+        return False
+    start = min(pages)
+    tallest = max(sum(height for _, height in lines) for lines in per_cell)
+    before = max(sum(1 for page, _ in lines if page == start) for lines in per_cell)
+    return tallest <= page_h / 3 or before < 2
+
+
+def _fix_one_split(doc: QTextDocument, page_h: float) -> bool:
+    """Fix the first page break that splits what should stay together: a short table
+    row, or a paragraph leaving a single line at the foot of a page. True if fixed."""
+    layout = doc.documentLayout()
+    block = doc.firstBlock()
+    while block.isValid():
+        rect = layout.blockBoundingRect(block)
+        if int(rect.top() // page_h) != int((rect.bottom() - 1) // page_h):
+            table = QTextCursor(block).currentTable()
+            if table is not None:
+                row = table.cellAt(block.position()).row()
+                if _row_should_move(doc, table, row, page_h) and _move_row(table, row):
+                    return True
+            else:
+                pages = [page for page, _ in _line_pages(doc, block, block, page_h)]
+                policy = block.blockFormat().pageBreakPolicy()
+                if (len(pages) > 1 and pages.count(pages[0]) < 2
+                        and not policy & QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore):
+                    _break_before(block)
+                    return True
+        block = block.next()
+    return False
+
+
+def _keep_together(doc: QTextDocument, page_h: float) -> None:
+    """Move short table rows and orphaned first lines to the next page, one at a time
+    (each move shifts what follows). A change to a finished layout is laid out again
+    consistently, and a section is small, so this stays cheap."""
+    for _ in range(100):  # a bound, never reached: each move settles one break for good
+        if not _fix_one_split(doc, page_h):
+            return
+        doc.pageCount()
+
+
+def _lines_on_first_page(doc: QTextDocument, page_h: float) -> int:
+    """Lines of a one-row table's tallest cell on the page where the row starts."""
+    tables = [f for f in doc.rootFrame().childFrames() if isinstance(f, QTextTable)]
+    if not tables:
+        return 0
+    table = tables[0]
+    counts = []
+    for column in range(table.columns()):
+        cell = table.cellAt(0, column)
+        pages = [page for page, _ in _line_pages(doc, cell.firstCursorPosition().block(),
+                                                 cell.lastCursorPosition().block(), page_h)]
+        counts.append(pages.count(min(pages)) if pages else 0)
+    return max(counts, default=0)
 
 
 def _content_bottom(doc: QTextDocument, px_scale: float) -> float:

@@ -50,16 +50,18 @@ from PySide6.QtGui import (
 )
 
 from peerscenarios.export.errors import ExportError
-from peerscenarios.export.pdf_flow import Flow, sections
+from peerscenarios.export.pdf_flow import Flow
 from peerscenarios.export.pdf_style import (
     BODY_PT,
     FONT_FAMILIES,
     MARGIN_PT,
     MUTED_COLOR,
     RULE_COLOR,
+    TABLE_GAP_PT,
     TEXT_COLOR,
     style_sheet,
 )
+from peerscenarios.export.pdf_units import sections, units
 
 log = logging.getLogger(__name__)
 
@@ -214,9 +216,10 @@ def render_pdf(body_html: str, *, title: str, footer: str, page_size: str = "a4"
                 style=style_sheet(px), font=_font(BODY_PT), px_scale=scale,
                 keep_lines=KEEP_WITH_NEXT_LINES,
                 # Less than a heading and one line of text: nothing could be kept there.
-                min_room=3 * BODY_PT * 1.15 * unit)
+                min_room=3 * BODY_PT * 1.15 * unit, table_gap=TABLE_GAP_PT * unit)
     for section in sections(body_html):
-        flow.add(section)
+        for unit in units(section):
+            flow.add(unit)
     pages = flow.pages
 
     context = QAbstractTextDocumentLayout.PaintContext()
