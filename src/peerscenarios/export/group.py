@@ -49,6 +49,9 @@ def group_rows(report: GroupReport) -> Iterator[dict[str, object]]:
 
 # ------------------------------------------------------------------------ PDF
 
+# Numbers sit right; their column headings with them.
+RIGHT = " style='text-align: right'"
+
 
 def group_html(report: GroupReport) -> str:
     """The session as self-contained HTML (no external resources; all text escaped).
@@ -90,8 +93,9 @@ def group_html(report: GroupReport) -> str:
             f"<p class='meta'>{h(fmt_time(d.decided_at))} · {total} vote(s) · {revealed}</p>"
             # <thead>: the layout repeats the header row on every page the table continues on.
             "<table class='grid' width='100%'><thead><tr><th width='5%'></th>"
-            "<th width='44%'>Response</th><th width='17%'>Role</th><th width='9%'>Votes</th>"
-            f"<th width='9%'>Share</th><th width='16%'></th></tr></thead>{rows}</table>"
+            "<th width='44%'>Response</th><th width='17%'>Role</th>"
+            f"<th width='9%'{RIGHT}>Votes</th><th width='9%'{RIGHT}>Share</th>"
+            f"<th width='16%'></th></tr></thead>{rows}</table>"
         )
     if not r.decisions:
         parts.append("<p>No decisions were recorded.</p>")

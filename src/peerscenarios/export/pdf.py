@@ -19,6 +19,8 @@ from peerscenarios.export.pdf_layout import (
 from peerscenarios.export.pdf_style import html_document
 from peerscenarios.export.text import fmt_time, h, h_inline, text_bar
 
+# Numbers sit right; their column headings with them.
+RIGHT = " style='text-align: right'"
 # Width of the boundary-profile bars, in block characters, for the most chosen role.
 BAR_CELLS = 24
 
@@ -33,8 +35,8 @@ def _profile_table(profile: tuple[RoleCount, ...]) -> str:
         for r in profile
     )
     return ("<table class='grid' width='100%'><thead><tr><th width='34%'>Role</th>"
-            "<th width='12%'>Choices</th><th width='10%'>Share</th><th width='44%'></th>"
-            f"</tr></thead>{rows}</table>")
+            f"<th width='12%'{RIGHT}>Choices</th><th width='10%'{RIGHT}>Share</th>"
+            f"<th width='44%'></th></tr></thead>{rows}</table>")
 
 
 def _summary_html(p: Portfolio) -> str:
@@ -70,7 +72,7 @@ def _decisions_table(a: AttemptEntry) -> str:
         rows.append(f"<tr><td align='right'>{d.seq}</td><td>{choice}</td>"
                     f"<td>{role}</td><td>{h_inline(d.feedback)}</td></tr>")
     # <thead>: the layout repeats the header row on every page the table continues on.
-    return ("<table class='grid' width='100%'><thead><tr><th width='5%'>#</th>"
+    return (f"<table class='grid' width='100%'><thead><tr><th width='5%'{RIGHT}>#</th>"
             "<th width='34%'>Response chosen</th><th width='16%'>Role</th>"
             f"<th width='45%'>Feedback shown</th></tr></thead>{''.join(rows)}</table>")
 

@@ -35,6 +35,9 @@ from PySide6.QtGui import (
 
 from peerscenarios.export.pdf_units import Unit
 
+# A piece at most this part of a page high is never split over a page break.
+SHORT_PIECE = 0.25
+
 
 @dataclass
 class Placed:
@@ -56,12 +59,12 @@ class Flow:
     ``style`` is the shared CSS; ``keep_lines`` is how many lines of text a
     heading needs below it on its page, and ``min_room`` the least room in
     which that can fit (below it a section starts the next page untried).
-    ``table_gap`` is the space between a table and the text after it.
+    ``point`` is the size of a point in device units.
     """
 
     def __init__(self, device: QPagedPaintDevice, *, page_w: float, page_h: float,
                  style: str, font: QFont, px_scale: float, keep_lines: int,
-                 min_room: float, table_gap: float) -> None:
+                 min_room: float, point: float) -> None:
         self._device = device
         self.page_w = page_w
         self.page_h = page_h
@@ -70,7 +73,7 @@ class Flow:
         self._px_scale = px_scale
         self._keep_lines = keep_lines
         self._min_room = min_room
-        self._table_gap = table_gap  # between a table and the text after it
+        self._point = point
         self._prototype = self._template()
         # Sections not yet painted, in page order (each ends no earlier than the last).
         self.placed: deque[Placed] = deque()
@@ -120,13 +123,22 @@ class Flow:
         if unit.header is not None:
             self._add_row(unit.html, unit.header)
             return
-        start_y = self._y + (self._table_gap if unit.after_table else 0.0)
+        start_y = self._y + unit.space_before * self._point
         if start_y > 0 and self.page_h - start_y < self._min_room:
             self._new_page()  # no room for a heading and its first lines: do not even try
             start_y = 0.0
         doc = self._document(unit.html, start_y)
         _keep_together(doc, self.page_h)
-        if start_y > 0 and not self._heading_kept(doc, start_y):
+        bottom = _content_bottom(doc, self._px_scale)
+        crosses = bottom > self.page_h
+        # A short piece that will not fit goes whole to the next page rather than
+        # leave a line or two on either side of the break; so does any piece that
+        # would leave just one or two lines on its first or its last page.
+        short = crosses and bottom - start_y <= self.page_h * SHORT_PIECE
+        lines = _text_lines_by_page(doc, self.page_h)
+        stranded = (crosses and bottom - start_y < self.page_h and len(lines) > 1
+                    and min(lines[min(lines)], lines[max(lines)]) <= 2)
+        if start_y > 0 and (short or stranded or not self._heading_kept(doc, start_y)):
             self._new_page()
             doc = self._document(unit.html, 0.0)
             _keep_together(doc, self.page_h)
@@ -299,6 +311,25 @@ def _keep_together(doc: QTextDocument, page_h: float) -> None:
         if not _fix_one_split(doc, page_h):
             return
         doc.pageCount()
+
+
+def _text_lines_by_page(doc: QTextDocument, page_h: float) -> dict[int, int]:
+    """How many lines of text (counted once per height) each page of the piece holds."""
+    layout = doc.documentLayout()
+    tops: set[tuple[int, int]] = set()
+    block = doc.firstBlock()
+    while block.isValid():
+        if block.text():  # the spacer and the empty paragraph after a table hold no text
+            rect = layout.blockBoundingRect(block)
+            lines = block.layout()
+            for i in range(lines.lineCount()):
+                top = rect.top() + lines.lineAt(i).y()
+                tops.add((int(top // page_h), round(top)))
+        block = block.next()
+    counts: dict[int, int] = {}
+    for page, _ in tops:
+        counts[page] = counts.get(page, 0) + 1
+    return counts
 
 
 def _lines_on_first_page(doc: QTextDocument, page_h: float) -> int:

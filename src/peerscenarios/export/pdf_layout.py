@@ -57,7 +57,6 @@ from peerscenarios.export.pdf_style import (
     MARGIN_PT,
     MUTED_COLOR,
     RULE_COLOR,
-    TABLE_GAP_PT,
     TEXT_COLOR,
     style_sheet,
 )
@@ -216,7 +215,7 @@ def render_pdf(body_html: str, *, title: str, footer: str, page_size: str = "a4"
                 style=style_sheet(px), font=_font(BODY_PT), px_scale=scale,
                 keep_lines=KEEP_WITH_NEXT_LINES,
                 # Less than a heading and one line of text: nothing could be kept there.
-                min_room=3 * BODY_PT * 1.15 * unit, table_gap=TABLE_GAP_PT * unit)
+                min_room=3 * BODY_PT * 1.15 * unit, point=unit)
     for section in sections(body_html):
         for unit in units(section):
             flow.add(unit)

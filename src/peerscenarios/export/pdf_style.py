@@ -17,7 +17,8 @@ MARGIN_PT = 8.5  # running title and footer
 TEXT_COLOR = "#111111"
 MUTED_COLOR = "#444444"  # 9.7:1 on white: quiet, still easy to read and to photocopy
 RULE_COLOR = "#777777"
-TABLE_GAP_PT = 5.0  # above and below a table
+TABLE_MARGIN_PT = 5.0  # above and below a table
+PROMPT_SPACE_PT = 8.0  # above a reflection's prompt
 
 
 def style_sheet(px: Callable[[float], float]) -> str:
@@ -38,13 +39,15 @@ p {{ margin-top: {px(3)}px; margin-bottom: {px(3)}px; }}
 .meta {{ color: {MUTED_COLOR}; font-size: {SMALL_PT}pt; }}
 .note {{ color: {MUTED_COLOR}; font-size: {SMALL_PT}pt; font-style: italic; }}
 .back {{ color: {MUTED_COLOR}; font-style: italic; }}
-.prompt {{ font-weight: bold; margin-top: {px(8)}px; }}
+.prompt {{ font-weight: bold; margin-top: {px(PROMPT_SPACE_PT)}px; }}
 table.grid, table.rows {{ border-collapse: collapse; }}
-table.grid {{ margin-top: {px(TABLE_GAP_PT)}px; margin-bottom: {px(TABLE_GAP_PT)}px; }}
+table.grid {{ margin-top: {px(TABLE_MARGIN_PT)}px;
+      margin-bottom: {px(TABLE_MARGIN_PT)}px; }}
 table.grid td, table.grid th, table.rows td {{ border-width: {px(0.6)}px; border-style: solid;
       border-color: #8a8a8a; padding: {px(3)}px; }}
 table.grid th {{ background-color: #e4e4e4; text-align: left; }}
 table.rows td {{ border-top-style: none; }}
+table.lastrow {{ margin-bottom: {px(TABLE_MARGIN_PT)}px; }}
 table.pairs {{ margin-top: {px(2)}px; margin-bottom: {px(2)}px; }}
 table.pairs td {{ padding-top: {px(1.5)}px; padding-bottom: {px(1.5)}px;
       padding-right: {px(12)}px; }}

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from peerscenarios.export.pdf_style import PROMPT_SPACE_PT, TABLE_MARGIN_PT
+
 _SECTION_START = re.compile(r"(?=<h[1-6][ >])")
 _HEADINGS_ONLY = re.compile(r"(?:<h([1-6])[^>]*>.*?</h\1>)+", re.DOTALL)
 _BODY = re.compile(r"<body[^>]*>(.*)</body>", re.DOTALL)
@@ -25,14 +27,18 @@ _WIDTH = re.compile(r"<th width='(\d+%)'")
 _CELL = re.compile(r"<td(?=[ >])")
 
 
+_PROMPT = re.compile(r"(?=<p class='prompt'>)")
+
+
 @dataclass(frozen=True, slots=True)
 class Unit:
     """One piece to place: HTML, and for a table row its table's header (to repeat
-    at the top of a page); ``after_table`` when it follows a table it was cut from."""
+    at the top of a page); ``space_before`` in points when cut from mid-section
+    (the first paragraph of a document gets no top margin, so the flow adds it)."""
 
     html: str
     header: str | None = None
-    after_table: bool = False
+    space_before: float = 0.0
 
 
 def sections(body_html: str) -> list[str]:
@@ -62,13 +68,24 @@ def _row_table(cells: str, widths: list[str]) -> str:
     return f"<table class='rows' width='100%'><tr>{_CELL.sub(width, cells)}</tr></table>"
 
 
+def _with_prompts(text: str, space_before: float) -> list[Unit]:
+    """``text`` cut before each reflection prompt, so a prompt and its answer are
+    placed (and kept on a page) together; a heading stays with the first prompt."""
+    parts = [part for part in _PROMPT.split(text) if part]
+    if len(parts) > 1 and _HEADINGS_ONLY.fullmatch(parts[0]):
+        parts[:2] = [parts[0] + parts[1]]
+    return [Unit(part, space_before=space_before if i == 0 else PROMPT_SPACE_PT)
+            for i, part in enumerate(parts)]
+
+
 def units(section: str) -> list[Unit]:
     """A section as the pieces to place: its opening (heading, text, and each grid
     table's header and first row, which stay with what comes before them), then
-    every further row on its own, then whatever follows the table."""
+    every further row on its own (the text after the table stays with the last
+    row), and each reflection's prompt with its answer."""
     out: list[Unit] = []
     rest = section
-    after_table = False
+    space = 0.0
     lead = ""
     while (match := _GRID.search(rest)) is not None:
         head, body = match.group(1), match.group(2)
@@ -77,13 +94,24 @@ def units(section: str) -> list[Unit]:
         first = f"<tr>{rows[0]}</tr>" if rows else ""
         lead += f"{rest[:match.start()]}{table_open}{head}{first}</table>"
         if len(rows) > 1:
-            out.append(Unit(lead, after_table=after_table))
+            out.extend(_with_prompts(lead, space))
             widths = _WIDTH.findall(head)
             header = f"{table_open}{head}</table>"
             out.extend(Unit(_row_table(cells, widths), header=header) for cells in rows[1:])
-            lead, after_table = "", True
+            lead, space = "", TABLE_MARGIN_PT
         rest = rest[match.end():]
     lead += rest
-    if lead.strip():
-        out.append(Unit(lead, after_table=after_table))
+    if not lead.strip():
+        return out
+    last = out[-1] if out else None
+    if space and last is not None and last.header is not None and _GRID.search(lead) is None:
+        # What follows a table ("Roles in this attempt: ...") stays with its last
+        # row, or it could open the next page on its own.
+        tail = _with_prompts(lead, 0.0)
+        # "lastrow": a table's own space below it, before the text.
+        row = last.html.replace("<table class='rows'", "<table class='rows lastrow'", 1)
+        out[-1] = Unit(row + tail[0].html, header=last.header)
+        out.extend(tail[1:])
+    else:
+        out.extend(_with_prompts(lead, space))
     return out
