@@ -10,7 +10,8 @@ from peerscenarios.core import markup
 
 # Characters that make Markdown (or HTML inside Markdown) do something: a
 # reflection must read exactly as typed and never become a link, image or tag.
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#!|~])")
+# "!" is left alone: with "[" escaped it cannot start an image.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
 # A spreadsheet runs a cell that starts with one of these as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
