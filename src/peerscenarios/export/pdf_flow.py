@@ -287,7 +287,8 @@ def _fix_one_split(doc: QTextDocument, page_h: float) -> bool:
     while block.isValid():
         rect = layout.blockBoundingRect(block)
         if int(rect.top() // page_h) != int((rect.bottom() - 1) // page_h):
-            table = QTextCursor(block).currentTable()
+            # None outside a table, whatever the stubs say.
+            table: QTextTable | None = QTextCursor(block).currentTable()
             if table is not None:
                 row = table.cellAt(block.position()).row()
                 if _row_should_move(doc, table, row, page_h) and _move_row(table, row):

@@ -217,8 +217,8 @@ def render_pdf(body_html: str, *, title: str, footer: str, page_size: str = "a4"
                 # Less than a heading and one line of text: nothing could be kept there.
                 min_room=3 * BODY_PT * 1.15 * unit, point=unit)
     for section in sections(body_html):
-        for unit in units(section):
-            flow.add(unit)
+        for piece in units(section):
+            flow.add(piece)
     pages = flow.pages
 
     context = QAbstractTextDocumentLayout.PaintContext()
