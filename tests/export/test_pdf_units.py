@@ -59,3 +59,12 @@ def test_each_prompt_goes_with_its_answer_and_the_heading_with_the_first() -> No
         Unit(f"<h4>Reflections</h4><p class='prompt'>First?</p>{quote.format('one')}"),
         Unit(f"<p class='prompt'>Second?</p>{quote.format('two')}", space_before=8.0),
     ]
+
+
+def test_rows_seen_to_fit_stay_in_the_opening_but_never_the_last() -> None:
+    pieces = units(f"<h3>Attempt 1</h3>{TABLE}<p>Roles: 3</p>", lead_rows=5)
+    assert [p.header is None for p in pieces] == [True, False]
+    assert "first" in pieces[0].html
+    assert "second" in pieces[0].html
+    assert "third" not in pieces[0].html
+    assert pieces[1].html.endswith("third</td></tr></table><p>Roles: 3</p>")

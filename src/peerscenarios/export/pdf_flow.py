@@ -33,7 +33,7 @@ from PySide6.QtGui import (
     QTextTable,
 )
 
-from peerscenarios.export.pdf_units import Unit
+from peerscenarios.export.pdf_units import Unit, units
 
 # A piece at most this part of a page high is never split over a page break.
 SHORT_PIECE = 0.25
@@ -118,6 +118,21 @@ class Flow:
         doc.pageCount()  # the whole layout, at once
         return doc
 
+    def add_section(self, section: str) -> None:
+        """Lay out one section after the previous one: whole when it fits on this
+        page (most do), else piece by piece (:func:`.pdf_units.units`)."""
+        if self._y > 0 and self.page_h - self._y < self._min_room:
+            self._new_page()  # no room for a heading and its first lines: do not even try
+        doc = self._document(section, self._y)
+        bottom = _content_bottom(doc, self._px_scale)
+        if bottom <= self.page_h:
+            self._place(doc, bottom)
+            return
+        # The rows already seen to fit on this page stay with the opening piece.
+        for piece in units(section, lead_rows=_rows_on_first_page(doc, self.page_h,
+                                                                   self._px_scale)):
+            self.add(piece)
+
     def add(self, unit: Unit) -> None:
         """Lay out one piece after the previous one."""
         if unit.header is not None:
@@ -127,52 +142,65 @@ class Flow:
         if start_y > 0 and self.page_h - start_y < self._min_room:
             self._new_page()  # no room for a heading and its first lines: do not even try
             start_y = 0.0
-        doc = self._document(unit.html, start_y)
-        _keep_together(doc, self.page_h)
-        bottom = _content_bottom(doc, self._px_scale)
-        crosses = bottom > self.page_h
-        # A short piece that will not fit goes whole to the next page rather than
-        # leave a line or two on either side of the break; so does any piece that
-        # would leave just one or two lines on its first or its last page.
-        short = crosses and bottom - start_y <= self.page_h * SHORT_PIECE
-        lines = _text_lines_by_page(doc, self.page_h)
-        stranded = (crosses and bottom - start_y < self.page_h and len(lines) > 1
-                    and min(lines[min(lines)], lines[max(lines)]) <= 2)
-        if start_y > 0 and (short or stranded or not self._heading_kept(doc, start_y)):
+        doc, bottom = self._fitted(unit.html, start_y)
+        if start_y > 0 and bottom > self.page_h and self._move_on(doc, start_y, bottom):
             self._new_page()
-            doc = self._document(unit.html, 0.0)
-            _keep_together(doc, self.page_h)
-        self._place(doc)
+            doc, bottom = self._fitted(unit.html, 0.0)
+        self._place(doc, bottom)
+
+    def _fitted(self, html: str, start_y: float) -> tuple[QTextDocument, float]:
+        """The piece laid out from ``start_y``, short rows and lone lines moved on;
+        with its bottom."""
+        doc = self._document(html, start_y)
+        bottom = _content_bottom(doc, self._px_scale)
+        if bottom > self.page_h and _keep_together(doc, self.page_h):
+            bottom = _content_bottom(doc, self._px_scale)
+        return doc, bottom
+
+    def _move_on(self, doc: QTextDocument, start_y: float, bottom: float) -> bool:
+        """True when a piece that runs over the page foot should rather start the next
+        page: it is short (a quarter page), or it would leave just one or two lines
+        on its first or last page, or its heading without text below it."""
+        if bottom - start_y <= self.page_h * SHORT_PIECE:
+            return True
+        lines = _text_lines_by_page(doc, self.page_h)
+        if (bottom - start_y < self.page_h and len(lines) > 1
+                and min(lines[min(lines)], lines[max(lines)]) <= 2):
+            return True
+        return not self._heading_kept(doc, start_y)
 
     def _add_row(self, html: str, header: str) -> None:
         """A table row: whole on this page, or whole at the top of the next under its
         table's header row. Only a row too tall for that (over a third of a page)
         is split, and only if two of its lines fit on this page."""
         doc = self._document(html, self._y)
-        if _content_bottom(doc, self._px_scale) <= self.page_h:
-            self._place(doc)
+        bottom = _content_bottom(doc, self._px_scale)
+        if bottom <= self.page_h:
+            self._place(doc, bottom)
             return
         head = self._document(header, 0.0)
         head_bottom = _content_bottom(head, self._px_scale)
         moved = self._document(html, head_bottom)
-        tall = _content_bottom(moved, self._px_scale) - head_bottom > self.page_h / 3
+        moved_bottom = _content_bottom(moved, self._px_scale)
+        tall = moved_bottom - head_bottom > self.page_h / 3
         if tall and _lines_on_first_page(doc, self.page_h) >= 2:
-            self._place(doc)
+            self._place(doc, bottom)
             return
         self._new_page()
-        self._place(head)
-        self._place(moved)
+        self._place(head, head_bottom)
+        self._place(moved, moved_bottom)
 
     def _new_page(self) -> None:
         self.pages += 1
         self._y = 0.0
 
-    def _place(self, doc: QTextDocument) -> None:
-        """Give a laid-out piece its pages: from the current one on."""
-        bottom = _content_bottom(doc, self._px_scale)
+    def _place(self, doc: QTextDocument, bottom: float) -> None:
+        """Give a laid-out piece its pages, from the current one on; ``bottom`` is
+        where it ends."""
         last = max(0, int((bottom - 1) // self.page_h))
         placed = Placed(doc, self.pages - 1, last)
-        _find_crossings(placed, self.page_h)
+        if last:
+            _find_crossings(placed, self.page_h)
         self.placed.append(placed)
         self.pages += last
         self._y = bottom - last * self.page_h
@@ -304,14 +332,17 @@ def _fix_one_split(doc: QTextDocument, page_h: float) -> bool:
     return False
 
 
-def _keep_together(doc: QTextDocument, page_h: float) -> None:
+def _keep_together(doc: QTextDocument, page_h: float) -> bool:
     """Move short table rows and orphaned first lines to the next page, one at a time
-    (each move shifts what follows). A change to a finished layout is laid out again
-    consistently, and a section is small, so this stays cheap."""
+    (each move shifts what follows); True if anything moved. A change to a finished
+    layout is laid out again consistently, and a piece is small, so this stays cheap."""
+    moved = False
     for _ in range(100):  # a bound, never reached: each move settles one break for good
         if not _fix_one_split(doc, page_h):
-            return
+            break
         doc.pageCount()
+        moved = True
+    return moved
 
 
 def _text_lines_by_page(doc: QTextDocument, page_h: float) -> dict[int, int]:
@@ -331,6 +362,31 @@ def _text_lines_by_page(doc: QTextDocument, page_h: float) -> dict[int, int]:
     for page, _ in tops:
         counts[page] = counts.get(page, 0) + 1
     return counts
+
+
+def _rows_on_first_page(doc: QTextDocument, page_h: float, px_scale: float) -> int:
+    """How many rows (below the header) of the first table with a header row end on
+    the first page of the piece (cell padding and border included)."""
+    layout = doc.documentLayout()
+    for frame in doc.rootFrame().childFrames():
+        if not isinstance(frame, QTextTable) or frame.format().headerRowCount() < 1:
+            continue
+        header = frame.format().headerRowCount()
+        fitting = 0
+        for row in range(header, frame.rows()):
+            first = frame.cellAt(row, 0)
+            end = (frame.cellAt(row + 1, 0).firstPosition() if row + 1 < frame.rows()
+                   else frame.lastPosition())
+            fmt = first.format().toTableCellFormat()
+            below = (fmt.bottomPadding() + fmt.bottomBorder()) * px_scale
+            block = first.firstCursorPosition().block()
+            while block.isValid() and block.position() < end:
+                if layout.blockBoundingRect(block).bottom() + below > page_h:
+                    return fitting
+                block = block.next()
+            fitting += 1
+        return fitting
+    return 0
 
 
 def _lines_on_first_page(doc: QTextDocument, page_h: float) -> int:
@@ -361,13 +417,15 @@ def _content_bottom(doc: QTextDocument, px_scale: float) -> float:
         # The table's own box runs on below its last row (margins and more):
         # measure the last row, so that space after a table matches the rest.
         table = frames[-1]
-        row = table.rows() - 1
-        for column in range(table.columns()):
-            cell = table.cellAt(row, column)
-            fmt = cell.format().toTableCellFormat()
-            below = (fmt.bottomPadding() + fmt.bottomBorder()) * px_scale
-            last = cell.lastCursorPosition().block()
-            bottom = max(bottom, layout.blockBoundingRect(last).bottom() + below)
+        cell = table.cellAt(table.rows() - 1, 0)
+        fmt = cell.format().toTableCellFormat()
+        below = (fmt.bottomPadding() + fmt.bottomBorder()) * px_scale
+        # The last row's paragraphs run from its first cell to the end of the table.
+        row_block = cell.firstCursorPosition().block()
+        end = table.lastPosition()
+        while row_block.isValid() and row_block.position() <= end:
+            bottom = max(bottom, layout.blockBoundingRect(row_block).bottom() + below)
+            row_block = row_block.next()
     elif frames:
         bottom = max(bottom, layout.frameBoundingRect(frames[-1]).bottom())
     return bottom

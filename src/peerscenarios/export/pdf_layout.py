@@ -60,7 +60,7 @@ from peerscenarios.export.pdf_style import (
     TEXT_COLOR,
     style_sheet,
 )
-from peerscenarios.export.pdf_units import sections, units
+from peerscenarios.export.pdf_units import sections
 
 log = logging.getLogger(__name__)
 
@@ -217,8 +217,7 @@ def render_pdf(body_html: str, *, title: str, footer: str, page_size: str = "a4"
                 # Less than a heading and one line of text: nothing could be kept there.
                 min_room=3 * BODY_PT * 1.15 * unit, point=unit)
     for section in sections(body_html):
-        for piece in units(section):
-            flow.add(piece)
+        flow.add_section(section)
     pages = flow.pages
 
     context = QAbstractTextDocumentLayout.PaintContext()

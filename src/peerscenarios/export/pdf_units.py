@@ -78,27 +78,32 @@ def _with_prompts(text: str, space_before: float) -> list[Unit]:
             for i, part in enumerate(parts)]
 
 
-def units(section: str) -> list[Unit]:
+def units(section: str, lead_rows: int = 1) -> list[Unit]:
     """A section as the pieces to place: its opening (heading, text, and each grid
-    table's header and first row, which stay with what comes before them), then
-    every further row on its own (the text after the table stays with the last
-    row), and each reflection's prompt with its answer."""
+    table's header and first row, or the first ``lead_rows`` rows of the first
+    table, which stay with what comes before them), then every further row on
+    its own (the text after the table stays with the last row), and each
+    reflection's prompt with its answer."""
     out: list[Unit] = []
     rest = section
     space = 0.0
     lead = ""
+    keep = max(1, lead_rows)
     while (match := _GRID.search(rest)) is not None:
         head, body = match.group(1), match.group(2)
         rows = _ROW.findall(body)
+        # The last row is never kept in: it carries the text after the table.
+        keep = max(1, min(keep, len(rows) - 1))
         table_open = rest[match.start():match.start(1)]
-        first = f"<tr>{rows[0]}</tr>" if rows else ""
+        first = "".join(f"<tr>{cells}</tr>" for cells in rows[:keep])
         lead += f"{rest[:match.start()]}{table_open}{head}{first}</table>"
-        if len(rows) > 1:
+        if len(rows) > keep:
             out.extend(_with_prompts(lead, space))
             widths = _WIDTH.findall(head)
             header = f"{table_open}{head}</table>"
-            out.extend(Unit(_row_table(cells, widths), header=header) for cells in rows[1:])
+            out.extend(Unit(_row_table(cells, widths), header=header) for cells in rows[keep:])
             lead, space = "", TABLE_MARGIN_PT
+        keep = 1
         rest = rest[match.end():]
     lead += rest
     if not lead.strip():
