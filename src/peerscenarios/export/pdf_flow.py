@@ -1,14 +1,16 @@
-"""Flow HTML onto pages: one QTextDocument per section, placed one after another.
+"""Flow HTML onto pages: one QTextDocument per section (or piece), placed in turn.
 
-Why sections and not one document: a heading must never be left alone at the
-foot of a page, and QTextDocument has no "keep with next". Moving a heading
-inside one big document means changing it and laying out everything after it
-again, once per moved heading; and changes made while its layout is still
-incremental leave that layout inconsistent. A section (a heading and the text
-up to the next heading) is laid out once, starting where the previous one
-ended; if its heading would be stranded, it is laid out again at the top of
-the next page. Tables inside a section still break across pages with their
-header row repeated, which QTextDocument does itself.
+Why not one document: QTextDocument has no "keep with next" and no "keep
+together". It leaves a heading alone at the foot of a page, splits a table row
+anywhere, and moving things inside one big document means laying out all that
+follows again, once per move (and a change made while its layout is still
+incremental leaves that layout inconsistent). So each section (a heading and
+the text up to the next heading) is laid out on its own, from where the
+previous one ended. Most fit on the page and are placed whole. One that runs
+over the page foot is cut into pieces (:mod:`.pdf_units`): the opening, each
+further table row (kept whole, under its table's header row again at the top
+of a new page) and each reflection; a piece that would strand a heading or a
+line or two goes whole to the next page.
 """
 
 from __future__ import annotations
@@ -28,11 +30,16 @@ from PySide6.QtGui import (
     QTextBlockFormat,
     QTextCursor,
     QTextDocument,
-    QTextFormat,
     QTextOption,
-    QTextTable,
 )
 
+from peerscenarios.export.pdf_measure import (
+    content_bottom,
+    keep_together,
+    lines_on_first_page,
+    rows_on_first_page,
+    text_lines_by_page,
+)
 from peerscenarios.export.pdf_units import Unit, units
 
 # A piece at most this part of a page high is never split over a page break.
@@ -124,12 +131,12 @@ class Flow:
         if self._y > 0 and self.page_h - self._y < self._min_room:
             self._new_page()  # no room for a heading and its first lines: do not even try
         doc = self._document(section, self._y)
-        bottom = _content_bottom(doc, self._px_scale)
+        bottom = content_bottom(doc, self._px_scale)
         if bottom <= self.page_h:
             self._place(doc, bottom)
             return
         # The rows already seen to fit on this page stay with the opening piece.
-        for piece in units(section, lead_rows=_rows_on_first_page(doc, self.page_h,
+        for piece in units(section, lead_rows=rows_on_first_page(doc, self.page_h,
                                                                    self._px_scale)):
             self.add(piece)
 
@@ -152,9 +159,9 @@ class Flow:
         """The piece laid out from ``start_y``, short rows and lone lines moved on;
         with its bottom."""
         doc = self._document(html, start_y)
-        bottom = _content_bottom(doc, self._px_scale)
-        if bottom > self.page_h and _keep_together(doc, self.page_h):
-            bottom = _content_bottom(doc, self._px_scale)
+        bottom = content_bottom(doc, self._px_scale)
+        if bottom > self.page_h and keep_together(doc, self.page_h):
+            bottom = content_bottom(doc, self._px_scale)
         return doc, bottom
 
     def _move_on(self, doc: QTextDocument, start_y: float, bottom: float) -> bool:
@@ -163,27 +170,27 @@ class Flow:
         on its first or last page, or its heading without text below it."""
         if bottom - start_y <= self.page_h * SHORT_PIECE:
             return True
-        lines = _text_lines_by_page(doc, self.page_h)
+        lines = text_lines_by_page(doc, self.page_h)
         if (bottom - start_y < self.page_h and len(lines) > 1
                 and min(lines[min(lines)], lines[max(lines)]) <= 2):
             return True
-        return not self._heading_kept(doc, start_y)
+        return not self._heading_kept(doc)
 
     def _add_row(self, html: str, header: str) -> None:
         """A table row: whole on this page, or whole at the top of the next under its
         table's header row. Only a row too tall for that (over a third of a page)
         is split, and only if two of its lines fit on this page."""
         doc = self._document(html, self._y)
-        bottom = _content_bottom(doc, self._px_scale)
+        bottom = content_bottom(doc, self._px_scale)
         if bottom <= self.page_h:
             self._place(doc, bottom)
             return
         head = self._document(header, 0.0)
-        head_bottom = _content_bottom(head, self._px_scale)
+        head_bottom = content_bottom(head, self._px_scale)
         moved = self._document(html, head_bottom)
-        moved_bottom = _content_bottom(moved, self._px_scale)
+        moved_bottom = content_bottom(moved, self._px_scale)
         tall = moved_bottom - head_bottom > self.page_h / 3
-        if tall and _lines_on_first_page(doc, self.page_h) >= 2:
+        if tall and lines_on_first_page(doc, self.page_h) >= 2:
             self._place(doc, bottom)
             return
         self._new_page()
@@ -205,11 +212,12 @@ class Flow:
         self.pages += last
         self._y = bottom - last * self.page_h
 
-    def _heading_kept(self, doc: QTextDocument, start_y: float) -> bool:
-        """False when the section's opening heading(s) would sit on its first page
-        without ``keep_lines`` lines of their text below them."""
+    def _heading_kept(self, doc: QTextDocument) -> bool:
+        """False when the piece's opening heading(s) would sit on its first page
+        without ``keep_lines`` lines of their text below them. (Only asked of a
+        piece placed below others, so its first paragraph is the spacer.)"""
         layout = doc.documentLayout()
-        block = doc.firstBlock().next()  # after the spacer
+        block = doc.firstBlock().next()
         if not block.isValid() or not block.blockFormat().headingLevel():
             return True
         tops: set[int] = set()
@@ -244,191 +252,6 @@ class Flow:
         """Drop sections that end before ``page``: painted, no longer needed."""
         while self.placed and self.placed[0].first_page + self.placed[0].last_local_page < page:
             self.placed.popleft()
-
-
-def _line_pages(doc: QTextDocument, first: QTextBlock, last: QTextBlock,
-                page_h: float) -> list[tuple[int, float]]:
-    """(page, height) of every line from block ``first`` to block ``last``."""
-    layout = doc.documentLayout()
-    out: list[tuple[int, float]] = []
-    block = first
-    while block.isValid():
-        rect = layout.blockBoundingRect(block)
-        lines = block.layout()
-        for i in range(lines.lineCount()):
-            line = lines.lineAt(i)
-            # A line's y is relative to its block's box, in a cell as at the top level.
-            out.append((int((rect.top() + line.y()) // page_h), line.height()))
-        if block == last:
-            break
-        block = block.next()
-    return out
-
-
-def _break_before(block: QTextBlock) -> None:
-    fmt = block.blockFormat()
-    fmt.setPageBreakPolicy(QTextBlockFormat.PageBreakFlag.PageBreak_AlwaysBefore)
-    QTextCursor(block).setBlockFormat(fmt)
-
-
-def _move_row(table: QTextTable, row: int) -> bool:
-    """Start ``row`` on the next page; False if that is already asked for."""
-    if row == table.format().headerRowCount():
-        # The first row below the header: move the whole table, or the header
-        # would be left alone at the foot of the page.
-        fmt = table.format()
-        if fmt.pageBreakPolicy() & QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore:
-            return False
-        fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
-        table.setFormat(fmt)
-        return True
-    # A break before a cell's first paragraph moves its whole row (QTextDocument's rule).
-    block = table.cellAt(row, 0).firstCursorPosition().block()
-    if block.blockFormat().pageBreakPolicy() & QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore:
-        return False
-    _break_before(block)
-    return True
-
-
-def _row_should_move(doc: QTextDocument, table: QTextTable, row: int, page_h: float) -> bool:
-    """True for a table row split over a page break that should not be: a short row
-    (a third of a page or less) stays whole, a longer one leaves at least two lines."""
-    per_cell = [
-        _line_pages(doc, table.cellAt(row, c).firstCursorPosition().block(),
-                    table.cellAt(row, c).lastCursorPosition().block(), page_h)
-        for c in range(table.columns())
-    ]
-    pages = [page for lines in per_cell for page, _ in lines]
-    if not pages or min(pages) == max(pages):
-        return False
-    start = min(pages)
-    tallest = max(sum(height for _, height in lines) for lines in per_cell)
-    before = max(sum(1 for page, _ in lines if page == start) for lines in per_cell)
-    return tallest <= page_h / 3 or before < 2
-
-
-def _fix_one_split(doc: QTextDocument, page_h: float) -> bool:
-    """Fix the first page break that splits what should stay together: a short table
-    row, or a paragraph leaving a single line at the foot of a page. True if fixed."""
-    layout = doc.documentLayout()
-    block = doc.firstBlock()
-    while block.isValid():
-        rect = layout.blockBoundingRect(block)
-        if int(rect.top() // page_h) != int((rect.bottom() - 1) // page_h):
-            # None outside a table, whatever the stubs say.
-            table: QTextTable | None = QTextCursor(block).currentTable()
-            if table is not None:
-                row = table.cellAt(block.position()).row()
-                if _row_should_move(doc, table, row, page_h) and _move_row(table, row):
-                    return True
-            else:
-                pages = [page for page, _ in _line_pages(doc, block, block, page_h)]
-                policy = block.blockFormat().pageBreakPolicy()
-                if (len(pages) > 1 and pages.count(pages[0]) < 2
-                        and not policy & QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore):
-                    _break_before(block)
-                    return True
-        block = block.next()
-    return False
-
-
-def _keep_together(doc: QTextDocument, page_h: float) -> bool:
-    """Move short table rows and orphaned first lines to the next page, one at a time
-    (each move shifts what follows); True if anything moved. A change to a finished
-    layout is laid out again consistently, and a piece is small, so this stays cheap."""
-    moved = False
-    for _ in range(100):  # a bound, never reached: each move settles one break for good
-        if not _fix_one_split(doc, page_h):
-            break
-        doc.pageCount()
-        moved = True
-    return moved
-
-
-def _text_lines_by_page(doc: QTextDocument, page_h: float) -> dict[int, int]:
-    """How many lines of text (counted once per height) each page of the piece holds."""
-    layout = doc.documentLayout()
-    tops: set[tuple[int, int]] = set()
-    block = doc.firstBlock()
-    while block.isValid():
-        if block.text():  # the spacer and the empty paragraph after a table hold no text
-            rect = layout.blockBoundingRect(block)
-            lines = block.layout()
-            for i in range(lines.lineCount()):
-                top = rect.top() + lines.lineAt(i).y()
-                tops.add((int(top // page_h), round(top)))
-        block = block.next()
-    counts: dict[int, int] = {}
-    for page, _ in tops:
-        counts[page] = counts.get(page, 0) + 1
-    return counts
-
-
-def _rows_on_first_page(doc: QTextDocument, page_h: float, px_scale: float) -> int:
-    """How many rows (below the header) of the first table with a header row end on
-    the first page of the piece (cell padding and border included)."""
-    layout = doc.documentLayout()
-    for frame in doc.rootFrame().childFrames():
-        if not isinstance(frame, QTextTable) or frame.format().headerRowCount() < 1:
-            continue
-        header = frame.format().headerRowCount()
-        fitting = 0
-        for row in range(header, frame.rows()):
-            first = frame.cellAt(row, 0)
-            end = (frame.cellAt(row + 1, 0).firstPosition() if row + 1 < frame.rows()
-                   else frame.lastPosition())
-            fmt = first.format().toTableCellFormat()
-            below = (fmt.bottomPadding() + fmt.bottomBorder()) * px_scale
-            block = first.firstCursorPosition().block()
-            while block.isValid() and block.position() < end:
-                if layout.blockBoundingRect(block).bottom() + below > page_h:
-                    return fitting
-                block = block.next()
-            fitting += 1
-        return fitting
-    return 0
-
-
-def _lines_on_first_page(doc: QTextDocument, page_h: float) -> int:
-    """Lines of a one-row table's tallest cell on the page where the row starts."""
-    tables = [f for f in doc.rootFrame().childFrames() if isinstance(f, QTextTable)]
-    if not tables:
-        return 0
-    table = tables[0]
-    counts = []
-    for column in range(table.columns()):
-        cell = table.cellAt(0, column)
-        pages = [page for page, _ in _line_pages(doc, cell.firstCursorPosition().block(),
-                                                 cell.lastCursorPosition().block(), page_h)]
-        counts.append(pages.count(min(pages)) if pages else 0)
-    return max(counts, default=0)
-
-
-def _content_bottom(doc: QTextDocument, px_scale: float) -> float:
-    """Where the section's text (or its last table) ends, in its own coordinates."""
-    layout = doc.documentLayout()
-    block = doc.lastBlock()
-    # After a table, QTextDocument keeps an empty paragraph: it is not content.
-    while not block.text() and block.previous().isValid():
-        block = block.previous()
-    bottom = layout.blockBoundingRect(block).bottom()
-    frames = doc.rootFrame().childFrames()
-    if frames and isinstance(frames[-1], QTextTable):
-        # The table's own box runs on below its last row (margins and more):
-        # measure the last row, so that space after a table matches the rest.
-        table = frames[-1]
-        cell = table.cellAt(table.rows() - 1, 0)
-        fmt = cell.format().toTableCellFormat()
-        below = (fmt.bottomPadding() + fmt.bottomBorder()) * px_scale
-        # The last row's paragraphs run from its first cell to the end of the table.
-        row_block = cell.firstCursorPosition().block()
-        end = table.lastPosition()
-        while row_block.isValid() and row_block.position() <= end:
-            bottom = max(bottom, layout.blockBoundingRect(row_block).bottom() + below)
-            row_block = row_block.next()
-    elif frames:
-        bottom = max(bottom, layout.frameBoundingRect(frames[-1]).bottom())
-    return bottom
 
 
 def _find_crossings(placed: Placed, page_h: float) -> None:
