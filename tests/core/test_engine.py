@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from scenario_samples import VALID
 
 from peerscenarios.core import engine
 from peerscenarios.core.engine import EngineError, Mode
 from peerscenarios.core.taxonomy import Role
 from peerscenarios.core.validator import validate_bytes
+from scenario_samples import VALID
 
 
 @pytest.fixture
@@ -99,3 +99,20 @@ def test_replay_rebuilds_the_state_from_stored_events(scenario) -> None:
 def test_replay_that_no_longer_fits_raises(scenario) -> None:
     with pytest.raises(EngineError, match="does not fit"):
         engine.replay(scenario, Mode.PRACTICE, [("gone", "x", False)])
+
+
+def test_replay_of_a_route_through_a_removed_node_is_an_engine_error() -> None:
+    from dataclasses import replace
+    from types import MappingProxyType
+
+    from peerscenarios.core import engine
+    from peerscenarios.core.validator import validate_bytes
+    from scenario_samples import VALID
+
+    sc = validate_bytes(VALID.encode(), "s.yaml").scenario
+    assert sc is not None
+    nodes = dict(sc.nodes)
+    del nodes["start"]
+    edited = replace(sc, nodes=MappingProxyType(nodes))
+    with pytest.raises(engine.EngineError):
+        engine.replay(edited, engine.Mode.PRACTICE, [("start", "plan", False)])

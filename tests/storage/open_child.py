@@ -1,10 +1,9 @@
-"""A child process for the fresh-database race: opens each database path it is sent.
+"""A child process for the fresh-database race: opens each database path it is sent."""
 
-Usage: ``python open_child.py``. It imports everything, prints READY, then for
-every line on stdin (a database file path) opens and closes a Storage there
-and prints ``OK`` or the error's type and message on one line. Several
-children sent the same path at the same moment race to create it.
-"""
+# Usage: ``python open_child.py``. It imports everything, prints READY, then for
+# every line on stdin (a database file path) opens and closes a Storage there
+# and prints ``OK`` or the error's type and message on one line. Several
+# children sent the same path at the same moment race to create it.
 
 from __future__ import annotations
 

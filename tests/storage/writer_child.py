@@ -1,18 +1,17 @@
-"""A child process for the crash and concurrency tests: writes through Storage, reports each write.
+"""A child process for the crash and concurrency tests: writes through Storage, reports each write."""
 
-Usage: ``python writer_child.py DB_PATH TAG [ATTEMPT_ID COUNT | backup]``. It imports
-everything, prints READY, waits for a line on stdin, then writes. Each line it
-prints names a write whose call had already returned:
-
-    C <choice id>            record_choice returned
-    D <attempt id> <n>       save_draft returned with text "draft <n>"
-    R <reflection id> <n>    save_reflection returned with text "reflection <n> ..."
-
-Without ATTEMPT_ID it loops forever (the test kills it with SIGKILL); with
-ATTEMPT_ID and COUNT it writes COUNT choices to that attempt and exits. With
-``backup`` it backs the database up again and again (``B <path>`` after each)
-until it is killed.
-"""
+# Usage: ``python writer_child.py DB_PATH TAG [ATTEMPT_ID COUNT | backup]``. It imports
+# everything, prints READY, waits for a line on stdin, then writes. Each line it
+# prints names a write whose call had already returned:
+#
+#     C <choice id>            record_choice returned
+#     D <attempt id> <n>       save_draft returned with text "draft <n>"
+#     R <reflection id> <n>    save_reflection returned with text "reflection <n> ..."
+#
+# Without ATTEMPT_ID it loops forever (the test kills it with SIGKILL); with
+# ATTEMPT_ID and COUNT it writes COUNT choices to that attempt and exits. With
+# ``backup`` it backs the database up again and again (``B <path>`` after each)
+# until it is killed.
 
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ from peerscenarios import paths
 from peerscenarios.storage import DatabaseTooNew, Storage
 from peerscenarios.ui import app as app_module
 from peerscenarios.ui.app import SingleInstance, open_storage, run_app
-from peerscenarios.ui.errors import LOG_FILENAME, ExceptionHandler, setup_logging
+from peerscenarios.ui.crash_handling import LOG_FILENAME, ExceptionHandler, setup_logging
 from peerscenarios.ui.settings import THEME_HIGH_CONTRAST, Settings
 from peerscenarios.ui.theme import point_size
 
@@ -123,6 +123,10 @@ def test_second_instance_wakes_the_first(qtbot: QtBot, tmp_path: Path) -> None:
     assert first.acquire()
     try:
         assert not second.acquire()
+        # The first starts listening only after its window has painted: until then a
+        # second launch finds nobody, and says so after trying for a while.
+        assert not second.notify_running(patience_ms=300)
+        first.listen()
         with qtbot.waitSignal(first.activation_requested, timeout=5000):
             assert second.notify_running()
     finally:

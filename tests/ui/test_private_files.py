@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from peerscenarios import paths
 from peerscenarios.ui.app import SingleInstance
-from peerscenarios.ui.errors import setup_logging
+from peerscenarios.ui.crash_handling import setup_logging
 from peerscenarios.ui.present.screens import PresentSettings
 from peerscenarios.ui.settings import Settings
 

@@ -102,7 +102,7 @@ def _quit(window: MainWindow) -> None:
 def test_modules_before_first_paint_do_not_import_sqlalchemy() -> None:
     code = ("import sys\n"
             "import peerscenarios.cli, peerscenarios.ui.app, peerscenarios.ui.mainwindow\n"
-            "import peerscenarios.ui.context, peerscenarios.ui.errors\n"
+            "import peerscenarios.ui.context, peerscenarios.ui.crash_handling\n"
             "bad = [m for m in ('sqlalchemy', 'alembic', 'peerscenarios.storage',\n"
             "       'peerscenarios.ui.screens.history', 'peerscenarios.ui.screens.player',\n"
             "       'peerscenarios.ui.dialogs') if m in sys.modules]\n"

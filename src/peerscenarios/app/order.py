@@ -2,10 +2,19 @@
 
 Authors write the peer-aligned response first more often than not, so the
 file's order would give the answer away. Each attempt (and each group
-session) gets a random seed, stored with it; the order of every decision is
-then a pure function of (seed, node id). Resuming, stepping back, the
-debrief, History and every export recompute exactly the order the person
-saw. The shuffle is our own (SHA-256 driven Fisher-Yates) rather than
+session) gets a seed, stored with it; the order of every decision is then a
+pure function of (seed, node id). Resuming, stepping back, the debrief,
+History and every export recompute exactly the order the person saw.
+
+A seed has two parts: a random *base* (the top bits), which picks a shuffled
+order per decision, and a *turn* (the low ``TURN_BITS`` bits), which rotates
+that order. A trainee's next attempt at the same scenario keeps the base and
+takes the next turn, so over n replays each of n responses sits once in
+every position: random to start with, never stuck in one place. (With a new
+random order every time, a three-response decision would leave the peer
+answer in only two places over ten plays about one time in twenty.)
+
+The shuffle is our own (SHA-256 driven Fisher-Yates) rather than
 ``random.shuffle``, whose algorithm Python does not promise to keep: a
 stored seed must give the same order in every future version.
 """
@@ -17,13 +26,22 @@ import secrets
 
 from peerscenarios.core.model import Choice, Node
 
-# Seeds are stored as signed 64-bit integers; 63 random bits keep them positive.
+# Seeds are stored as signed 64-bit integers; 63 bits keep them positive.
 SEED_BITS = 63
+TURN_BITS = 6
+_TURNS = 1 << TURN_BITS
 
 
 def new_seed() -> int:
-    """A fresh random seed for a new attempt or group session."""
+    """A fresh random seed (random base and turn): a first attempt, or a group session."""
     return secrets.randbits(SEED_BITS)
+
+
+def next_seed(previous: int | None) -> int:
+    """The seed of a trainee's next attempt: the same base, the next turn (new if none)."""
+    if previous is None:
+        return secrets.randbits(SEED_BITS - TURN_BITS) << TURN_BITS
+    return (previous >> TURN_BITS << TURN_BITS) | ((previous + 1) % _TURNS)
 
 
 def _draw(seed: int, node_id: str, step: int, bound: int) -> int:
@@ -50,7 +68,10 @@ def shown_choices(node: Node, seed: int | None) -> tuple[Choice, ...]:
     """
     if seed is None or node.fixed_order or len(node.choices) < 2:
         return node.choices
-    return tuple(node.choices[i] for i in permutation(seed, node.id, len(node.choices)))
+    count = len(node.choices)
+    base = permutation(seed >> TURN_BITS, node.id, count)
+    turn = seed % _TURNS
+    return tuple(node.choices[base[(i + turn) % count]] for i in range(count))
 
 
 def position_of(node: Node, seed: int | None, choice_id: str) -> int | None:

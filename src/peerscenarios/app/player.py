@@ -13,7 +13,7 @@ without a window.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 from peerscenarios.app.training import PendingPrompt, Playthrough, Training
@@ -265,20 +265,19 @@ class PlayerModel:
     def _show_node(self) -> PlayerView:
         pt = self._playing()
         node = pt.node
-        base = {"scenario": pt.scenario, "mode": pt.mode, "node": node,
-                "attempt_id": pt.attempt.id}
+        base = PlayerView(Phase.NARRATIVE, pt.scenario, pt.mode, node=node,
+                          attempt_id=pt.attempt.id)
         if node.kind is NodeKind.DECISION:
             shown = tuple(ShownChoice(i, c) for i, c in enumerate(pt.choices_shown()[:9], 1))
-            return self._set(PlayerView(Phase.DECISION, choices=shown,
-                                        context=self._context(pt),
-                                        progress=self._progress(pt), **base))
+            return self._set(replace(base, phase=Phase.DECISION, choices=shown,
+                                     context=self._context(pt), progress=self._progress(pt)))
         if node.kind is NodeKind.ENDING:
             prompts = pt.prompts_for(node)
             if prompts:
                 return self._reflect(prompts, "Save and see the debrief", _Then.FINISH)
-            return self._set(PlayerView(Phase.ENDING, continue_label="See the debrief",
-                                        **base))
-        return self._set(PlayerView(Phase.NARRATIVE, continue_label="Continue", **base))
+            return self._set(replace(base, phase=Phase.ENDING,
+                                     continue_label="See the debrief"))
+        return self._set(replace(base, continue_label="Continue"))
 
     def _reflect(self, prompts: list[PendingPrompt], button: str, then: _Then, *,
                  story: bool = True, node: Node | None = None) -> PlayerView:

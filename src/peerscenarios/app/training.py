@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from peerscenarios.app.order import new_seed, shown_choices
+from peerscenarios.app.order import next_seed, shown_choices
 from peerscenarios.core import engine
 from peerscenarios.core.engine import Mode, Outcome, PlayState, Summary
 from peerscenarios.core.library import Library
@@ -79,8 +79,14 @@ class Playthrough:
     @classmethod
     def begin(cls, storage: Storage, profile_id: int, scenario: Scenario, mode: Mode, *,
               order_seed: int | None = None) -> Playthrough:
-        """Start a new attempt at the scenario's first node, with a fresh answer order."""
-        seed = new_seed() if order_seed is None else order_seed
+        """Start a new attempt at the scenario's first node.
+
+        Its answer order continues from the trainee's last attempt at this
+        scenario (the next turn), unless ``order_seed`` is given.
+        """
+        seed = order_seed
+        if seed is None:
+            seed = next_seed(storage.last_order_seed(profile_id, scenario.id))
         attempt = storage.start_attempt(profile_id, scenario.id, scenario.content_hash,
                                         mode.value, order_seed=seed)
         log.info("attempt %d started (%s, %s)", attempt.id, scenario.id, mode.value)
@@ -147,7 +153,7 @@ class Playthrough:
         The current node's own prompts are left out: they come up in their place.
         """
         drafts = self.storage.drafts_for_attempt(self.attempt.id)
-        out = []
+        out: list[PendingPrompt] = []
         for node_id in dict.fromkeys(self.state.path[:-1]):
             node = self.scenario.node(node_id)
             out.extend(PendingPrompt(node_id, p, drafts[p.id])
@@ -220,7 +226,7 @@ class Training:
 
     def paused(self) -> list[PausedAttempt]:
         """Every attempt of this profile still in progress, newest first."""
-        out = []
+        out: list[PausedAttempt] = []
         for attempt in self.storage.paused_attempts(self.profile_id):
             scenario = self.library.by_id(attempt.scenario_id)
             out.append(PausedAttempt(attempt, scenario,

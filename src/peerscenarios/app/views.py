@@ -56,8 +56,9 @@ def attempt_entry(detail: AttemptDetail, library: Library) -> AttemptEntry:
             choice_text=choice_text(scenario, c.node_id, c.choice_id),
             role=c.role, role_label=role_label(c.role), feedback=c.feedback,
             stepped_back=c.stepped_back, made_at=c.created_at,
-            **_place(scenario if state is ScenarioState.CURRENT else None, c.node_id,
-                     c.choice_id, s.order_seed),
+            position=_place(scenario if state is ScenarioState.CURRENT else None,
+                            c.node_id, c.choice_id, s.order_seed),
+            options=_options(scenario if state is ScenarioState.CURRENT else None, c.node_id),
         )
         for c in detail.choices
     )
@@ -81,12 +82,16 @@ def attempt_entry(detail: AttemptDetail, library: Library) -> AttemptEntry:
 
 
 def _place(scenario: Scenario | None, node_id: str, choice_id: str,
-           order_seed: int | None) -> dict[str, int | None]:
+           order_seed: int | None) -> int | None:
     """Where a recorded response sat on screen; only knowable while the file is unchanged."""
     node = scenario.nodes.get(node_id) if scenario is not None else None
-    if node is None:
-        return {"position": None, "options": 0}
-    return {"position": position_of(node, order_seed, choice_id), "options": len(node.choices)}
+    return None if node is None else position_of(node, order_seed, choice_id)
+
+
+def _options(scenario: Scenario | None, node_id: str) -> int:
+    """How many responses the decision offered (0 when that is no longer known)."""
+    node = scenario.nodes.get(node_id) if scenario is not None else None
+    return 0 if node is None else len(node.choices)
 
 
 def _totals(attempts: tuple[AttemptEntry, ...]) -> Totals:

@@ -65,6 +65,7 @@ def _mermaid(scenario: Scenario) -> str:
         arrow = "-.->" if back else "-->"
         text = f'|"{_mermaid_text(label)}"|' if label else ""
         lines.append(f"  {alias[src]} {arrow}{text} {alias[dst]}")
+    # A heavier outline on the start: where play begins is what an author looks for first.
     lines.append(f"  style {alias[scenario.start]} stroke-width:3px")
     return "\n".join(lines) + "\n"
 
@@ -98,4 +99,7 @@ def _dot(scenario: Scenario) -> str:
 
 
 def _dot_text(text: str) -> str:
+    # Every id and label is quoted: a node called 'node' or 'edge' would otherwise be
+    # read as a DOT keyword. Backslashes are doubled so a '\N' typed in a title is not
+    # taken for Graphviz's "this node's name" escape.
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -42,6 +42,7 @@ class CoverageReport:
     def to_text(self) -> str:
         """Both matrices as fixed-width text, scenarios numbered across the top."""
         ids = self.scenario_ids
+        # Scenarios are numbered across the top: ids are far too long for column heads.
         head = "".join(f"{i + 1:>4}" for i in range(len(ids)))
         out = ["Scenarios:"]
         out += [f"  {i + 1:>3}  {sid}" for i, sid in enumerate(ids)]
@@ -94,6 +95,8 @@ def coverage(scenarios: Sequence[Scenario]) -> CoverageReport:
     """Build the coverage matrices for these scenarios."""
     ids = tuple(s.id for s in scenarios)
     comp_rows = tuple((n, tuple(n in s.competencies for s in scenarios)) for n in COMPETENCIES)
+    # Drift rows count choices, not just presence: the matrix shows how much practice a
+    # scenario offers; the target itself counts scenarios with at least one.
     drift_rows = tuple(
         (role, tuple(sum(1 for node in s.iter_nodes() for c in node.choices if c.role is role)
                      for s in scenarios))

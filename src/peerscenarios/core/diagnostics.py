@@ -60,6 +60,8 @@ class Diagnostic:
     node_id: str = ""
 
     def __post_init__(self) -> None:
+        # Cleaned once here (object.__setattr__, as the class is frozen) rather than at
+        # each place that prints: the CLI, the JSON output and the Library's problem list.
         for name in ("file", "message", "scenario_id", "node_id"):
             value = getattr(self, name)
             if not value.isprintable():

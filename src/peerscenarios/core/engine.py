@@ -46,7 +46,9 @@ class PlayState:
     scenario: Scenario
     mode: Mode
     node_id: str
+    # Every node shown, narrative ones included, in order: the debrief's route.
     path: tuple[str, ...]
+    # Only decisions, stepped-back ones kept and marked: a portfolio shows what was tried.
     history: tuple[Decision, ...] = ()
 
     @property
@@ -107,6 +109,8 @@ def choose(state: PlayState, choice_id: str) -> Outcome:
         choice = node.choice(choice_id)
     except KeyError:
         raise EngineError(f"node '{node.id}' has no choice '{choice_id}'") from None
+    # A new state; ``state`` is left as it was. The app records the choice first and
+    # adopts this state only once storage has it, so a failed write changes nothing.
     new = replace(
         state,
         node_id=choice.next,
@@ -133,6 +137,7 @@ def step_back(state: PlayState) -> PlayState:
         raise EngineError("there is no decision to step back to")
     last = standing[-1]
     decision = state.history[last]
+    # Marked, not removed: the debrief shows it with its decision (``tried_first``).
     history = (*state.history[:last], replace(decision, stepped_back=True),
                *state.history[last + 1:])
     # The route is cut back to the most recent visit of the decision node.
@@ -147,8 +152,19 @@ def replay(scenario: Scenario, mode: Mode, events: Iterable[tuple[str, str, bool
     Narrative nodes between decisions are passed through automatically.
     Raises EngineError if the events do not fit this scenario (it was edited).
     """
+    try:
+        return _replay(scenario, mode, events)
+    except KeyError as exc:
+        # A node the stored route passes through was removed from the file.
+        raise EngineError(f"the stored route does not fit this scenario ({exc})") from None
+
+
+def _replay(scenario: Scenario, mode: Mode,
+            events: Iterable[tuple[str, str, bool]]) -> PlayState:
     state = start(scenario, mode)
     for node_id, choice_id, stepped_back in events:
+        # A bound, not a rule: the validator refuses narrative cycles (they have no way
+        # out), but a resume must never hang on a scenario that was built some other way.
         guard = 0
         while state.node_id != node_id and state.node.next is not None and guard < 1000:
             state = advance(state)
@@ -197,6 +213,8 @@ def summarise(state: PlayState) -> Summary:
     reviews = []
     tally: Counter[Role] = Counter()
     totals: Counter[int] = Counter()
+    # Standing choices only: a stepped-back response was practice. It is listed with
+    # the decision it belongs to (``tried_first``), never counted in the tallies.
     for d in state.decisions:
         node = sc.node(d.node_id)
         chosen = node.choice(d.choice_id)
@@ -207,6 +225,7 @@ def summarise(state: PlayState) -> Summary:
         tally[chosen.role] += 1
         for comp, effect in chosen.effects.items():
             totals[comp] += effect
+    # Taxonomy order rather than by count, so every debrief lists roles the same way.
     ordered = tuple((r, tally[r]) for r in Role if tally[r])
     return Summary(sc, state.node, state.path, tuple(reviews), ordered,
                    MappingProxyType(dict(sorted(totals.items()))),

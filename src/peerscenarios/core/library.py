@@ -71,6 +71,8 @@ class Library:
 def find_files(paths: Iterable[Path]) -> list[Path]:
     """Scenario files named directly, and those found (recursively) in folders, sorted."""
     out: list[Path] = []
+    # Sorted, so every system loads files in one order: which of two files sharing an id
+    # is refused (PS024) must not depend on how the file system lists a folder.
     for p in paths:
         if p.is_dir():
             out.extend(sorted(q for q in p.rglob("*")
@@ -87,7 +89,9 @@ def check_file(path: Path, *, with_lint: bool = True) -> LoadedFile:
     from peerscenarios.core.validator import validate_file
 
     try:
-        result = validate_file(str(path))
+        # Without the lint nothing needs the text's positions, so a clean file can be
+        # read the fast way.
+        result = validate_file(str(path), spans=with_lint)
         diags = list(result.diagnostics)
         if with_lint:
             from peerscenarios.core.lint import lint
@@ -104,6 +108,8 @@ def check_file(path: Path, *, with_lint: bool = True) -> LoadedFile:
 
 def failed(path: Path, exc: BaseException) -> LoadedFile:
     """The result for a file whose checking raised: a located diagnostic, no scenario."""
+    # Cut to 200 characters: an exception can quote a whole YAML value, and the problem
+    # list needs what failed, not the file's text.
     return LoadedFile(str(path), None, (Diagnostic(
         str(path), 1, 1, Severity.ERROR,
         f"the checker failed on this file ({type(exc).__name__}: {str(exc)[:200]}); the other "

@@ -9,6 +9,8 @@ from types import MappingProxyType
 
 from peerscenarios.core.taxonomy import Role
 
+# The ``format:`` a scenario file declares. The validator refuses any other, so a
+# file written for a later format says so instead of loading half understood.
 FORMAT_VERSION = 1
 
 
@@ -37,6 +39,8 @@ class Choice:
     role: Role
     feedback: Feedback
     next: str
+    # {competency number: -2..2}; read-only like every mapping in the model, because one
+    # loaded scenario is shared by every screen, the exports and the library cache.
     effects: Mapping[int, int] = field(default_factory=lambda: MappingProxyType({}))
 
 
@@ -115,6 +119,8 @@ class Scenario:
     summary: str
     minutes: int
     competencies: tuple[int, ...]
+    # In file order. From the library cache this is a LazyNodes that unpickles on first
+    # use: the Library screen lists hundreds of scenarios and opens one.
     nodes: Mapping[str, Node]
     start: str
     tags: tuple[str, ...] = ()
@@ -124,6 +130,7 @@ class Scenario:
     sources: tuple[str, ...] = ()
     setting: str = ""
     population: tuple[str, ...] = ()
+    # Stored with every attempt, so History can tell whether the file was edited since.
     content_hash: str = ""
     source_path: str = ""
 

@@ -21,6 +21,8 @@ from peerscenarios.core.markup import to_plain
 from peerscenarios.core.model import Choice, Scenario
 from peerscenarios.core.taxonomy import Role
 
+# Role tags as stored, in the taxonomy's order: every report lists roles in this order,
+# so two portfolios can be compared line by line.
 ROLE_ORDER: tuple[str, ...] = tuple(r.value for r in Role)
 
 
@@ -29,6 +31,7 @@ def role_label(tag: str) -> str:
     try:
         return Role(tag).label
     except ValueError:
+        # A tag written by another version of the taxonomy: shown as stored, never an error.
         return tag
 
 
@@ -193,6 +196,8 @@ def range_text(since: date | None, until: date | None) -> str:
 def local_bounds(since: date | None,
                  until: date | None) -> tuple[datetime | None, datetime | None]:
     """Turn inclusive local dates into the [start, end) instants storage filters on."""
+    # astimezone() reads a naive datetime as local time: the trainee's own days decide
+    # what "until Friday" includes, not UTC's.
     start = None if since is None else datetime.combine(since, time.min).astimezone()
     end = None
     if until is not None:
@@ -204,6 +209,7 @@ def local_bounds(since: date | None,
 def tally(tags: Iterable[str]) -> tuple[RoleCount, ...]:
     """Role counts in the taxonomy's order; every known role appears, unknown tags follow."""
     counts = Counter(tags)
+    # Unknown tags are kept, after the known ones: a count must never quietly shrink.
     known = [RoleCount(r, role_label(r), counts.pop(r, 0)) for r in ROLE_ORDER]
     extra = [RoleCount(t, t, n) for t, n in sorted(counts.items())]
     return (*known, *extra)
@@ -213,6 +219,7 @@ def scenario_state(scenario: Scenario | None, content_hash: str) -> ScenarioStat
     """Current when the library holds the very file that was played; changed; or missing."""
     if scenario is None:
         return ScenarioState.MISSING
+    # A scenario built without a hash (not read from a file) cannot be compared: current.
     if scenario.content_hash and scenario.content_hash != content_hash:
         return ScenarioState.CHANGED
     return ScenarioState.CURRENT
@@ -246,16 +253,18 @@ def prompt_text(scenario: Scenario | None, prompt_id: str) -> str | None:
         return None
 
 
-
-
 def letter(index: int) -> str:
     """The letter a response carries when shown at ``index`` (0-based): A, B, C ... then #27."""
     letters = string.ascii_uppercase
+    # More than 26 responses only earns a warning from the validator, so numbering
+    # takes over rather than repeating a letter.
     return letters[index] if index < len(letters) else f"#{index + 1}"
 
 
 def feedback_text(choice: Choice) -> str:
     """The feedback recorded with a choice: why it matters, then the better move if any."""
+    # This text is stored with the choice, so History shows the feedback as it was shown
+    # even after the scenario has been edited or removed.
     text = choice.feedback.why.strip()
     if choice.feedback.better.strip():
         text += "\n\nBetter: " + choice.feedback.better.strip()

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from peerscenarios.core.model import Node, Scenario
 from peerscenarios.core.taxonomy import Role
 
+# Tallies list roles in the taxonomy's order, peer-aligned first, as every screen does.
 _ROLE_ORDER = {role: i for i, role in enumerate(Role)}
 
 
@@ -92,6 +93,8 @@ def explore_routes(scenario: Scenario, *, limit: int = 10_000) -> RouteMap:
     tally: Counter[Role] = Counter()
     on_path = {scenario.start}
     stack = [(scenario.start, _edges(scenario.node(scenario.start)))]
+    # A start that is itself an ending is one route of one step; the walk below expects
+    # a first step to take.
     if scenario.node(scenario.start).ending is not None:
         routes.append(Route((RouteStep(scenario.start),), scenario.start, ()))
         stack.clear()
@@ -102,11 +105,15 @@ def explore_routes(scenario: Scenario, *, limit: int = 10_000) -> RouteMap:
             # Every way on from here is done: step back to the node before.
             stack.pop()
             on_path.discard(node_id)
+            # Every node on the stack but the first was entered by one step in ``path``:
+            # leaving the node takes that step off too.
             if path and len(path) == len(stack):
                 _pop(path, tally)
             continue
         choice_id, target, role = edge
         if target in on_path:
+            # A way back: following it would repeat part of the route, so it is noted
+            # (paths says so) rather than listed.
             loops.setdefault((node_id, choice_id), LoopEdge(node_id, choice_id, target))
             continue
         path.append((RouteStep(node_id, choice_id), role))
@@ -114,15 +121,17 @@ def explore_routes(scenario: Scenario, *, limit: int = 10_000) -> RouteMap:
             tally[role] += 1
         target_node = scenario.node(target)
         if target_node.ending is not None:
-            routes.append(Route((*(s for s, _ in path), RouteStep(target)), target,
+            routes.append(Route((*[s for s, _ in path], RouteStep(target)), target,
                                 _roles(tally)))
             _pop(path, tally)
             continue
         on_path.add(target)
         stack.append((target, _edges(target_node)))
+    # What the listing leaves out, for an author: choices no listed route takes.
     taken = {(s.node_id, s.choice_id) for r in routes for s in r.steps if s.choice_id}
     unlisted = tuple((n.id, c.id) for n in scenario.iter_nodes() for c in n.choices
                      if (n.id, c.id) not in taken)
+    # Anything left on the stack means ``limit`` stopped the walk before it was done.
     return RouteMap(tuple(routes), tuple(loops.values()), bool(stack), unlisted)
 
 

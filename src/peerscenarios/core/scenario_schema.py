@@ -36,6 +36,8 @@ Schema = dict[str, Any]
 # Text must have something besides spaces; YAML reads 911 as a number, and the
 # validator keeps its digits as text, so a whole number is accepted too.
 _TEXT: Schema = {"anyOf": [{"type": "string", "pattern": r"\S"}, {"type": "integer"}]}
+# ID_RE caps an id at 64 already; maxLength lets an editor say "too long" rather than
+# "does not match the pattern".
 _ID: Schema = {"type": "string", "pattern": ID_RE.pattern, "maxLength": 64}
 _ALLOW: Schema = {
     "type": "array", "items": {"type": "string", "pattern": r"\S"},
@@ -77,14 +79,19 @@ def _words(description: str, *examples: list[str]) -> Schema:
 
 
 def _competency() -> Schema:
+    # An enum rather than 1..12, so that completion offers each number with its name.
     numbers = list(COMPETENCIES)
     names = [f"{n}: {COMPETENCIES[n].title}" for n in numbers]
+    # enumDescriptions and markdownEnumDescriptions are not JSON Schema but VS Code's
+    # additions, which its YAML language server shows beside each value; other tools
+    # ignore keywords they do not know.
     return {"enum": numbers, "enumDescriptions": names, "markdownEnumDescriptions": names,
             "description": "A SAMHSA core competency for peer workers, by number (1 to 12).",
             "examples": [6]}
 
 
 def _role() -> Schema:
+    # The same words the app uses for each role, so hover help and feedback agree.
     values = [r.value for r in Role]
     plain = [f"{ROLE_INFO[r].label}: {ROLE_INFO[r].sounds_like} {ROLE_INFO[r].why_it_matters}"
              for r in Role]
@@ -97,6 +104,8 @@ def _role() -> Schema:
 
 
 def _listed(terms: dict[str, Any], description: str, example: str) -> Schema:
+    # Settings and populations come from the taxonomy itself, so the schema, the
+    # validator and the documented lists cannot disagree.
     ids = list(terms)
     labels = [terms[t].label for t in ids]
     return {"enum": ids, "enumDescriptions": labels, "markdownEnumDescriptions": labels,
@@ -113,6 +122,7 @@ def _scenario_properties() -> Schema:
         "title": _text("The title shown in the Library.", "The letter from the landlord"),
         "summary": _text("One or two sentences for the Library: who, where, what is asked.",
                          "Keisha has a notice from her landlord and asks you to call him."),
+        # The same 1 to 60 the validator enforces.
         "minutes": {"type": "integer", "minimum": 1, "maximum": 60,
                     "description": "Estimated minutes of play, 1 to 60 (most scenarios take "
                                    "5 to 7).", "examples": [6]},
@@ -192,6 +202,7 @@ def _node() -> Schema:
              "then": {"properties": {"next": False, "ending": False}}},
             {"if": {"required": ["next"]}, "then": {"properties": {"ending": False}}},
         ],
+        # VS Code snippet syntax: $1, $2 ... are the places the Tab key visits in turn.
         "defaultSnippets": [
             {"label": "decision", "description": "A node with choices",
              "body": {"id": "$1", "text": "$2", "choices": [_choice_snippet("peer-aligned")]}},
@@ -204,6 +215,7 @@ def _node() -> Schema:
 
 
 def _choice_snippet(role: str) -> Schema:
+    # Only a drift's snippet asks for 'better': the validator requires it there alone.
     feedback: Schema = {"why": "$3"}
     if role != "peer-aligned":
         feedback["better"] = "$4"
@@ -227,6 +239,7 @@ def _choice() -> Schema:
                 "description": f"Effect on competencies: {{number: effect}}, each effect from "
                                f"{EFFECT_MIN} to {EFFECT_MAX}.",
                 "examples": [{"6": 1, "12": 2}],
+                # Mapping keys reach JSON Schema as strings, so 1 to 12 is a pattern.
                 "propertyNames": {"pattern": "^(?:[1-9]|1[0-2])$"},
                 "additionalProperties": {"type": "integer", "minimum": EFFECT_MIN,
                                          "maximum": EFFECT_MAX},
@@ -241,6 +254,7 @@ def _choice() -> Schema:
         "then": {"properties": {"feedback": {"required": ["why", "better"]}}},
         "defaultSnippets": [
             {"label": "peer-aligned choice", "body": _choice_snippet("peer-aligned")},
+            # ${6:...} puts a role in place that the author types over.
             {"label": "drift choice", "body": _choice_snippet("${6:clinical-drift}")},
         ],
     }
@@ -319,6 +333,8 @@ def build_schema() -> Schema:
         "description": "A branching training scenario for peer support specialists "
                        "(docs/scenario-format.md). Check a file with: peerscenarios "
                        "validate FILE",
+        # Unknown keys are refused everywhere, as the validator refuses them, so a misspelt
+        # key shows while it is typed rather than at the next validate.
         "type": "object", "additionalProperties": False,
         "required": ["format", "id", "title", "summary", "minutes", "competencies", "nodes"],
         "properties": _scenario_properties(),
@@ -334,6 +350,8 @@ def build_schema() -> Schema:
 
 def schema_text() -> str:
     """The schema as the text written to the files."""
+    # Non-ASCII kept as it is (role texts have quotes and dashes); a final newline so
+    # the files end the way editors and diff tools expect.
     return json.dumps(build_schema(), indent=2, ensure_ascii=False) + "\n"
 
 
@@ -342,6 +360,7 @@ def main(argv: list[str] | None = None) -> int:
     from peerscenarios import paths
 
     args = sys.argv[1:] if argv is None else argv
+    # src/peerscenarios/core/ -> the checkout's root, where docs/ lives.
     root = Path(__file__).resolve().parents[3]
     targets = [Path(a) for a in args] or [paths.scenario_schema_path(),
                                           root / "docs" / "scenario.schema.json"]

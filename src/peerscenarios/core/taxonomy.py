@@ -9,6 +9,8 @@ from enum import StrEnum
 class Role(StrEnum):
     """The role a response reflects: peer-aligned, or one kind of drift away from it."""
 
+    # The values are written in scenario files and stored with every recorded choice:
+    # never rename one (reports show an unknown stored tag as it is); add a role instead.
     PEER = "peer-aligned"
     CLINICAL = "clinical-drift"
     CASE_MANAGEMENT = "case-management-drift"
@@ -36,9 +38,12 @@ class RoleInfo:
 
     label: str
     short: str
+    # Shown with the label wherever a role appears, so its meaning never rests on colour.
     symbol: str
     sounds_like: str
     why_it_matters: str
+    # Lowercase stems matched as substrings when the lint checks that a drift's feedback
+    # names its role (PS102): 'diagnos' covers diagnose, diagnosis and diagnosing.
     keywords: tuple[str, ...]
 
 
@@ -145,6 +150,8 @@ class Competency:
     title: str
 
 
+# SAMHSA's Core Competencies for Peer Workers, numbered as published. Scenario files
+# name them by number, so a number never changes meaning.
 COMPETENCIES: dict[int, Competency] = {
     c.number: c
     for c in (
@@ -225,6 +232,7 @@ POPULATIONS: dict[str, Term] = {
 }
 
 
+# The range of one choice's effect on a competency; the validator and the schema read these.
 EFFECT_MIN = -2
 EFFECT_MAX = 2
 

@@ -24,6 +24,7 @@ LIBRARY_TARGET = 0.4
 
 
 def _length(text: str) -> int:
+    # Whitespace collapsed: a line break in the YAML must not make a response look longer.
     return len(" ".join(text.split()))
 
 
@@ -31,6 +32,7 @@ def peer_is_longest(node: Node) -> bool:
     """True if a peer-aligned response is longer than every drift response."""
     peer = [_length(c.text) for c in node.choices if not c.role.is_drift]
     drift = [_length(c.text) for c in node.choices if c.role.is_drift]
+    # Against the longest drift, not the average: the tell is the answer that stands out.
     return bool(peer and drift) and max(peer) > max(drift)
 
 
@@ -38,6 +40,7 @@ def peer_only_question(node: Node) -> bool:
     """True if a peer-aligned response asks a question and no drift response does."""
     peer = [c for c in node.choices if not c.role.is_drift]
     drift = [c for c in node.choices if c.role.is_drift]
+    # Any '?' anywhere counts: a reader notices the question mark, not the grammar.
     return (bool(peer and drift) and any("?" in c.text for c in peer)
             and not any("?" in c.text for c in drift))
 
@@ -61,6 +64,7 @@ class Tells:
 
 def scenario_tells(scenario: Scenario) -> Tells:
     """The tells in one scenario's decisions (those with peer and drift responses)."""
+    # A decision that is all peer-aligned, or all drift, has no right answer to give away.
     decisions = [n for n in scenario.iter_nodes()
                  if any(c.role.is_drift for c in n.choices)
                  and any(not c.role.is_drift for c in n.choices)]
@@ -94,6 +98,7 @@ def tell_warnings(scenario: Scenario, path: str,
          "trainees learn to pick the question: let a drift response ask one too, or let the "
          "peer-aligned one say what it offers"),
     ):
+        # More than half, not half: a two-decision file with one tell is chance.
         if which and tells.share(which) > FILE_SHARE:
             line, col = mark(which[0])
             out.append(Diagnostic(

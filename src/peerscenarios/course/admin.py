@@ -82,6 +82,8 @@ def check_name(name: str) -> str:
 
 
 def _quote(conn: Connection, name: str) -> str:
+    # DDL takes no bind parameters: a person's name is quoted by psycopg itself, which
+    # knows the connection's encoding, and never pasted in as it was typed.
     raw = conn.connection.driver_connection
     from psycopg import sql
 
@@ -145,6 +147,8 @@ def _ensure_database(url: str) -> tuple[str, bool]:
             raise translate(exc) from exc
     finally:
         engine.dispose()
+    # CREATE DATABASE cannot run inside a transaction, nor on a connection to the database
+    # being made: autocommit, on the 'postgres' maintenance database.
     maint = admin_engine(url, database="postgres")
     try:
         with maint.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
@@ -174,6 +178,7 @@ def init_server(url: str) -> InitResult:
     database, created = _ensure_database(url)
 
     def work(conn: Connection) -> InitResult:
+        # Held until this transaction ends: a second init waits, then finds all in place.
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _INIT_LOCK})
         before = _versions(conn)
         from peerscenarios.course.client import known_revisions
@@ -187,6 +192,8 @@ def init_server(url: str) -> InitResult:
         existing = set(conn.execute(text(
             "SELECT rolname FROM pg_catalog.pg_roles WHERE rolname IN (:a, :b, :c)"),
             {"a": TRAINEE_ROLE, "b": FACILITATOR_ROLE, "c": OWNER_ROLE}).scalars())
+        # PostgreSQL has no CREATE ROLE IF NOT EXISTS, and roles belong to the whole cluster.
+        # Only this module's constant names are pasted into SQL here, never a person's.
         for role in (*GROUP_ROLES, OWNER_ROLE):
             if role not in existing:
                 conn.exec_driver_sql(f"CREATE ROLE {role} NOLOGIN")
@@ -203,6 +210,8 @@ def init_server(url: str) -> InitResult:
         conn.exec_driver_sql(f"REVOKE ALL ON DATABASE {db} FROM PUBLIC")
         conn.exec_driver_sql(f"GRANT CONNECT ON DATABASE {db} TO {TRAINEE_ROLE}, "
                              f"{FACILITATOR_ROLE}")
+        # The migrations run in this same transaction: if one fails, the roles and grants
+        # above roll back with it. "course@head" is the head of the course branch.
         cfg = alembic_config()
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "course@head")
@@ -281,6 +290,8 @@ def assign(url: str, trainee: str, facilitator: str) -> bool:
         if FACILITATOR_ROLE not in (_role_groups(conn, facilitator) or set()):
             raise NotFound(f"“{facilitator}” is not a facilitator on this server.",
                            "Add them first with: peerscenarios course add-facilitator NAME")
+        # No row back means the pair was there already; no race between a check and
+        # the insert.
         added = conn.execute(text(
             f"INSERT INTO {SCHEMA}.cohort_member (facilitator, trainee) VALUES (:f, :t) "
             "ON CONFLICT DO NOTHING RETURNING 1"), {"f": facilitator, "t": trainee}).first()
@@ -311,6 +322,7 @@ def list_people(url: str) -> list[Person]:
             "WHERE g.rolname IN (:t, :f) ORDER BY g.rolname, u.rolname"),
             {"t": TRAINEE_ROLE, "f": FACILITATOR_ROLE}).all()
         cohorts: dict[str, list[str]] = {}
+        # Before the first init there are people (roles) but no cohort table to read.
         if _versions(conn):
             for f, t in conn.execute(text(
                     f"SELECT facilitator, trainee FROM {SCHEMA}.cohort_member "

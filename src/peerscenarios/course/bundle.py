@@ -33,6 +33,8 @@ def bundle_bytes(snapshot: Snapshot, *, now: datetime | None = None) -> bytes:
         "written_at": (now or datetime.now()).astimezone().isoformat(),
         "submission": dict(snapshot.payload),
     }
+    # Indented, with real characters rather than \u escapes: anyone can open the file in a
+    # text editor and see what it holds.
     return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
 
 
@@ -56,6 +58,7 @@ def _bad(path: Path, why: str) -> BundleError:
 def read_bundle(path: Path) -> Snapshot:
     """The snapshot in the submission file at ``path``; BundleError naming the file if not."""
     path = Path(path)
+    # Size before content: a huge file is refused without being read into memory.
     try:
         size = path.stat().st_size
         if not path.is_file():
@@ -83,6 +86,7 @@ def read_bundle(path: Path) -> Snapshot:
     if not isinstance(doc, dict) or doc.get("format") != BUNDLE_FORMAT:
         raise _bad(path, "it is another kind of file")
     version = doc.get("version")
+    # JSON true is a bool, and a bool is an int in Python: it must not pass as version 1.
     if not isinstance(version, int) or isinstance(version, bool):
         raise _bad(path, "it has no version")
     if version > BUNDLE_VERSION:

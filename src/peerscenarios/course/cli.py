@@ -57,12 +57,15 @@ def configure_parser(p: argparse.ArgumentParser) -> None:
 
 def _new_password(args: argparse.Namespace, stdin: TextIO) -> str:
     if args.generate_password:
+        # 12 random bytes: 16 characters (96 bits), short enough to read out and type.
         password = secrets.token_urlsafe(12)
         print(f"password for {args.name}: {password}")
         print("(shown only now: hand it over privately; they can change it in the app)")
         return password
     if args.password_stdin:
+        # Only the line ending goes: spaces may be part of a password.
         return stdin.readline().rstrip("\r\n")
+    # A script must say where the password comes from, not block on a prompt no one sees.
     if not stdin.isatty():
         raise CourseError("No password given for the new login.",
                           "Use --password-stdin or --generate-password when not typing at "
@@ -78,6 +81,8 @@ def _with_admin_password(url: str, fn: Callable[[str], object]) -> object:
     try:
         return fn(url)
     except WrongPassword:
+        # Asked only when someone is at the terminal and the URL names a user; the
+        # password goes into the URL percent-encoded, and is never stored or printed.
         if not sys.stdin.isatty() or "@" not in url.split("//", 1)[-1].split("/", 1)[0]:
             raise
         password = getpass.getpass("administrator's password for the course server: ")
@@ -89,6 +94,7 @@ def _with_admin_password(url: str, fn: Callable[[str], object]) -> object:
 
 def cmd_course(args: argparse.Namespace, *, stdin: TextIO | None = None) -> int:
     """Run one ``course`` action; returns the exit code (1 with a plain message on failure)."""
+    # Imported when a course action runs: the app's other commands never load Alembic.
     from peerscenarios.course import admin
     from peerscenarios.course.schema import FACILITATOR_ROLE, TRAINEE_ROLE
 
@@ -96,7 +102,7 @@ def cmd_course(args: argparse.Namespace, *, stdin: TextIO | None = None) -> int:
     if not args.server:
         print(f"peerscenarios course {action}: say which server with --server URL "
               f"(or set {SERVER_ENV})", file=sys.stderr)
-        return 2
+        return 2  # a usage error, as argparse reports one
     stdin = stdin or sys.stdin
     try:
         if action == "init":
@@ -107,6 +113,7 @@ def cmd_course(args: argparse.Namespace, *, stdin: TextIO | None = None) -> int:
             print(f"course database {result.database}{made}: schema {result.after} ({was})")
         elif action in ("add-trainee", "add-facilitator"):
             group = TRAINEE_ROLE if action == "add-trainee" else FACILITATOR_ROLE
+            # The name is checked before the password is asked for: a typo costs no typing.
             admin.check_name(args.name)
             password = admin.check_password(_new_password(args, stdin))
             _with_admin_password(args.server,

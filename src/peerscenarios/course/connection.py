@@ -36,14 +36,17 @@ log = logging.getLogger(__name__)
 
 APPLICATION_NAME = f"PeerScenarios {__version__}"
 # SQLSTATE codes (PostgreSQL's "Appendix A. Error Codes").
-_AUTH_FAILED = {"28P01", "28000"}
+_AUTH_FAILED = {"28P01", "28000"}  # invalid_password, invalid_authorization_specification
 _NO_DATABASE = "3D000"
 _NO_PRIVILEGE = "42501"
+# undefined_table, invalid_schema_name, undefined_function: each means `course init`
+# has not run on this database.
 _NO_TABLE = {"42P01", "3F000", "42883"}
-_UNIQUE = "23505"
-_NO_DATA = "P0002"
+_UNIQUE = "23505"  # uq_group_session_upload_once: the same session uploaded again
+_NO_DATA = "P0002"  # raised by withdraw_submission when the row is not the caller's
 _CHECK_FAILED = {"23514", "23502"}
-_CANCELED = "57014"
+_CANCELED = "57014"  # query_canceled, which statement_timeout raises
+# Connection exceptions (class 08) and the server shutting down or starting up (57P0x).
 _CONNECTION_LOST = {"08000", "08003", "08006", "08001", "08004", "57P01", "57P02", "57P03"}
 
 
@@ -62,6 +65,7 @@ def check_tls(host: str, sslmode: str) -> None:
     """InsecureConnection unless the connection is verify-full, or no-TLS on a local socket."""
     if sslmode == VERIFY_FULL:
         return
+    # libpq reads a host that starts with '/' as a unix-socket folder: no network at all.
     if sslmode == SOCKET_NO_TLS and host.startswith("/"):
         return
     raise InsecureConnection(
@@ -77,7 +81,8 @@ def _timeouts(connect_s: int, statement_ms: int) -> dict[str, Any]:
         "connect_timeout": connect_s,
         "application_name": APPLICATION_NAME,
         # A statement the server cannot finish in time is cancelled rather than
-        # leaving the person waiting; an abandoned transaction is closed.
+        # leaving the person waiting; an abandoned transaction is closed. Sent as
+        # start-up options, they hold from the first statement, the sign-in checks too.
         "options": f"-c statement_timeout={statement_ms} "
                    f"-c idle_in_transaction_session_timeout={max(statement_ms, 60_000)}",
     }
@@ -129,6 +134,7 @@ def admin_engine(url: str | URL, *, database: str | None = None,
         raise CourseError(f"“{parsed.render_as_string()}” is not a PostgreSQL server URL.",
                           "Write it as postgresql://USER@HOST:PORT/DATABASE.")
     query = dict(parsed.query)
+    # A socket folder comes as ?host=/path with no host part (libpq's own convention).
     host = parsed.host or str(query.pop("host", "") or "")
     sslmode = str(query.pop("sslmode", VERIFY_FULL))
     ca_file = str(query.pop("sslrootcert", ""))
@@ -142,6 +148,8 @@ def admin_engine(url: str | URL, *, database: str | None = None,
                                     **_timeouts(10, 600_000)}
     if not parsed.host and host:
         connect_args["host"] = host
+    # No pool: an administrator's command runs one transaction and exits, and a pooled
+    # connection would only linger on the server.
     return create_engine(parsed, connect_args=connect_args, poolclass=_null_pool())
 
 
@@ -158,6 +166,8 @@ def _sqlstate(exc: BaseException) -> str | None:
 
 
 def _connect_message(text: str) -> CourseError:
+    # A failed connection has no SQLSTATE, only libpq's words, so phrases are matched:
+    # the most specific first ("does not support SSL" also contains "ssl").
     low = text.lower()
     if "password authentication failed" in low or "no password supplied" in low \
             or "authentication failed" in low:
@@ -222,6 +232,8 @@ def translate(exc: BaseException) -> CourseError:
     if state in _CONNECTION_LOST or (state is None and connection_failure) or (
             isinstance(exc, DBAPIError) and exc.connection_invalidated):
         return _connect_message(text)
+    # Only the code and the class are logged: PostgreSQL's detail can quote the failing
+    # row, which may hold a portfolio's text.
     log.warning("unexpected course-server error %s (%s)", state, type(orig).__name__)
     return CourseError("The course server reported a problem it did not explain.",
                        f"Please report it to whoever runs the course (code {state}).")

@@ -48,6 +48,7 @@ def opt_text(data: Mapping[str, Any], key: str, where: str) -> str | None:
 def integer(data: Mapping[str, Any], key: str, where: str) -> int:
     """The whole number at ``data[key]`` (not a bool)."""
     value = data.get(key)
+    # A bool is an int in Python: JSON true must not pass as the number 1.
     if not isinstance(value, int) or isinstance(value, bool):
         raise PayloadInvalid(f"{where}.{key}: expected a whole number")
     return value
@@ -73,6 +74,8 @@ def moment(data: Mapping[str, Any], key: str, where: str) -> datetime:
         value = datetime.fromisoformat(raw)
     except ValueError as exc:
         raise PayloadInvalid(f"{where}.{key}: not a date and time") from exc
+    # Without an offset a time would be read in the reader's own zone: a facilitator in
+    # another zone would see the wrong hour.
     if value.tzinfo is None:
         raise PayloadInvalid(f"{where}.{key}: the time has no UTC offset")
     return value

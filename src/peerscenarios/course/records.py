@@ -23,12 +23,16 @@ class Identity:
 
     user: str
     role: CourseRole
+    # The server's course-schema revision, as read at sign-in.
     schema_revision: str
 
 
 @dataclass(frozen=True, slots=True)
 class SubmissionSummary:
     """One row of a submission list; a withdrawn one keeps these facts but no content."""
+
+    # No payload here: lists are built from these, and the content is fetched only
+    # when one submission is opened.
 
     id: int
     owner: str

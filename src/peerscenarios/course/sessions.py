@@ -1,7 +1,7 @@
 """The group-session record a facilitator uploads: the group export's report as plain JSON.
 
 :func:`session_payload` is the one conversion from the group export's view
-(``export.group.GroupReport``) to the upload; :func:`report_from_payload`
+(``core.reporting.GroupReport``) to the upload; :func:`report_from_payload`
 reads it back for the Course view and its PDF. A group session records votes,
 not people; the facilitator's private notes are left out unless asked for.
 """
@@ -27,11 +27,14 @@ def session_payload(report: GroupReport, *, include_notes: bool = False) -> dict
     return {
         "format": SESSION_FORMAT, "version": SESSION_VERSION,
         "session": {
+            # The laptop's own number for the session, as the group export prints it;
+            # it names no one.
             "session_id": r.session_id, "scenario_id": r.scenario_id,
             "scenario_title": r.scenario_title, "content_hash": r.content_hash,
             "scenario_state": r.scenario_state.value,
             "started_at": p.iso(r.started_at), "finished_at": p.iso(r.finished_at),
             "ending_node_id": r.ending_node_id, "ending_title": r.ending_title,
+            # The facilitator's own words about the room stay on the laptop unless asked for.
             "notes": r.notes if include_notes else "",
             "generated_at": p.iso(r.generated_at),
             "decisions": [
@@ -52,6 +55,8 @@ def _decision(raw: Any, where: str) -> GroupDecisionEntry:
     for i, rv in enumerate(p.items(d, "votes", where)):
         w = f"{where}.votes[{i}]"
         v = p.obj(rv, w)
+        # choice_text and role_label are None when the scenario had changed or gone before
+        # the upload; the response is then shown by its stored id.
         votes.append(VoteEntry(
             letter=p.text(v, "letter", w), choice_id=p.text(v, "choice_id", w),
             choice_text=p.opt_text(v, "choice_text", w),
@@ -68,6 +73,7 @@ def report_from_payload(data: Any) -> GroupReport:
     if top.get("format") != SESSION_FORMAT:
         raise PayloadInvalid("payload.format: not a PeerScenarios group session")
     version = p.integer(top, "version", "payload")
+    # Refused rather than shown with the parts this version does not know left out.
     if version > SESSION_VERSION:
         raise PayloadInvalid(f"payload.version: {version} is newer than this version knows")
     w = "session"

@@ -75,6 +75,7 @@ class CourseSettings:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CourseSettings:
         """Settings from :meth:`to_dict`'s output; unknown keys are ignored, bad values reset."""
+        # A settings file edited by hand or by another version must never stop the app.
         base = cls()
         out = base
 
@@ -99,6 +100,8 @@ class CourseSettings:
             statement_timeout_ms=number("statement_timeout_ms", base.statement_timeout_ms,
                                         100, 600_000),
         )
+        # An unknown mode becomes verify-full: a damaged setting can only make the
+        # connection stricter, never weaker.
         mode = text("sslmode", VERIFY_FULL)
         return replace(out, sslmode=mode if mode in SSL_MODES else VERIFY_FULL)
 

@@ -1,8 +1,8 @@
 """The portfolio snapshot a trainee sends: built from the export's portfolio view, in ONE place.
 
 :func:`portfolio_payload` is the only function that turns the portfolio the
-exports use (``export.portfolio.Portfolio``) into what goes to the server or
-into a submission file; re-point it there when the portfolio view moves.
+exports use (``core.reporting.Portfolio``) into what goes to the server or
+into a submission file.
 :func:`portfolio_from_payload` reads it back (strictly), so the preview, the
 facilitator's view and the PDF are all rendered from exactly what was sent.
 
@@ -102,6 +102,7 @@ def portfolio_payload(portfolio: Portfolio, *,
         kept = tuple(r for r in a.reflections if (a.id, r.prompt_id) in chosen)
         sent += len(kept)
         attempts.append(_attempt(a, kept))
+    # How many reflections were sent, not how many exist: that count is private too.
     t = replace(portfolio.totals, reflections=sent)
     return {
         "format": PAYLOAD_FORMAT,
@@ -188,6 +189,7 @@ def portfolio_from_payload(data: Any) -> Portfolio:
     w = "portfolio"
     body = p.obj(top.get("portfolio"), w)
     t = p.obj(body.get("totals"), f"{w}.totals")
+    # Every total is required: a payload missing one is damaged, not a zero.
     totals = Totals(**{k: p.integer(t, k, f"{w}.totals") for k in (
         "attempts", "finished", "in_progress", "abandoned", "decisions", "stepped_back",
         "reflections", "estimated_minutes", "unestimated_finished")})
@@ -254,4 +256,5 @@ class Snapshot:
 
     def to_json(self) -> str:
         """The payload as compact JSON text (what is stored on the server)."""
+        # Compact, as stored: this is also what the client's size cap measures.
         return json.dumps(self.payload, ensure_ascii=False, separators=(",", ":"))

@@ -42,6 +42,7 @@ class Limits:
 
     rate: float = 10.0
     burst: int = 30
+    # A vote is some 30 bytes of JSON: 1 KB leaves room, and nothing more.
     body_bytes: int = 1024
     connections: int = 400
     streams: int = 300
@@ -50,6 +51,9 @@ class Limits:
 
 class RateLimiter:
     """A token bucket per client address; old buckets are dropped so memory stays bounded."""
+
+    # Keyed on the address, not the cookie: a new cookie costs a script nothing, a new
+    # address on the room's network does.
 
     def __init__(self, rate: float, burst: int, clock: Callable[[], float] = time.monotonic,
                  max_addresses: int = 4096) -> None:
@@ -70,6 +74,7 @@ class RateLimiter:
                     if t + (now - seen) * self.rate >= self.burst]
             for a in full:
                 del self._buckets[a]
+            # Every address is busy: refuse the newcomer rather than grow without bound.
             if len(self._buckets) >= self._max:
                 return False
         if tokens < 1.0:
@@ -92,6 +97,7 @@ class Hub:
         self.limiter = RateLimiter(limits.rate, limits.burst)
         self._on_change = on_change
         self._changed = asyncio.Event()
+        # Set while no stream is open, so ending a session nobody joined does not wait.
         self.streams_done = asyncio.Event()
         self.streams_done.set()
 
@@ -106,6 +112,8 @@ class Hub:
 
     def announce(self) -> None:
         """Wake every live stream: the phase or the question changed."""
+        # A fresh Event per change rather than clear(): each waiting stream wakes exactly
+        # once, and any stream that waits from now on waits for the next change.
         self._changed.set()
         self._changed = asyncio.Event()
 
@@ -137,12 +145,15 @@ async def guard(request: web.Request, handler: _Handler) -> web.StreamResponse:
     hub = request.app[HUB]
     host = (request.headers.get("Host") or "").lower()
     if not hub.host or host != hub.host:
-        # A page on another site that a DNS trick points at this laptop sends its own name.
+        # A page on another site that a DNS trick points at this laptop sends its own name;
+        # only the exact address:port this server bound is accepted.
         return _plain(421, "Misdirected request")
     if not hub.limiter.allow(request.remote or "?"):
         response = _plain(429, "Too many requests: wait a few seconds")
         response.headers["Retry-After"] = "2"
         return response
+    # A declared length over the cap is refused before a byte of body is read; a body
+    # sent without a length is stopped by client_max_size while it is read.
     length = request.content_length
     if length is not None and length > hub.limits.body_bytes:
         return _plain(413, "Request too large")
@@ -158,12 +169,15 @@ async def _security_headers(_request: web.Request, response: web.StreamResponse)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Frame-Options"] = "DENY"
+    # no-store: a back button or a shared phone must never show an earlier question.
     response.headers["Cache-Control"] = "no-store"
+    # Replaces aiohttp's own, which names its version.
     response.headers["Server"] = "PeerScenarios"
 
 
 def _code_matches(request: web.Request) -> bool:
     given = request.match_info.get("code", "")
+    # Constant time: how long a refusal takes says nothing about how much of a guess was right.
     return secrets.compare_digest(given.encode(), request.app[HUB].code.encode())
 
 
@@ -187,6 +201,11 @@ async def page(request: web.Request) -> web.StreamResponse:
         token = hub.box.issue_token()
         if token is None:
             return _plain(503, "This session is full.")
+        # HttpOnly: the page's script never needs the token, so no script can read it.
+        # SameSite=Strict: no other site can make a phone vote. Scoped to this session's
+        # path. Not Secure: the room's network has plain HTTP only (no trusted certificate
+        # can name a laptop's LAN address), and a Secure cookie would never come back.
+        # No max-age: it ends with the browser session.
         response.set_cookie(COOKIE, token, path=f"/j/{hub.code}", httponly=True,
                             samesite="Strict")
     return response
@@ -205,6 +224,8 @@ async def state(request: web.Request) -> web.StreamResponse:
     token = _known_phone(request)
     if token is None:
         return _error(403, "Open the join link again.")
+    # A phone joins when its page first asks, not when the cookie was issued: a link
+    # preview that fetches the page but never runs it is not a phone.
     if hub.box.join(token):
         hub.tell_presenter()
     return web.json_response(hub.box.view_for(token))
@@ -231,6 +252,8 @@ async def events(request: web.Request) -> web.StreamResponse:
         await response.write(b"retry: 2000\n\n")
         seen = -1
         while True:
+            # The event is taken before the version is read, so a change between the two
+            # still wakes this stream.
             wake = hub.changed()
             if hub.box.version != seen:
                 seen = hub.box.version
@@ -238,6 +261,7 @@ async def events(request: web.Request) -> web.StreamResponse:
                 await response.write(f"data: {data}\n\n".encode())
                 if hub.box.phase is Phase.ENDED:
                     break
+                # Look again before waiting: the version may have moved during the write.
                 continue
             try:
                 await asyncio.wait_for(wake.wait(), hub.limits.keepalive_s)
@@ -257,8 +281,11 @@ async def vote(request: web.Request) -> web.StreamResponse:
     hub = request.app[HUB]
     if not _code_matches(request):
         return _error(404, "No session here.")
+    # JSON only: another site can post a form here without asking, but a JSON post from
+    # another origin needs a CORS preflight, which this server never grants.
     if request.content_type != "application/json":
         return _error(415, "Votes are sent as JSON.")
+    # Browsers send Origin with a POST; when it is there it must be this page's own.
     origin = request.headers.get("Origin")
     if origin is not None and origin != hub.origin:
         return _error(403, "Votes come from the session's own page.")

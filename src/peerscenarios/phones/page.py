@@ -12,6 +12,8 @@ from __future__ import annotations
 import base64
 import hashlib
 
+# Style and script are inline rather than files: one request per phone, and the
+# Content-Security-Policy below can allow each by its hash instead of by a path.
 STYLE = """
 :root { color-scheme: dark light; --bg: #000; --fg: #fff; --accent: #ffd21f;
   --button: #141414; --line: #fff; --warn: #ffb3b3; }
@@ -46,6 +48,8 @@ h2 { font-size: 1.3rem; margin: 1rem 0 .25rem; }
 [hidden] { display: none !important; }
 """
 
+# Live updates come as server-sent events; while that stream is down or missing, the
+# page polls every 3 seconds. Text goes in with textContent only, never as markup.
 SCRIPT = """
 "use strict";
 (function () {
@@ -184,6 +188,8 @@ SCRIPT = """
 })();
 """
 
+# role="status" with aria-live: a screen reader says when votes open or close without
+# moving the reader's place on the page.
 BODY = """<main>
 <h1>PeerScenarios: class vote</h1>
 <p id="status" role="status" aria-live="polite" aria-atomic="true">Connecting…</p>
@@ -201,9 +207,11 @@ instead.</p></noscript>
 
 
 def _sha256(text: str) -> str:
+    # A CSP hash covers the exact text between the tags: PAGE embeds STYLE and SCRIPT as is.
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
 
 
+# no-referrer: the page's address holds the join code.
 PAGE = (
     "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"

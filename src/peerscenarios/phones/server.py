@@ -96,6 +96,7 @@ class PhoneServer:
                 "Pick the laptop's Wi-Fi address (like 192.168.1.20), or 127.0.0.1 to try "
                 "it on this computer.")
         ready: Future[int] = Future()
+        # A daemon thread: phones left on must never keep the app from exiting.
         self._thread = threading.Thread(target=self._run, args=(str(ip), port, ready),
                                         name="phone-server", daemon=True)
         self._thread.start()
@@ -110,6 +111,7 @@ class PhoneServer:
         return self.url
 
     def _run(self, address: str, port: int, ready: Future[int]) -> None:
+        # A loop of its own on this thread: Qt's event loop owns the GUI thread.
         loop = asyncio.new_event_loop()
         self._loop = loop
         try:
@@ -127,6 +129,7 @@ class PhoneServer:
         app = make_app(self._box, self.code, limits=self.limits, on_change=self._on_change)
         self._hub = app[HUB]
         # No access log: the class's phones leave no trace on the laptop.
+        # Keep-alive outlasts the page's 3-second polling, so a polling phone reuses one socket.
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0,
                                keepalive_timeout=30.0)
         await runner.setup()
@@ -134,6 +137,8 @@ class PhoneServer:
         assert handler is not None
         cap = self.limits.connections
 
+        # The cap is applied as a connection is accepted, before aiohttp reads a byte, so
+        # a flood of idle sockets cannot grow the server's memory.
         def protocol() -> asyncio.BaseProtocol:
             if len(handler.connections) >= cap:
                 return _Refuse()
@@ -146,6 +151,7 @@ class PhoneServer:
             await runner.cleanup()
             raise
         bound = int(listener.sockets[0].getsockname()[1])
+        # Only now is the Host check armed: until the port is known every request is refused.
         self._hub.host = f"{address}:{bound}"
         self._runner = runner
         self._listener = listener
@@ -220,6 +226,7 @@ class PhoneServer:
         loop = self._loop
         if loop is None or self._listener is None or loop.is_closed():
             return None
+        # Already on the loop's thread: waiting for our own loop would never return.
         if threading.current_thread() is self._thread:
             return fn()
         done: Future[T] = Future()

@@ -17,6 +17,7 @@ from typing import Any
 
 # 31 symbols that cannot be misread for each other: no 0/O, 1/I/L.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+# 31^6 is about 887 million codes, and six characters read off a projector in seconds.
 CODE_LENGTH = 6
 
 # A class is tens of phones; a token cap keeps a flood of fresh cookies from using memory.
@@ -131,6 +132,8 @@ class VoteBox:
         letters = [letter for letter, _ in options]
         if len(set(letters)) != len(letters) or not options:
             raise ValueError("a question needs options with distinct letters")
+        # The same question again keeps its votes: the presenter stepping back and forward
+        # must not wipe the room's hands.
         if question_id != self.question_id:
             self._votes = {}
         self.question_id = question_id
@@ -160,6 +163,7 @@ class VoteBox:
             return VoteResult.STALE
         if not isinstance(letter, str) or letter not in {o.letter for o in self.options}:
             return VoteResult.BAD_LETTER
+        # A phone that votes has joined, whichever of its page's requests came first.
         self._joined.add(token)
         if self._votes.get(token) == letter:
             return VoteResult.UNCHANGED

@@ -179,6 +179,19 @@ class Attempts(Database):
         with self._reading() as s:
             return [attempt_record(a) for a in s.scalars(open_attempts(profile_id))]
 
+    def last_order_seed(self, profile_id: int, scenario_id: str) -> int | None:
+        """The answer-order seed of the profile's newest attempt at a scenario (None: none yet).
+
+        The next attempt continues from it, so replays rotate each response
+        through every position (served by the (profile, scenario, started) index).
+        """
+        with self._reading() as s:
+            return s.scalar(
+                select(Attempt.order_seed)
+                .where(Attempt.profile_id == profile_id, Attempt.scenario_id == scenario_id,
+                       Attempt.order_seed.is_not(None))
+                .order_by(Attempt.started_at.desc(), Attempt.id.desc()).limit(1))
+
     def attempt_choices(self, attempt_id: int) -> list[ChoiceEventRecord]:
         """Every choice of an attempt in order, stepped-back ones included (to replay a path)."""
         with self._reading() as s:

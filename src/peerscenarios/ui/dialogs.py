@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from peerscenarios import paths
 from peerscenarios.errors import PeerScenariosError
 
 if TYPE_CHECKING:
@@ -207,6 +209,25 @@ class MessageDialog:
         if hint:
             box.setInformativeText(hint)
         box.exec()
+
+    @classmethod
+    def where_is_my_data(cls, parent: QWidget | None, database: Path | None) -> None:
+        """Say where the history, the user's scenarios, backups and logs are kept."""
+        cls.report(
+            parent, "Where your data is",
+            f"Your history and reflections: {database or 'in memory'}\n"
+            f"Your own scenarios: {paths.user_scenarios_dir()}\n"
+            f"Backups: {paths.backups_dir()}\nLog files: {paths.log_dir()}",
+            "Everything stays on this computer; nothing is sent anywhere.")
+
+    @classmethod
+    def about(cls, parent: QWidget | None) -> None:
+        """The app's name, version and purpose."""
+        from peerscenarios import __version__
+
+        QMessageBox.about(parent, "About PeerScenarios",
+                          f"PeerScenarios {__version__}\n\nOffline practice in staying in the "
+                          "peer role, for peer support specialists.")
 
     @classmethod
     def report_error(cls, parent: QWidget | None, exc: PeerScenariosError,

@@ -120,10 +120,11 @@ class ExportDialog(QDialog):
         text = self.path_edit.text().strip()
         if not text:
             return None
-        since = until = None
+        since: date | None = None
+        until: date | None = None
         if self.range_check.isChecked():
-            since = self.since_edit.date().toPython()
-            until = self.until_edit.date().toPython()
+            since = _day(self.since_edit.date().toPython())
+            until = _day(self.until_edit.date().toPython())
         fmt = str(self.format_combo.currentData())
         page_size = str(self.page_combo.currentData()) if fmt == "pdf" else None
         return ExportRequest(fmt, Path(text).expanduser(), since, until, page_size)
@@ -194,3 +195,10 @@ class ExportRunner(QObject):
             return
         # A bug: the app's exception hook logs it and shows the crash dialog.
         sys.excepthook(type(exc), exc, exc.__traceback__)
+
+
+def _day(value: object) -> date:
+    """A QDate's Python value as a date (PySide6 types it loosely as object)."""
+    if not isinstance(value, date):
+        raise TypeError(f"expected a date, not {value!r}")
+    return value

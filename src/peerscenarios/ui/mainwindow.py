@@ -8,6 +8,7 @@ and keeps the navigation, the menus and the theme in step.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
@@ -18,7 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -26,12 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from peerscenarios import paths
-from peerscenarios.core.engine import Mode, Summary
-from peerscenarios.core.library import Library
-from peerscenarios.core.model import Scenario
 from peerscenarios.ui import theme
 from peerscenarios.ui.context import AppContext
-from peerscenarios.ui.keys import EnterClicksFocusedButton
+from peerscenarios.ui.keys import enter_presses_buttons
 from peerscenarios.ui.menus import build_menus
 from peerscenarios.ui.profiles import ProfileController
 from peerscenarios.ui.screens.library import LibraryScreen
@@ -43,6 +40,9 @@ from peerscenarios.ui.settings import (
 )
 
 if TYPE_CHECKING:
+    from peerscenarios.core.engine import Summary
+    from peerscenarios.core.library import Library
+    from peerscenarios.core.model import Scenario
     from peerscenarios.storage import ProfileRecord
     from peerscenarios.ui.play_controller import PlayController
     from peerscenarios.ui.screens.debrief import DebriefScreen
@@ -85,7 +85,7 @@ class MainWindow(QMainWindow):
         self._build()
         self.menu_actions = build_menus(self, self._menu_slots())
         self.menu_actions.contrast.setChecked(ctx.settings.theme == THEME_HIGH_CONTRAST)
-        self._keys = EnterClicksFocusedButton(self)
+        enter_presses_buttons(self)
         self._connect_signals()
         self._enable_storage_actions(ctx.has_storage)
         if ctx.has_storage:
@@ -136,7 +136,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         # A fixed minimum instead of one that follows the content: content changes
         # (choices, text size) then never resize the window under the trainee.
-        self.layout().setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        layout = self.layout()
+        if layout is not None:
+            layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         self.setMinimumSize(MIN_WIDTH, MIN_HEIGHT)
         self.nav_play.setEnabled(False)
         self._mark_current(self.nav_library)
@@ -165,6 +167,7 @@ class MainWindow(QMainWindow):
         self.debrief.library_requested.connect(lambda: self.show_page(self.library))
         self.debrief.history_requested.connect(self.on_debrief_history_requested)
         self.history.export_finished.connect(self.on_history_export_finished)
+        enter_presses_buttons(self)
         self._screens_built = True
 
     def _nav_button(self, text: str, description: str, parent: QWidget) -> QPushButton:
@@ -183,7 +186,7 @@ class MainWindow(QMainWindow):
                 b.style().unpolish(b)
                 b.style().polish(b)
 
-    def _menu_slots(self) -> dict[str, object]:
+    def _menu_slots(self) -> dict[str, Callable[..., object]]:
         return {
             "new_profile": self.on_new_profile_action_triggered,
             "switch_profile": self.on_switch_button_clicked,
@@ -274,6 +277,8 @@ class MainWindow(QMainWindow):
             self.history.refresh()
         else:
             self._mark_current(self.nav_play)
+            if page is self.player:
+                self.player.focus_current()
 
     # -------------------------------------------------------------- theming
 
@@ -341,6 +346,8 @@ class MainWindow(QMainWindow):
     @Slot(object, str)
     def on_library_start_requested(self, scenario: Scenario, mode: str) -> None:
         if not self._not_ready():
+            from peerscenarios.core.engine import Mode
+
             self.play.start(scenario, Mode(mode))
 
     @Slot(int)
@@ -472,21 +479,14 @@ class MainWindow(QMainWindow):
     def on_where_action_triggered(self) -> None:
         from peerscenarios.ui.dialogs import MessageDialog
 
-        database = self.ctx.storage.path if self.ctx.has_storage else paths.database_path()
-        MessageDialog.report(
-            self, "Where your data is",
-            f"Your history and reflections: {database or 'in memory'}\n"
-            f"Your own scenarios: {paths.user_scenarios_dir()}\n"
-            f"Backups: {paths.backups_dir()}\nLog files: {paths.log_dir()}",
-            "Everything stays on this computer; nothing is sent anywhere.")
+        MessageDialog.where_is_my_data(self, self.ctx.storage.path if self.ctx.has_storage
+                                       else paths.database_path())
 
     @Slot()
     def on_about_action_triggered(self) -> None:
-        from peerscenarios import __version__
+        from peerscenarios.ui.dialogs import MessageDialog
 
-        QMessageBox.about(self, "About PeerScenarios",
-                          f"PeerScenarios {__version__}\n\nOffline practice in staying in the "
-                          "peer role, for peer support specialists.")
+        MessageDialog.about(self)
 
     def on_instance_activation_requested(self) -> None:
         """A second launch asked this window to come forward."""

@@ -36,7 +36,8 @@ class MenuActions:
         return (self.new_profile, self.switch_profile, self.export, self.go_history)
 
 
-def _action(window: QMainWindow, text: str, shortcut: QKeySequence | str | None,
+def _action(window: QMainWindow, text: str,
+            shortcut: QKeySequence | QKeySequence.StandardKey | str | None,
             slot: Callable[..., object], *, extra: tuple[str, ...] = ()) -> QAction:
     action = QAction(text, window)
     keys = [QKeySequence(k) for k in ((shortcut,) if shortcut else ()) + extra]

@@ -24,10 +24,15 @@ class Settings:
         self._q = qsettings or QSettings(str(paths.private_file(paths.data_dir() / "settings.ini")),
                                          QSettings.Format.IniFormat)
 
+    def _int(self, key: str, default: int) -> int:
+        """A whole number setting (the default when it is missing or not a number)."""
+        value = self._q.value(key, default, type=int)
+        return value if isinstance(value, int) else default
+
     @property
     def text_step(self) -> int:
         """Text size step: 0 is the default size, each step one size larger or smaller."""
-        value = int(self._q.value("view/text_step", 0, type=int))
+        value = self._int("view/text_step", 0)
         return max(TEXT_STEP_MIN, min(TEXT_STEP_MAX, value))
 
     @text_step.setter
@@ -47,7 +52,7 @@ class Settings:
     @property
     def profile_id(self) -> int:
         """The profile used last (0 if none yet)."""
-        return int(self._q.value("profile/id", 0, type=int))
+        return self._int("profile/id", 0)
 
     @profile_id.setter
     def profile_id(self, value: int) -> None:
@@ -56,7 +61,7 @@ class Settings:
     @property
     def open_attempt_id(self) -> int:
         """The attempt on screen when the app last stopped (0: none), offered back at start."""
-        return int(self._q.value("play/open_attempt", 0, type=int))
+        return self._int("play/open_attempt", 0)
 
     @open_attempt_id.setter
     def open_attempt_id(self, value: int) -> None:
@@ -73,7 +78,8 @@ class Settings:
 
     def window_geometry(self) -> QByteArray:
         """The main window's saved geometry (empty if never saved)."""
-        return QByteArray(self._q.value("window/geometry", QByteArray(), type=QByteArray))
+        value = self._q.value("window/geometry", QByteArray(), type=QByteArray)
+        return value if isinstance(value, QByteArray) else QByteArray()
 
     def set_window_geometry(self, geometry: QByteArray) -> None:
         """Remember the main window's geometry."""

@@ -46,11 +46,16 @@ def inline_html(text: str) -> str:
 class Visit:
     """The room's vote at one visit of a decision node, and the path it followed."""
 
+    # One per visit, not per node: a loop can bring the room back to a decision, and
+    # each time is a vote of its own.
     node_id: str
+    # The responses in the order the room sees them, so index i is letter i.
     choice_ids: tuple[str, ...]
     votes: list[int] = field(default_factory=list)
     override: str | None = None
     revealed_all: bool = False
+    # Set when the group moves on past the feedback. From then on the votes, the path and
+    # what was revealed are what the stored record says, and nothing may change them.
     locked: bool = False
 
     def __post_init__(self) -> None:
@@ -67,6 +72,7 @@ class Visit:
     def majority(self) -> str | None:
         """The single most-voted choice, or None on a tie or before any votes."""
         leaders = self.leaders
+        # A tie is no majority: the presenter picks, so list order never decides a path.
         return leaders[0] if len(leaders) == 1 and max(self.votes) > 0 else None
 
     @property
@@ -85,6 +91,8 @@ class Entry:
 
     state: PlayState
     step: Step
+    # The four steps of one decision share one Visit: hands typed at the tally are the
+    # ones the feedback and the record use.
     visit: Visit | None = None
     count: int = 0
 
@@ -115,6 +123,8 @@ class GroupFlow:
         # The room sees each decision's responses in this session's shuffled order,
         # so the peer-aligned one is not always "A" on the projector.
         self.order_seed = order_seed
+        # Every step shown so far, in order. Going back only moves _index; the timeline is
+        # never cut, so going forward again replays the steps the group already took.
         self._entries: list[Entry] = [self._first_entry(start(scenario, Mode.ASSESSMENT), 0)]
         self._index = 0
 
@@ -164,11 +174,13 @@ class GroupFlow:
         if blocker is not None:
             raise ValueError(blocker)
         if not self.at_frontier:
+            # Behind the frontier forward only replays: the path was fixed the first time.
             self._index += 1
             return Moved()
         entry = self.current
         nxt = self._next_entry(entry)
         locked = None
+        # Leaving the feedback locks the decision; the caller records it now, once.
         if entry.step is Step.FEEDBACK and entry.visit is not None:
             entry.visit.locked = True
             locked = entry.visit
@@ -185,6 +197,7 @@ class GroupFlow:
             return self._state_for(self._entries[self._index + 1])
         entry = self.current
         nxt = self._next_entry(entry)
+        # The decision being left is not locked yet, but the ending's path must show it.
         pending = [entry.visit] if entry.step is Step.FEEDBACK and entry.visit else []
         return self._state_for(nxt, pending)
 
@@ -207,6 +220,8 @@ class GroupFlow:
     def votes_open(self) -> bool:
         """True when the current step takes vote counts and a path choice."""
         entry = self.current
+        # Not at the feedback: the room votes before it learns which response was
+        # peer-aligned, and a count changed afterwards would tell a different story.
         return (entry.visit is not None and not entry.visit.locked
                 and entry.step in (Step.CHOICES, Step.TALLY))
 
@@ -256,8 +271,10 @@ class GroupFlow:
     def locked_visits(self) -> list[Visit]:
         """The decisions the group has moved on from, in order."""
         seen: list[Visit] = []
+        # A decision's four steps share one Visit: list it once. By identity, not by
+        # value: a loop back to the same decision, voted the same way, is a second visit.
         for e in self._entries:
-            if e.visit is not None and e.visit.locked and e.visit not in seen:
+            if e.visit is not None and e.visit.locked and all(e.visit is not v for v in seen):
                 seen.append(e.visit)
         return seen
 
@@ -295,6 +312,7 @@ class GroupFlow:
                               lines=self._lines(node))
         visit = entry.visit
         assert visit is not None
+        # Letters follow this session's shuffled order, the same on the projector and phones.
         choices = tuple(ChoiceView(letter(i), inline_html(c.text))
                         for i, c in enumerate(self.shown(node)))
         if entry.step is Step.CHOICES:
@@ -324,6 +342,7 @@ class GroupFlow:
                           prompt=prompt, feedback=tuple(cards))
 
     def _lines(self, node: Node) -> tuple[LineView, ...]:
+        # A speaker's name is a label, escaped; only what they say is scenario Markdown.
         return tuple(LineView(html.escape(ln.speaker), inline_html(ln.text)) for ln in node.lines)
 
     def _path_item(self, visit: Visit) -> PathItem:
@@ -373,7 +392,6 @@ class GroupFlow:
             return Entry(state, Step.SITUATION, visit, count + 1)
         return Entry(state, Step.SITUATION, count=count)
 
-
     def _next_entry(self, entry: Entry) -> Entry:
         """The step after ``entry`` on the group's path (the caller has checked it may move)."""
         if entry.step is Step.SITUATION and entry.node.kind is NodeKind.DECISION:
@@ -401,4 +419,5 @@ def _preview(node: Node) -> str:
         return f"Ending: {to_plain(node.ending.title)}"
     text = to_plain(node.text) or (to_plain(node.lines[0].text) if node.lines else node.id)
     text = " ".join(text.split())
+    # One line of the presenter's panel, whatever the node's length.
     return text if len(text) <= 90 else text[:88].rstrip() + "…"

@@ -14,6 +14,7 @@ import logging
 from peerscenarios.app.group.flow import GroupFlow, Moved, Visit
 from peerscenarios.app.order import new_seed
 from peerscenarios.core.model import Scenario
+from peerscenarios.core.reporting import letter
 from peerscenarios.errors import PeerScenariosError
 from peerscenarios.storage import Storage
 
@@ -33,7 +34,10 @@ class GroupSession:
         self.record_closed = False
         self.last_error = ""
         self.notes = ""
+        # Notes are written when flushed (shortly after typing stops, and at the end), not
+        # on every keystroke.
         self._notes_dirty = False
+        # None when the record could not be started: the class goes on, nothing is stored.
         self.session_id: int | None = None
         try:
             self.session_id = storage.start_group_session(
@@ -86,6 +90,7 @@ class GroupSession:
 
     def record(self, visit: Visit) -> None:
         """Store one decision the room moved on from (its counts and the path followed)."""
+        # A decision left before any path was chosen has nothing to store.
         if self.session_id is None or visit.chosen is None:
             return
         try:
@@ -115,10 +120,24 @@ class GroupSession:
         """Stop before an ending: keep a decision whose feedback was shown, close the record."""
         pending = self.flow.pending_visit()
         if pending is not None and pending.chosen is not None and not self.finished:
+            # Locked as moving on would lock it: the room saw its feedback, so it counts.
             pending.locked = True
             self.record(pending)
         self.flush_notes()
         return self.finish(None)
+
+    def summary(self) -> str:
+        """What was saved, in a sentence or two: how it ended, the decisions and the path."""
+        visits = self.flow.locked_visits()
+        said = ("The session was ended early and is saved." if not self.flow.finished
+                else "The session is finished and saved.")
+        if not visits:
+            return f"{said} No decision was recorded."
+        path = " → ".join(f"{i}{letter(v.choice_ids.index(v.chosen))}"
+                          for i, v in enumerate(visits, 1) if v.chosen is not None)
+        count = len(visits)
+        return (f"{said} {count} decision{'s' if count != 1 else ''} recorded; the group's "
+                f"path: {path}. It is listed in History under group sessions.")
 
     def _failed(self, exc: PeerScenariosError) -> None:
         # The class goes on when the disk is full; the presenter sees what was not saved.

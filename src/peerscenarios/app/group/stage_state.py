@@ -40,6 +40,9 @@ _STEP_LABELS = {
 class Blank(StrEnum):
     """Whether the audience screen shows the stage or is blacked or whited out."""
 
+    # Blanking hides the stage without leaving the step: the room looks at the
+    # facilitator, and the same step comes back.
+
     NONE = "none"
     BLACK = "black"
     WHITE = "white"
@@ -65,6 +68,8 @@ class ChoiceView:
 class TallyView:
     """The room's show-of-hands counts per letter; ``chosen`` is the index followed, if any."""
 
+    # Counts only: who raised a hand is never known, so it can never be shown.
+
     letters: tuple[str, ...]
     counts: tuple[int, ...]
     chosen: int | None = None
@@ -83,6 +88,7 @@ class FeedbackView:
     choice_html: str
     role_symbol: str
     role_label: str
+    # Drives the colour; the symbol and the label say the same in words.
     is_peer: bool
     why_html: str
     better_html: str

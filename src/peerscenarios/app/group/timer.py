@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 def format_seconds(seconds: float) -> str:
     """``m:ss`` for a countdown, rounding up so it shows 0:00 only when time is up."""
+    # -(-x // 1) is the ceiling: 0.4 s left still reads 0:01.
     whole = max(0, int(-(-seconds // 1)))
     return f"{whole // 60}:{whole % 60:02d}"
 
@@ -20,6 +21,7 @@ class Countdown:
     """
 
     def __init__(self, seconds: int, clock: Callable[[], float] = time.monotonic) -> None:
+        # Monotonic, not wall time: a clock change during class must not make it jump.
         self._clock = clock
         self.duration = max(1, int(seconds))
         self._spent = 0.0
@@ -80,6 +82,7 @@ class Countdown:
     def settle(self) -> bool:
         """Stop at zero once time is up; True if it just stopped."""
         if self.running and self.expired:
+            # Spent pinned to the duration: it stays at 0:00 however long the panel stays open.
             self._spent = float(self.duration)
             self._since = None
             return True

@@ -53,6 +53,7 @@ def _role(w: Walker, cf: Fields) -> Role | None:
     try:
         return Role(tag)
     except ValueError:
+        # Every role is listed: there are only nine, and the closest may not be the meant one.
         w.report(cf["role"][1], f"unknown role '{tag}'{suggest(tag, _ROLE_NAMES)} "
                                 f"(roles: {', '.join(_ROLE_NAMES)})", codes.UNKNOWN_ROLE)
         return None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Final
 
+# Numbers are in the order codes were added, not by group: a code is never renumbered.
 # -- reading the file ------------------------------------------------------------
 YAML_SYNTAX: Final = "PS001"
 TOO_LARGE: Final = "PS017"

@@ -15,11 +15,14 @@ Pos = tuple[int, int]
 
 def content_hash(data: bytes) -> str:
     """A short, stable fingerprint of a scenario file's exact bytes."""
+    # 64 bits tell the edits of one file apart, and are short enough to store with
+    # every attempt; this is a version mark, not a security check.
     return hashlib.sha256(data).hexdigest()[:16]
 
 
 def suggest(word: str, options: tuple[str, ...] | list[str]) -> str:
     """``; did you mean 'x'?`` for the closest option, or an empty string."""
+    # difflib's own default cutoff: 'choises' finds 'choices', an unrelated word nothing.
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""
 
@@ -33,6 +36,7 @@ class TextSpan:
     col: int
     node_id: str
     field: str
+    # The allow_terms in force here: the node's, plus the line's or the choice's own.
     allow: frozenset[str] = frozenset()
 
 

@@ -148,6 +148,7 @@ def reach(roots: list[str], edges: dict[str, list[str]]) -> set[str]:
     queue = deque(roots)
     while queue:
         for nxt in edges.get(queue.popleft(), ()):
+            # A target that names no node was reported by _edges; it is simply not followed.
             if nxt in edges and nxt not in seen:
                 seen.add(nxt)
                 queue.append(nxt)

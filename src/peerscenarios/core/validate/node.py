@@ -232,6 +232,7 @@ def _fixed_order(w: Walker, fields: Fields, what: str, *, has_choices: bool) -> 
         return False
     if order != "fixed":
         return False
+    # Only a warning: with nothing to order it changes nothing, but it is likely misplaced.
     if not has_choices and "choices" not in fields:
         w.report(fields["order"][1], f"{what} has 'order' but no choices to order",
                  codes.CONFLICTING_FIELDS, Severity.WARNING)

@@ -60,6 +60,7 @@ def walk_scenario(w: Walker, root: yaml.Node, data: bytes) -> Scenario | None:
     if (not ok or nodes is None or sid is None or head.title is None or head.summary is None
             or head.minutes is None or not head.competencies):
         return None
+    # Read-only nodes, as the model promises; the dict keeps the file's order.
     return Scenario(
         id=sid, title=head.title, summary=head.summary, minutes=head.minutes,
         competencies=head.competencies, nodes=MappingProxyType(nodes),
@@ -100,6 +101,7 @@ def _header(w: Walker, top: Fields, root: yaml.Node) -> _Header:
         h.version = w.text(top["version"][1], "version") or "1"
     h.sources = w.string_list(top["sources"][1], "sources") if "sources" in top else ()
     h.start = w.ident(top["start"][1], "start") if "start" in top else None
+    # Setting and population come from documented lists: the Library filters on them.
     h.setting = _setting(w, top, root)
     h.population = _population(w, top)
     return h
@@ -109,6 +111,7 @@ def _minutes(w: Walker, top: Fields) -> int | None:
     if "minutes" not in top:
         return None
     minutes = w.integer(top["minutes"][1], "minutes")
+    # The JSON Schema gives editors the same 1 to 60.
     if minutes is not None and not 1 <= minutes <= 60:
         w.report(top["minutes"][1], f"minutes should be between 1 and 60, not {minutes}",
                  codes.OUT_OF_RANGE)
@@ -145,6 +148,7 @@ def _competencies(w: Walker, top: Fields) -> tuple[int, ...]:
 def _setting(w: Walker, top: Fields, root: yaml.Node) -> str:
     """The scenario's setting: one id from the documented list (a warning when absent)."""
     if "setting" not in top:
+        # A warning, not an error: the scenario plays; only filtering and coverage miss it.
         w.report(root, "the scenario has no 'setting'; add one (for example 'setting: "
                        "peer-center') so the Library can filter on it and coverage can "
                        "count it", codes.NO_SETTING, Severity.WARNING)
@@ -189,6 +193,7 @@ def _nodes(w: Walker, top: Fields) -> list[NodeDraft]:
         w.report(top["nodes"][1], "the scenario has no nodes", codes.EMPTY_TEXT)
     drafts = []
     for item in items or []:
+        # None only for an item that is not a mapping at all, which is reported already.
         d = walk_node(w, item)
         if d is not None:
             drafts.append(d)

@@ -32,7 +32,10 @@ from peerscenarios.core.validate.keys import (
 # The line breaks an editor shows. libyaml also breaks lines at U+2028, U+2029
 # and U+0085, which editors do not, so positions are recomputed from here.
 _BREAK = re.compile(r"\r\n|\r|\n")
+# A 'key:' as YAML reads one: a plain word (not a quote, bracket or indicator first),
+# then a colon followed by a space or the end of the line.
 _KEY = re.compile(r"""(?P<dash>-\s+)?(?P<key>[^\s#'"\[\]{}|>&*!%@`-][^:#]*?)\s*:(?:\s|$)""")
+# '|' or '>' with optional chomping and indentation digits: the lines below are text.
 _BLOCK_SCALAR = re.compile(r"[|>][-+0-9]*\s*(?:#.*)?$")
 _FORMAT_KEYS = frozenset(SCENARIO_KEYS + NODE_KEYS + CHOICE_KEYS + LINE_KEYS + FEEDBACK_KEYS
                          + ENDING_KEYS + PROMPT_KEYS + FACILITATOR_KEYS)

@@ -21,8 +21,10 @@ from peerscenarios.core.validate.keys import ID_RE
 
 _T = "tag:yaml.org,2002:"
 STR, INT, FLOAT, BOOL, NULL = _T + "str", _T + "int", _T + "float", _T + "bool", _T + "null"
+# A date such as 2026-03-01 resolves to timestamp; as text it keeps the digits as written.
 _SCALAR_TAGS = {STR, INT, FLOAT, BOOL, NULL, _T + "timestamp"}
 
+# Used only to work out what YAML 1.1 made of a number (017 -> 15), to tell the author.
 _CTOR = yaml.constructor.SafeConstructor()
 
 # A whole number as a person writes it: no leading zero, no base prefix, no colons.
@@ -91,6 +93,7 @@ class Walker:
                 continue
             key = knode.value
             if key in out:
+                # The first one is kept: PyYAML would silently keep the last.
                 first = out[key][0].start_mark.line + 1
                 self.report(knode, f"'{key}' appears twice in {what} (first on line {first}); "
                                    "the second would silently replace the first",
@@ -129,6 +132,7 @@ class Walker:
             self.report(node, f"{what} should be a single value, not {describe(node)}",
                         codes.WRONG_TYPE)
             return None
+        # !!python/... and custom tags are refused here, whatever they would construct.
         if node.tag not in _SCALAR_TAGS:
             self.report(node, f"{what} uses the tag '{node.tag}', which is not allowed",
                         codes.WRONG_TYPE)
@@ -144,7 +148,9 @@ class Walker:
         s = self.scalar(node, what)
         if s is None:
             return None
+        # Only unquoted values are traps: a quoted "yes" is the word the author typed.
         plain = s.style in (None, "")
+        # Only plain values fall into YAML 1.1's traps; quoted ones are text as written.
         if s.tag == BOOL and plain:
             self.report(s, f"{what} '{s.value}' is read by YAML as true/false, not as text; "
                            f"write it in quotes: \"{s.value}\"", codes.YAML11_TRAP)
@@ -176,7 +182,10 @@ class Walker:
         if s is None:
             return None
         if s.tag != INT:
-            self.report(s, f"{what} should be a whole number, not '{s.value}'",
+            quoted = s.style in ("'", '"') and _DECIMAL.match(s.value.strip())
+            hint = ": write it without quotes" if quoted else ""
+            shown = f"{s.style}{s.value}{s.style}" if quoted else f"'{s.value}'"
+            self.report(s, f"{what} should be a whole number, not {shown}{hint}",
                         codes.WRONG_TYPE)
             return None
         digits = s.value.lstrip("+-").replace("_", "")

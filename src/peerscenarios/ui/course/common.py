@@ -25,6 +25,8 @@ class Background(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        # A worker of its own: a server that takes its whole connect timeout must never
+        # hold up a local save queued behind it.
         self._tasks = TaskManager(self)
 
     def call(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
@@ -46,6 +48,8 @@ def plain_error(exc: BaseException) -> str:
     """The words to show for ``exc``: its plain message, or a general line for a bug."""
     if isinstance(exc, PeerScenariosError):
         return str(exc)
+    # A bug's own text can name internals or quote data: the person gets a general line,
+    # the log gets the traceback.
     log.error("unexpected error in a course screen", exc_info=exc)
     return "Something went wrong on this computer. Nothing was sent. Please report this problem."
 
@@ -56,12 +60,15 @@ class MessageLine(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWordWrap(True)
+        # Plain text: a server's message or a file name is shown as written, never as markup.
         self.setTextFormat(Qt.TextFormat.PlainText)
+        # Selectable, so a person can copy the message for whoever runs the course.
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.hide()
 
     def show_problem(self, text: str) -> None:
         """Show ``text`` as a problem."""
+        # 7.3:1 against white, above the 4.5:1 WCAG asks of small text.
         self.setStyleSheet("color: #b00020;")
         self.setText(text)
         self.setAccessibleDescription(text)

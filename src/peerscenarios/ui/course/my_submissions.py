@@ -97,11 +97,13 @@ class MySubmissionsDialog(QDialog):
 
     @Slot(QModelIndex)
     def on_view_activated(self, index: QModelIndex) -> None:
+        # Open the row that was double-clicked, which need not be the selected one yet.
         self.view.selectRow(index.row())
         self.on_open_clicked()
 
     @Slot()
     def on_open_clicked(self) -> None:
+        """Show the selected submission as sent (a withdrawn one only says so)."""
         summary = self._selected()
         if summary is None:
             return
@@ -120,7 +122,10 @@ class MySubmissionsDialog(QDialog):
 
     @Slot()
     def on_withdraw_clicked(self) -> None:
+        """Withdraw the selected submission, after asking."""
         summary = self._selected()
+        # Checked before asking: the server would refuse a second withdrawal anyway, after
+        # a question that meant nothing.
         if summary is None or summary.withdrawn:
             self.message.show_info("Choose a submission that is not withdrawn yet.")
             return
@@ -132,6 +137,7 @@ class MySubmissionsDialog(QDialog):
             self.message.show_problem(str(exc))
             return
         self.message.show_info("Withdrawn. Its content has been erased from the course server.")
+        # Reloaded, so the row shows the withdrawal time the server stamped.
         self.model.reset()
 
     @classmethod

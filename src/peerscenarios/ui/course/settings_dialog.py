@@ -97,6 +97,7 @@ class CourseSettingsDialog(QDialog):
         self.ca_edit.setAccessibleName("CA certificate file")
         ca_label = QLabel("&CA certificate:", self)
         ca_label.setBuddy(self.ca_edit)
+        # A field and a button, so not part of the loop above; it goes before the password.
         form.insertRow(4, ca_label, ca_row)
         form.addRow(self.remember_check)
         self.message = MessageLine(self)
@@ -104,6 +105,7 @@ class CourseSettingsDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel, self)
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        # Says what it does: it writes the settings and the password store.
         self.ok_button.setText("Save")
         self.test_button = QPushButton("&Test connection", self)
         buttons.addButton(self.test_button, QDialogButtonBox.ButtonRole.ActionRole)
@@ -121,6 +123,7 @@ class CourseSettingsDialog(QDialog):
         try:
             saved = load_password(self._base)
         except CourseError as exc:
+            # Information, not a problem: without a password store it is asked for each time.
             self.message.show_info(str(exc))
             return
         if saved is not None:
@@ -128,6 +131,7 @@ class CourseSettingsDialog(QDialog):
 
     def settings(self) -> CourseSettings:
         """The settings as entered (TLS mode and timeouts kept from before)."""
+        # No field for the TLS mode: this dialog can never turn verify-full off.
         return CourseSettings.from_dict({
             **self._base.to_dict(), "host": self.host_edit.text().strip(),
             "port": self.port_spin.value(), "database": self.database_edit.text().strip(),
@@ -135,6 +139,7 @@ class CourseSettingsDialog(QDialog):
 
     @Slot()
     def on_ca_clicked(self) -> None:
+        """Pick the CA certificate file."""
         name, _ = QFileDialog.getOpenFileName(self, "CA certificate", self.ca_edit.text(),
                                               "Certificates (*.pem *.crt);;All files (*)")
         if name:
@@ -142,6 +147,8 @@ class CourseSettingsDialog(QDialog):
 
     @Slot()
     def on_test_clicked(self) -> None:
+        """Try to sign in with what is entered, in the background; the outcome shows below."""
+        # Read here on the GUI thread: the background call gets copies, never the widgets.
         settings, password = self.settings(), self.password_edit.text()
         if not settings.configured:
             self.message.show_problem("Enter the server and your user name first.")
@@ -155,6 +162,7 @@ class CourseSettingsDialog(QDialog):
             try:
                 return f"Signed in as {client.user}, a {client.role.value} of this course."
             finally:
+                # Signed out at once: a test must not leave a connection on the server.
                 client.close()
 
         self._background.call(attempt, self._tested, self._test_failed)
@@ -177,6 +185,7 @@ class CourseSettingsDialog(QDialog):
             if self.remember_check.isChecked() and self.password_edit.text():
                 save_password(settings, self.password_edit.text())
             elif not self.remember_check.isChecked():
+                # Unticked means forget: a password saved earlier is removed too.
                 forget_password(settings)
         except CourseError as exc:
             # Not fatal: the settings still apply; the password is asked for each time.
@@ -184,6 +193,7 @@ class CourseSettingsDialog(QDialog):
         super().accept()
 
     def done(self, result: int) -> None:
+        # A test still running must finish: its result would reach a deleted dialog.
         self._background.wait()
         super().done(result)
 

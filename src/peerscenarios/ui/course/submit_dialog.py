@@ -72,6 +72,7 @@ class ReflectionTicksModel(QAbstractListModel):
         """Show ``choices``; ticks on reflections still listed are kept, others dropped."""
         self.beginResetModel()
         self._rows = tuple(choices)
+        # A tick survives only on a reflection still listed: nothing hidden can be sent.
         self._ticked &= {c.key for c in self._rows}
         self.endResetModel()
         self.ticks_changed.emit()
@@ -89,6 +90,8 @@ class ReflectionTicksModel(QAbstractListModel):
             return None
         c = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
+            # The first line, cut short, is enough to recognise a reflection; the tooltip
+            # and, once ticked, the preview show it whole.
             first = c.text.strip().splitlines()[0] if c.text.strip() else ""
             short = first if len(first) <= 80 else first[:79] + "…"
             return f"Attempt {c.attempt_number}, {c.scenario_title}: {c.prompt}\n“{short}”"
@@ -111,6 +114,7 @@ class ReflectionTicksModel(QAbstractListModel):
         if role != Qt.ItemDataRole.CheckStateRole or not index.isValid():
             return False
         key = self._rows[index.row()].key
+        # Qt's delegate hands the new state over as a plain int; callers may pass the enum.
         state = value if isinstance(value, Qt.CheckState) else Qt.CheckState(int(value))
         if state == Qt.CheckState.Checked:
             self._ticked.add(key)
@@ -156,6 +160,7 @@ class SubmitPortfolioDialog(QDialog):
         layout.addWidget(intro)
 
         dates = QHBoxLayout()
+        # ``today`` is a seam for tests: the default range must not depend on the day they run.
         start = (QDate(today.year, today.month, today.day) if today is not None
                  else QDate.currentDate())
         self.since_edit = QDateEdit(start.addMonths(-1), self)
@@ -184,6 +189,8 @@ class SubmitPortfolioDialog(QDialog):
         self.ticks_view.setAccessibleName("Reflections you may share")
         self.ticks_view.setWordWrap(True)
         self.ticks_view.setAlternatingRowColors(True)
+        # The label's text (with its &R shortcut) is set as ticks change; the buddy lets
+        # Alt+R reach the list.
         self.ticks_label.setBuddy(self.ticks_view)
         ticks_layout.addWidget(self.ticks_view)
         preview_box = QWidget(split)
@@ -194,6 +201,7 @@ class SubmitPortfolioDialog(QDialog):
         preview_layout.addWidget(self.summary)
         self.preview = DocumentPreview(preview_box)
         preview_layout.addWidget(self.preview, 1)
+        # The preview gets most of the height: it is what the trainee has to check.
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 3)
         layout.addWidget(split, 1)
@@ -260,6 +268,7 @@ class SubmitPortfolioDialog(QDialog):
 
     @Slot()
     def on_ticks_changed(self) -> None:
+        """Rebuild the snapshot, the preview and the buttons from the ticks."""
         n = self.ticks.rowCount()
         ticked = len(self.ticks.ticked)
         self.ticks_label.setText(f"&Reflections in these dates: {n}. Ticked to share: {ticked}."
@@ -271,6 +280,8 @@ class SubmitPortfolioDialog(QDialog):
             self.send_button.setEnabled(False)
             self.save_button.setEnabled(False)
             return
+        # A new snapshot at every tick, read back from its own payload: the preview is
+        # always exactly what Send would send.
         self.snapshot = Snapshot.from_portfolio(self._portfolio,
                                                 include_reflections=self.ticks.ticked)
         self.preview.show_portfolio(self.snapshot.portfolio)
@@ -282,8 +293,11 @@ class SubmitPortfolioDialog(QDialog):
 
     @Slot()
     def on_send_clicked(self) -> None:
+        """Send the snapshot shown, in the background; the dialog closes once it is stored."""
+        # Busy: a second click while sending would send the portfolio twice.
         if self._send is None or self.snapshot is None or self._background.busy:
             return
+        # Captured now: ticks changed while it travels do not change what is sent.
         snapshot, send = self.snapshot, self._send
         self.send_button.setEnabled(False)
         self.message.show_info("Sending…")
@@ -298,6 +312,7 @@ class SubmitPortfolioDialog(QDialog):
 
     def _send_failed(self, exc: BaseException) -> None:
         self.send_button.setEnabled(True)
+        # A server problem (not a bug here) has a way round: the submission file.
         extra = " You can save it as a file instead." if isinstance(exc, CourseError) else ""
         self.message.show_problem(plain_error(exc) + extra)
 
@@ -306,6 +321,8 @@ class SubmitPortfolioDialog(QDialog):
         """Ask where, then write the submission file (0600); returns the path or None."""
         if self.snapshot is None:
             return None
+        # Letters and digits only from the profile name: it may hold characters a file
+        # system refuses.
         safe = "".join(c if c.isalnum() else "-" for c in self.snapshot.profile_name)
         name, _ = QFileDialog.getSaveFileName(
             self, "Save submission file", f"{safe.strip('-') or 'portfolio'}{SUFFIX}",
@@ -313,6 +330,7 @@ class SubmitPortfolioDialog(QDialog):
         if not name:
             return None
         path = Path(name)
+        # A save dialog may return the name as typed, without the filter's suffix.
         if path.suffix != SUFFIX:
             path = path.with_name(path.name + SUFFIX)
         try:

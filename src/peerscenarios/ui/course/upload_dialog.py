@@ -49,6 +49,7 @@ class UploadSessionDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.notes_check = QCheckBox("Include my &notes", self)
+        # Off when there are no notes: a box that would add nothing is not offered.
         self.notes_check.setEnabled(bool(report.notes.strip()))
         layout.addWidget(self.notes_check)
         self.preview = DocumentPreview(self)
@@ -62,16 +63,21 @@ class UploadSessionDialog(QDialog):
         buttons.rejected.connect(self.reject)
         self.upload_button.clicked.connect(self.on_upload_clicked)
         self.notes_check.toggled.connect(self.on_notes_toggled)
+        # Notes start left out: they are the facilitator's own words about the room.
         self.on_notes_toggled(False)
         self.resize(760, 640)
 
     @Slot(bool)
     def on_notes_toggled(self, on: bool) -> None:
+        """Rebuild the record with or without the notes, and preview it."""
+        # Rebuilt and read back each time, so the preview is exactly what Upload sends.
         self.record = SessionUpload.from_report(self._report, include_notes=on)
         self.preview.show_group(self.record.report)
 
     @Slot()
     def on_upload_clicked(self) -> None:
+        """Upload the record shown, in the background; the dialog closes once it is stored."""
+        # A second click would upload again; the server refuses that, but with an error.
         if self._background.busy:
             return
         record, upload = self.record, self._upload
@@ -89,6 +95,7 @@ class UploadSessionDialog(QDialog):
         self.message.show_problem(plain_error(exc))
 
     def done(self, result: int) -> None:
+        # An upload on its way must finish: its result would reach a deleted dialog.
         self._background.wait()
         super().done(result)
 

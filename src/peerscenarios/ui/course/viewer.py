@@ -36,6 +36,8 @@ class DocumentPreview(QTextBrowser):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # The HTML comes from a payload another computer wrote. The export escapes its
+        # text, and links are not followed either, so nothing in it can navigate the view.
         self.setOpenLinks(False)
         self.setAccessibleName("Preview of exactly what is sent")
 
@@ -100,6 +102,7 @@ class DocumentViewer(QDialog):
             from peerscenarios.export.pdf import write_pdf
 
             portfolio = self.portfolio
+            # Letters and digits only: a profile name may hold characters a file system refuses.
             safe = "".join(c if c.isalnum() else "-" for c in portfolio.profile_name)
             return _save_pdf(self, f"{safe.strip('-') or 'portfolio'}-portfolio.pdf",
                              lambda p: write_pdf(portfolio, p))
@@ -110,6 +113,8 @@ class DocumentViewer(QDialog):
             report = self.report
             title = plain(report.scenario_title)
 
+            # The group export's own HTML and page setup: the same PDF as one made on the
+            # facilitator's laptop.
             def write(path: Path) -> Path:
                 data = render_pdf(group_html(report), title=f"Group session: {title}",
                                   footer=f"Group session · {title}",

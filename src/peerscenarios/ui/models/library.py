@@ -249,7 +249,7 @@ class ProblemFilesModel(QAbstractListModel):
     def set_problems(self, problems: tuple[LoadedFile, ...]) -> None:
         """Replace the list with these files' diagnostics (errors first within a file)."""
         self.beginResetModel()
-        rows = []
+        rows: list[str] = []
         for f in problems:
             diags = sorted(f.diagnostics, key=lambda d: (d.severity.value != "error", d.line))
             rows.extend(d.format() for d in diags)

@@ -236,7 +236,9 @@ class AudienceWindow(QWidget):
         While the panel is shown the stage fits itself into the rest of the screen,
         so the panel never hides text.
         """
-        self.layout().addWidget(panel)
+        layout = self.layout()
+        if layout is not None:
+            layout.addWidget(panel)
 
     # Audience-safe inputs only; see the module docstring.
     def show_state(self, state: StageState) -> None:

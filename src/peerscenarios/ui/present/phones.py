@@ -42,6 +42,8 @@ NOBODY_JOINED = ("No phone has joined yet. If phones cannot open the link, the W
 # Names of virtual adapters (containers, VMs, VPNs): phones are never on those networks.
 _VIRTUAL_PREFIXES = ("docker", "br-", "veth", "virbr", "vmnet", "vboxnet", "tun", "tap", "wg",
                      "utun", "zt", "tailscale", "lxc", "lxd", "podman", "cni", "flannel")
+# Private networks only: phones in the room share the laptop's local network, and a
+# public address would put the class's vote on the internet (the server refuses it too).
 _PRIVATE = tuple(ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12",
                                                      "192.168.0.0/16"))
 
@@ -118,6 +120,8 @@ def read_interfaces() -> list[InterfaceInfo]:
         out.append(InterfaceInfo(
             name=iface.name(), human_name=iface.humanReadableName(),
             kind=kinds.get(iface.type(), NetKind.OTHER),
+            # Up and running: an interface that is up with no link (Wi-Fi off, cable out)
+            # reaches no phone.
             up=bool(flags & flag.IsUp) and bool(flags & flag.IsRunning),
             loopback=bool(flags & flag.IsLoopBack),
             addresses=tuple(e.ip().toString() for e in iface.addressEntries()),
@@ -132,6 +136,7 @@ def usable_addresses() -> list[NetworkAddress]:
 
 def plain_text(inline_html: str) -> str:
     """The words of a stage text (inert HTML) as one plain line, for a phone."""
+    # Plain text: the phone page inserts it with textContent, where markup would show as tags.
     return " ".join(QTextDocumentFragment.fromHtml(inline_html).toPlainText().split())
 
 
@@ -202,6 +207,7 @@ class PhoneBridge(QObject):
 
     def stop(self) -> None:
         """End the phone session: phones are told, the port closes."""
+        # Cleared first, so a tally still on its way from the server thread is dropped.
         server, self._server = self._server, None
         if server is None:
             return
@@ -222,6 +228,7 @@ class PhoneBridge(QObject):
 
     @Slot()
     def on_arrived(self) -> None:
+        """Hand the newest tally to the GUI; queued here from the server's thread."""
         with self._lock:
             tally, self._latest = self._latest, None
             self._pending = False

@@ -69,6 +69,7 @@ class JoinCard(QWidget):
     def __init__(self, audience: AudienceWindow) -> None:
         super().__init__(audience)
         self._audience = audience
+        # Drawn from SVG at paint time: sharp at any projector resolution.
         self._renderer = QSvgRenderer(self)
         self._background = self._stage_background()
         self.url = ""
@@ -103,6 +104,7 @@ class JoinCard(QWidget):
             if background != self._background:
                 self._background = background
                 self.update()
+        # Only watching: the stage paints as usual.
         return False
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -114,6 +116,7 @@ class JoinCard(QWidget):
 
     def _metrics(self) -> tuple[int, int, QFont, QFont]:
         h = self._audience.height() or 720
+        # 30% of the window's height, to scan from the back of a room; 120 px at least.
         qr = max(120, round(h * 0.30))
         pad = max(8, qr // 16)
         title = QFont()
@@ -243,6 +246,8 @@ class PhonesPanel(QGroupBox):
         if self.bridge.running:
             return self.bridge.url
         if address is None:
+            # Read again now: the laptop may have joined the room's Wi-Fi since the panel
+            # was built.
             self._fill_networks(self._addresses())
             address = self.network.currentData()
         elif self.network.findData(address) < 0:
@@ -263,6 +268,7 @@ class PhonesPanel(QGroupBox):
 
         self.card.set_join(url, self.bridge.code, qr_svg(url))
         self._set_toggle(True)
+        # No phone within a minute: the panel then says what usually causes it.
         self._nobody_timer.start()
         self._refresh()
         self.phones_started.emit(url)
@@ -316,6 +322,7 @@ class PhonesPanel(QGroupBox):
     # ------------------------------------------------------------ helpers
 
     def _fill_networks(self, addresses: list[NetworkAddress]) -> None:
+        # The network picked before stays picked if it is still on offer.
         current = self.network.currentData()
         self.network.clear()
         for a in addresses:
@@ -331,6 +338,7 @@ class PhonesPanel(QGroupBox):
         self.network.setVisible(many)
 
     def _set_toggle(self, on: bool) -> None:
+        # Quiet: making the switch match must not start or stop phones a second time.
         self.toggle.blockSignals(True)
         self.toggle.setChecked(on)
         self.toggle.blockSignals(False)
@@ -352,5 +360,6 @@ class PhonesPanel(QGroupBox):
         else:
             self.link.clear()
             self.counts.clear()
+        # Never over a blanked screen: blanking means the room sees nothing at all.
         shown = on and self.show_code.isChecked() and self.controller.blank is Blank.NONE
         self.card.setVisible(shown)

@@ -10,35 +10,27 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QAbstractSpinBox,
-    QApplication,
-    QComboBox,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QPlainTextEdit,
+    QMainWindow,
     QPushButton,
     QScrollArea,
     QSplitter,
-    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from peerscenarios.app.group.stage_state import Blank, StageState, Step
-from peerscenarios.core.library import Library
-from peerscenarios.core.reporting import letter
-from peerscenarios.errors import PeerScenariosError
 from peerscenarios.ui.present.audience import AudienceWindow
 from peerscenarios.ui.present.controller import PresentationController
-from peerscenarios.ui.present.dialogs import CheatSheet, ExportPathDialog, LeaveDialog
-from peerscenarios.ui.present.keys import Action, lookup, vote_index
+from peerscenarios.ui.present.dialogs import CheatSheet, LeaveDialog
+from peerscenarios.ui.present.key_handler import PresenterKeys
 from peerscenarios.ui.present.panels.aspect_box import AspectBox
+from peerscenarios.ui.present.panels.audience_settings import AudienceSettings
 from peerscenarios.ui.present.panels.decision import DecisionPanel
 from peerscenarios.ui.present.panels.end import EndPanel
 from peerscenarios.ui.present.panels.guide import GuidePanel
@@ -46,12 +38,13 @@ from peerscenarios.ui.present.panels.notes import SessionNotesPanel
 from peerscenarios.ui.present.panels.screen_prompt import ScreenPrompt
 from peerscenarios.ui.present.panels.timer import TimerPanel
 from peerscenarios.ui.present.phones_panel import PhonesPanel
-from peerscenarios.ui.present.screens import Placement, PresentSettings, ScreenManager, screen_name
+from peerscenarios.ui.present.screens import Placement, PresentSettings, ScreenManager
 from peerscenarios.ui.present.stage import StageWidget
 from peerscenarios.ui.present.theme import Theme
+from peerscenarios.ui.widgets.common import comfortable_targets
 
 
-class PresenterWindow(QWidget):
+class PresenterWindow(QMainWindow):
     """The facilitator's window; also handles the clicker and keyboard for both windows."""
 
     left = Signal()
@@ -59,6 +52,8 @@ class PresenterWindow(QWidget):
     def __init__(self, controller: PresentationController, audience: AudienceWindow,
                  screens: ScreenManager, settings: PresentSettings,
                  parent: QWidget | None = None) -> None:
+        # A main window, so screen readers announce it as a frame (a plain QWidget
+        # top-level reads as a "filler").
         super().__init__(parent, Qt.WindowType.Window)
         self.controller = controller
         self.audience = audience
@@ -70,21 +65,8 @@ class PresenterWindow(QWidget):
         self.setWindowTitle(f"Presenting: {controller.scenario.title}")
         self._build()
         self._connect_signals()
-        c = controller
-        self._actions = {
-            Action.NEXT: self.go_forward,
-            Action.BACK: self.go_back,
-            Action.BLACK: lambda: c.toggle_blank(Blank.BLACK),
-            Action.WHITE: lambda: c.toggle_blank(Blank.WHITE),
-            Action.TIMER: c.timer.toggle,
-            Action.TIMER_RESET: c.timer.reset,
-            Action.TIMER_SHOWN: lambda: c.set_timer_shown(not c.timer_shown),
-            Action.SWITCH_VIEW: self.toggle_audience_here,
-            Action.KEYS: self.show_cheat_sheet,
-        }
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+        # The clicker and keyboard for both windows.
+        self.keys = PresenterKeys(self)
 
     # ---------------------------------------------------------------- build
 
@@ -116,7 +98,7 @@ class PresenterWindow(QWidget):
         self.prompt = ScreenPrompt(self)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
-        self.status.setAccessibleName("Status")
+        self.status.setAccessibleDescription("Status")
         self.status.hide()
 
         self.preview = StageWidget()
@@ -125,26 +107,17 @@ class PresenterWindow(QWidget):
         self.preview_caption = QLabel(self)
         self.next_label = QLabel(self)
         self.next_label.setWordWrap(True)
-        self.screen_combo = QComboBox(self)
-        self.screen_combo.setAccessibleName("Screen for the audience view")
-        self.theme_combo = QComboBox(self)
-        self.theme_combo.setAccessibleName("Audience view colours")
-        for theme in Theme:
-            self.theme_combo.addItem(theme.label, theme.value)
-        self.theme_combo.setCurrentIndex(list(Theme).index(self.settings.theme))
+        self.audience_settings = AudienceSettings(self.screens, self.settings.theme)
+        # Kept as attributes: the presenter and its tests reach the two choosers directly.
+        self.screen_combo = self.audience_settings.screen_combo
+        self.theme_combo = self.audience_settings.theme_combo
         left = QWidget(self)
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 0, 0)
         lv.addWidget(self.preview_caption)
         lv.addWidget(self.preview_box, 3)
         lv.addWidget(self.next_label)
-        form = QGridLayout()
-        form.addWidget(QLabel("Audience screen:", left), 0, 0)
-        form.addWidget(self.screen_combo, 0, 1)
-        form.addWidget(QLabel("Colours:", left), 1, 0)
-        form.addWidget(self.theme_combo, 1, 1)
-        form.setColumnStretch(1, 1)
-        lv.addLayout(form)
+        lv.addWidget(self.audience_settings)
         self.session_notes = SessionNotesPanel(left)
         lv.addWidget(self.session_notes)
 
@@ -163,23 +136,29 @@ class PresenterWindow(QWidget):
         rv.addWidget(self.phones)
         rv.addWidget(self.timer_panel)
         rv.addStretch(1)
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidget(right)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # Named panels_area, never scroll: that would hide QWidget.scroll().
+        self.panels_area = QScrollArea(self)
+        self.panels_area.setWidget(right)
+        self.panels_area.setWidgetResizable(True)
+        self.panels_area.setFrameShape(QFrame.Shape.NoFrame)
+        # The area is no tab stop of its own (it had no name); its panels are.
+        self.panels_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(left)
-        self.splitter.addWidget(self.scroll)
+        self.splitter.addWidget(self.panels_area)
         self.splitter.setStretchFactor(0, 5)
         self.splitter.setStretchFactor(1, 4)
         self.splitter.setChildrenCollapsible(False)
 
-        layout = QVBoxLayout(self)
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
         layout.addLayout(top)
         layout.addWidget(self.prompt)
         layout.addWidget(self.status)
         layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+        comfortable_targets(self)
         self.resize(1280, 720)
 
     def _connect_signals(self) -> None:
@@ -208,8 +187,8 @@ class PresenterWindow(QWidget):
         self.end_panel.export_requested.connect(self.on_end_panel_export_requested)
         self.end_panel.close_requested.connect(self.on_end_panel_close_requested)
         self.prompt.move_accepted.connect(self.on_prompt_move_accepted)
-        self.screen_combo.activated.connect(self.on_screen_combo_activated)
-        self.theme_combo.activated.connect(self.on_theme_combo_activated)
+        self.audience_settings.screen_chosen.connect(self.on_audience_settings_screen_chosen)
+        self.audience_settings.theme_chosen.connect(self.on_audience_settings_theme_chosen)
         self.screens.placement_changed.connect(self.on_screens_placement_changed)
         self.screens.screen_offered.connect(self.on_screens_screen_offered)
         self.screens.screen_lost.connect(self.on_screens_screen_lost)
@@ -254,25 +233,12 @@ class PresenterWindow(QWidget):
             self.decision.show()
         else:
             self.decision.hide()
-        ended_early = self.controller.finished and not self.controller.flow.finished
+        ended_early = self.controller.finished and not flow.finished
         self.end_panel.setVisible(self.controller.finished
                                   and (entry.step is Step.ENDING or ended_early))
         if self.end_panel.isVisible():
-            self.end_panel.show_summary(self._summary_text(ended_early))
+            self.end_panel.show_summary(self.controller.session.summary())
         self._refresh_caption()
-
-    def _summary_text(self, ended_early: bool) -> str:
-        flow = self.controller.flow
-        visits = flow.locked_visits()
-        said = ("The session was ended early and is saved." if ended_early
-                else "The session is finished and saved.")
-        if not visits:
-            return f"{said} No decision was recorded."
-        path = " → ".join(f"{i}{letter(v.choice_ids.index(v.chosen))}"
-                          for i, v in enumerate(visits, 1) if v.chosen is not None)
-        count = len(visits)
-        return (f"{said} {count} decision{'s' if count != 1 else ''} recorded; the group's "
-                f"path: {path}. It is listed in History under group sessions.")
 
     def _refresh_caption(self) -> None:
         blank = self.controller.blank
@@ -412,9 +378,7 @@ class PresenterWindow(QWidget):
         self.phones.shut_down()  # phones are told the session ended; the port closes
         self.controller.flush_notes()
         self.controller.leave()
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
+        self.keys.detach()
         self.audience.dispose()
         if self._cheat_sheet is not None:
             self._cheat_sheet.close()
@@ -467,29 +431,8 @@ class PresenterWindow(QWidget):
 
     def export_record(self, fmt: str) -> Path | None:
         """Ask where, then write the session record as PDF or CSV; returns the file written."""
-        c = self.controller
-        if c.session_id is None:
-            self.end_panel.result.setText("This session could not be saved, so there is "
-                                          "nothing to export.")
-            return None
-        try:
-            from peerscenarios.app.exports import export_group_session
-        except ImportError:
-            self.end_panel.result.setText("Exporting is not available in this copy.")
-            return None
-        stamp = c.scenario.id
-        path = ExportPathDialog.ask(self, fmt, f"group-session-{stamp}-{c.session_id}.{fmt}")
-        if path is None:
-            return None
-        c.flush_notes()
-        try:
-            written = export_group_session(c.storage, Library(scenarios=(c.scenario,)),
-                                           c.session_id, fmt, path)
-        except PeerScenariosError as exc:
-            self.end_panel.result.setText(f"Not exported: {exc.message} {exc.hint}".strip())
-            return None
-        self.end_panel.result.setText(f"Saved {written}")
-        return Path(written)
+        self.controller.flush_notes()
+        return self.end_panel.export(self.controller, fmt)
 
     @Slot()
     def on_end_panel_close_requested(self) -> None:
@@ -498,27 +441,14 @@ class PresenterWindow(QWidget):
     # -------------------------------------------------------------- screens
 
     def _refresh_screens(self) -> None:
-        self.screen_combo.blockSignals(True)
-        self.screen_combo.clear()
-        laptop = self.screens.laptop()
-        current = self.screens.chosen
-        for s in self.screens.screens():
-            label = screen_name(s) + ("  (this screen)" if s is laptop else "")
-            self.screen_combo.addItem(label)
-            if s is current:
-                self.screen_combo.setCurrentIndex(self.screen_combo.count() - 1)
-        self.screen_combo.blockSignals(False)
+        self.audience_settings.refresh()
 
-    @Slot(int)
-    def on_screen_combo_activated(self, index: int) -> None:
-        screens = self.screens.screens()
-        if 0 <= index < len(screens):
-            self.screens.choose(screens[index])
-            self.activateWindow()
+    @Slot()
+    def on_audience_settings_screen_chosen(self) -> None:
+        self.activateWindow()
 
-    @Slot(int)
-    def on_theme_combo_activated(self, index: int) -> None:
-        theme = Theme(self.theme_combo.itemData(index))
+    @Slot(object)
+    def on_audience_settings_theme_chosen(self, theme: Theme) -> None:
         self.settings.theme = theme
         self.preview.set_theme(theme)
         self.audience.set_theme(theme)
@@ -547,52 +477,6 @@ class PresenterWindow(QWidget):
         if self.screens.showing_here:
             self.toggle_audience_here()
         self.activateWindow()
-
-    # ----------------------------------------------------------------- keys
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() != QEvent.Type.KeyPress or not isinstance(watched, QWidget):
-            return False
-        window = watched.window()
-        if window is not self and window is not self.audience:
-            return False
-        assert isinstance(event, QKeyEvent)
-        return self.handle_key(event, watched)
-
-    def handle_key(self, event: QKeyEvent, target: QWidget | None = None) -> bool:
-        """Act on a presenter key (see :data:`keys.KEYMAP`); False if it is not one."""
-        key = int(event.key())
-        shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
-        typing = isinstance(target, QAbstractSpinBox | QLineEdit | QPlainTextEdit | QTextEdit)
-        if not typing and event.modifiers() & (Qt.KeyboardModifier.ControlModifier
-                                               | Qt.KeyboardModifier.AltModifier
-                                               | Qt.KeyboardModifier.MetaModifier):
-            return False
-        flow = self.controller.flow
-        index = None if typing else vote_index(key)
-        visit = flow.current.visit
-        if (index is not None and flow.votes_open and visit is not None
-                and index < len(visit.choice_ids)):
-            # While votes are open a letter counts a hand, B included (. still blacks out).
-            self.controller.bump_votes(index, -1 if shift else 1)
-            return True
-        action = lookup(key, shift, typing=typing)
-        if action is None:
-            return False
-        if action is Action.ESCAPE:
-            if self.screens.showing_here:
-                self.toggle_audience_here()
-            elif typing:
-                self.setFocus(Qt.FocusReason.ShortcutFocusReason)
-            else:
-                self.request_leave()
-            return True
-        if action is Action.REVEAL:
-            if visit is not None:
-                self.controller.set_reveal_all(not visit.revealed_all)
-            return True
-        self._actions[action]()
-        return True
 
     # -------------------------------------------------------------- closing
 

@@ -54,7 +54,8 @@ class PresentSettings:
     @property
     def timer_seconds(self) -> int:
         """Length of the discussion countdown."""
-        value = int(self._q.value("present/timer_seconds", DEFAULT_TIMER_SECONDS, type=int))
+        raw = self._q.value("present/timer_seconds", DEFAULT_TIMER_SECONDS, type=int)
+        value = raw if isinstance(raw, int) else DEFAULT_TIMER_SECONDS
         return max(10, min(60 * 60, value))
 
     @timer_seconds.setter
@@ -68,12 +69,12 @@ class PresentSettings:
 
 def raw_name(screen: object) -> str:
     """The platform's name for a screen (stable across resolution changes)."""
-    return str(screen.name()) if hasattr(screen, "name") else ""  # type: ignore[attr-defined]
+    return str(screen.name()) if hasattr(screen, "name") else ""
 
 
 def screen_name(screen: object) -> str:
     """A screen's name as the presenter sees it, with its size."""
-    name = screen.name() if hasattr(screen, "name") else ""  # type: ignore[attr-defined]
+    name = screen.name() if hasattr(screen, "name") else ""
     geo = screen.geometry()  # type: ignore[attr-defined]
     return f"{name or 'Screen'} ({geo.width()}×{geo.height()})"
 

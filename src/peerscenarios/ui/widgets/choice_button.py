@@ -25,16 +25,20 @@ class ChoiceButton(QPushButton):
         self.setAccessibleDescription(f"Response {number}; press {number} to choose it")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setCheckable(False)
-        layout = QHBoxLayout(self)
+        self.setAutoDefault(True)  # Enter answers with the focused response, as Space does
+        layout = self._layout = QHBoxLayout(self)
         layout.setContentsMargins(14, 10, 14, 10)
         layout.setSpacing(12)
         self._number = QLabel(f"<b>{number}</b>", self)
         self._number.setTextFormat(Qt.TextFormat.RichText)
-        self._number.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self._number.setAlignment(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
         self._text = QLabel(self)
         self._text.setTextFormat(Qt.TextFormat.RichText)
         self._text.setWordWrap(True)
         self._text.setText(to_html(choice.text))
+        # Number and words share one vertical alignment (the number once sat higher
+        # than a one-line response).
+        self._text.setAlignment(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
         for lab in (self._number, self._text):
             # Clicks fall through to the button; the labels are only its face.
             lab.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
@@ -46,13 +50,13 @@ class ChoiceButton(QPushButton):
         self.setSizePolicy(policy)
 
     def sizeHint(self) -> QSize:
-        return self.layout().totalSizeHint()
+        return self._layout.totalSizeHint()
 
     def minimumSizeHint(self) -> QSize:
-        return self.layout().totalMinimumSize()
+        return self._layout.totalMinimumSize()
 
     def hasHeightForWidth(self) -> bool:
         return True
 
     def heightForWidth(self, width: int) -> int:
-        return self.layout().totalHeightForWidth(width)
+        return self._layout.totalHeightForWidth(width)

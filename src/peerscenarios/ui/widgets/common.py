@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLabel, QWidget
 
 from peerscenarios.ui.widgets.richtext import rich_label
 
@@ -28,7 +28,20 @@ def reading_label(parent: QWidget | None = None, text_html: str = "") -> QLabel:
     stray Enter or Space does nothing.
     """
     label = rich_label(text_html, parent)
+    label.setObjectName("reading")  # the stylesheet draws its focus ring
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                   | Qt.TextInteractionFlag.TextSelectableByKeyboard)
     label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
     return label
+
+
+# WCAG 2.2's minimum target size is 24 by 24 CSS pixels; a few more leave room for the
+# focus ring. Check boxes count their label as part of the target, as Qt does for clicks.
+MIN_TARGET_PX = 28
+
+
+def comfortable_targets(root: QWidget, px: int = MIN_TARGET_PX) -> None:
+    """Give every button, check box, combo and spin box under ``root`` at least ``px`` height."""
+    for widget in root.findChildren(QWidget):
+        if isinstance(widget, QAbstractButton | QComboBox | QAbstractSpinBox):
+            widget.setMinimumHeight(max(px, widget.minimumHeight()))

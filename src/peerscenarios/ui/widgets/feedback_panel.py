@@ -81,7 +81,13 @@ class FeedbackPanel(QFrame):
             self.setProperty("drift", drift)
             self.style().unpolish(self)
             self.style().polish(self)
-        description = f"{info.label}. {outcome.feedback.why.strip()}"
-        if better:
-            description += f" Better: {better}"
-        self.continue_button.setAccessibleDescription(description)
+        # The feedback itself is announced once by the player; the button only says where
+        # it leads, so a screen reader does not read the whole feedback a second time.
+        self.continue_button.setAccessibleDescription("Go on with the story")
+
+    def spoken(self, outcome: Outcome) -> str:
+        """The feedback as one announcement: the role, why it matters, the better move."""
+        info = ROLE_INFO[outcome.role]
+        text = f"This response reflects: {info.label}. {outcome.feedback.why.strip()}"
+        better = outcome.feedback.better.strip()
+        return text + (f" A better response would: {better}" if better else "")

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from peerscenarios.app.training import PendingPrompt
 from peerscenarios.core.markup import to_html
+from peerscenarios.ui.widgets.announce import announce
 from peerscenarios.ui.widgets.common import heading
 from peerscenarios.ui.widgets.richtext import rich_label
 
@@ -94,7 +95,8 @@ class ReflectionPanel(QWidget):
         self._layout.setContentsMargins(0, 0, 0, 0)
         self.title = heading("Take a moment to reflect", self, level=2)
         self._layout.addWidget(self.title)
-        self.note = QLabel("Your reflections stay on this computer. Autosaved as you type.", self)
+        self.note = QLabel("Your reflections stay on this computer. Autosaved as you type "
+                           "(Ctrl+S saves now); Ctrl+Enter saves and goes on.", self)
         self.note.setObjectName("muted")
         self.note.setWordWrap(True)
         self._layout.addWidget(self.note)
@@ -116,7 +118,9 @@ class ReflectionPanel(QWidget):
         self._timer.setInterval(AUTOSAVE_DELAY_MS)
         # Ctrl+Enter saves from inside the editor, where Enter itself starts a new line.
         self._save_keys = [QShortcut(QKeySequence(k), self) for k in ("Ctrl+Return", "Ctrl+Enter")]
-        for shortcut in self._save_keys:
+        # Ctrl+S writes the draft now and says so (autosave stays silent for screen readers).
+        self._draft_key = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
+        for shortcut in (*self._save_keys, self._draft_key):
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.setAutoRepeat(False)
         self._connect_signals()
@@ -125,6 +129,7 @@ class ReflectionPanel(QWidget):
         self._timer.timeout.connect(self.on_timer_timeout)
         for shortcut in self._save_keys:
             shortcut.activated.connect(self.done_button.click)
+        self._draft_key.activated.connect(self.on_draft_key_activated)
         self.done_button.clicked.connect(self.on_done_button_clicked)
 
     def set_prompts(self, prompts: list[PendingPrompt], *, button_text: str) -> None:
@@ -146,8 +151,8 @@ class ReflectionPanel(QWidget):
         self.done_button.setText(button_text)
         # Tab goes from the writing to Save, then to the "don't keep" boxes: the main
         # action is one key away, and nothing else sits between the editor and it.
-        chain = [ed.editor for ed in self.editors] + [self.done_button]
-        chain += [ed.dont_keep for ed in self.editors]
+        chain: list[QWidget] = [ed.editor for ed in self.editors]
+        chain += [self.done_button, *(ed.dont_keep for ed in self.editors)]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
 
@@ -180,6 +185,13 @@ class ReflectionPanel(QWidget):
             self._dirty.discard(prompt_id)
             self.draft_dropped.emit(prompt_id)
             self.status.setText("This reflection will not be kept.")
+
+    @Slot()
+    def on_draft_key_activated(self) -> None:
+        self._dirty.update(ed.prompt_id for ed in self.editors if ed.keep)
+        self.flush()
+        self.status.setText("Draft saved")
+        announce(self.status, "Draft saved")
 
     @Slot()
     def on_timer_timeout(self) -> None:

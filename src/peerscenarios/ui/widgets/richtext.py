@@ -21,7 +21,7 @@ class InertDocument(QTextDocument):
     a remote or local file.
     """
 
-    def loadResource(self, type: int, name: QUrl) -> Any:
+    def loadResource(self, type: int, name: QUrl | str) -> Any:
         return None
 
 
@@ -40,7 +40,7 @@ class InertBrowser(QTextBrowser):
                                      | Qt.TextInteractionFlag.TextSelectableByMouse)
         self.setTabChangesFocus(True)
 
-    def loadResource(self, type: int, name: QUrl) -> Any:
+    def loadResource(self, type: int, name: QUrl | str) -> Any:
         return None
 
 

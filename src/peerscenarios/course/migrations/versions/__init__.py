@@ -1,0 +1,1 @@
+"""The course server's revision scripts, applied in order by ``course.admin.init_server``."""

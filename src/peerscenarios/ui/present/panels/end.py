@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from peerscenarios.core.library import Library
+from peerscenarios.errors import PeerScenariosError
+from peerscenarios.ui.present.dialogs import ExportPathDialog
+
+if TYPE_CHECKING:
+    from peerscenarios.ui.present.controller import PresentationController
 
 
 class EndPanel(QGroupBox):
@@ -48,3 +58,24 @@ class EndPanel(QGroupBox):
     @Slot()
     def on_csv_clicked(self) -> None:
         self.export_requested.emit("csv")
+
+    def export(self, controller: PresentationController, fmt: str) -> Path | None:
+        """Ask where, then write the session's record as PDF or CSV; the file written, or None."""
+        c = controller
+        if c.session_id is None:
+            self.result.setText("This session could not be saved, so there is nothing to export.")
+            return None
+        from peerscenarios.app.exports import export_group_session
+
+        path = ExportPathDialog.ask(self, fmt,
+                                    f"group-session-{c.scenario.id}-{c.session_id}.{fmt}")
+        if path is None:
+            return None
+        try:
+            written = export_group_session(c.storage, Library(scenarios=(c.scenario,)),
+                                           c.session_id, fmt, path)
+        except PeerScenariosError as exc:
+            self.result.setText(f"Not exported: {exc.message} {exc.hint}".strip())
+            return None
+        self.result.setText(f"Saved {written}")
+        return Path(written)

@@ -18,7 +18,7 @@ class ScreenPrompt(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.screen: object | None = None
+        self.offered: object | None = None
         self.text = QLabel(self)
         self.text.setWordWrap(True)
         self.move_button = QPushButton("Move the audience view there", self)
@@ -35,14 +35,14 @@ class ScreenPrompt(QFrame):
         self.dismiss.clicked.connect(self.hide)
 
     def offer(self, screen: object) -> None:
-        self.screen = screen
+        self.offered = screen
         self.text.setText(f"A screen was connected: {html.escape(screen_name(screen))}. "
                           "Show the audience view on it?")
         self.show()
 
     @Slot()
     def on_move_button_clicked(self) -> None:
-        screen = self.screen
+        screen = self.offered
         self.hide()
         if screen is not None:
             self.move_accepted.emit(screen)

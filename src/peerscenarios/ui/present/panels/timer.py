@@ -38,7 +38,7 @@ class DurationSpin(QSpinBox):
         except ValueError:
             return self.value()
 
-    def validate(self, text: str, pos: int) -> object:
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
         ok = all(ch.isdigit() or ch == ":" for ch in text) and text.count(":") <= 1
         return (QValidator.State.Acceptable if ok else QValidator.State.Invalid, text, pos)
 
@@ -58,7 +58,8 @@ class TimerPanel(QGroupBox):
         font.setPointSizeF(font.pointSizeF() * 2)
         font.setBold(True)
         self.display.setFont(font)
-        self.display.setAccessibleName("Time left")
+        # The value is what is read ("1:45"); "Time left" comes after it, as a description.
+        self.display.setAccessibleDescription("Time left")
         self.start_pause = QPushButton("Start (T)", self)
         self.reset = QPushButton("Reset", self)
         self.length = DurationSpin(self)

@@ -384,6 +384,10 @@ class TallyChart(QWidget):
         self._c = c
         self.update()
 
+    def set_px(self, px: int) -> None:
+        """Size the chart's bars and labels for body size ``px``."""
+        self.px = px
+
     def row_height(self) -> int:
         return round(self.px * 2.6)
 

@@ -11,6 +11,7 @@ that still fits.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 
 # The stage never shrinks text below this share of its full size; past it, a very
 # long step is clipped rather than made unreadable from the back of a room.
@@ -78,12 +79,16 @@ def largest_fitting(sizes: Sequence[int], height_at: Callable[[int], int], limit
     return sizes[lo]
 
 
+def _swap(height_at: Callable[[int, int], int], cols: int, px: int) -> int:
+    return height_at(px, cols)
+
+
 def best_layout(sizes: Sequence[int], columns: Sequence[int],
                 height_at: Callable[[int, int], int], limit: int) -> tuple[int, int]:
     """The (size, columns) pair with the largest size that fits; fewer columns win ties."""
     best: tuple[int, int] | None = None
     for cols in columns:
-        px = largest_fitting(sizes, lambda size, c=cols: height_at(size, c), limit)
+        px = largest_fitting(sizes, partial(_swap, height_at, cols), limit)
         if best is None or px > best[0]:
             best = (px, cols)
     return best or (sizes[-1], 1)

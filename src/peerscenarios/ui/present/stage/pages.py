@@ -68,10 +68,14 @@ class Page(QWidget):
         for part in self.parts():
             part.set_px(px)
 
+    def every_part(self) -> list[Block]:
+        """Every block to recolour: the shown ones and those pooled for later steps."""
+        return self.parts()
+
     def set_colours(self, c: Colours) -> None:
-        """Recolour every block."""
+        """Recolour every block (pooled ones too, so a reused card is never stale)."""
         self._colours = c
-        for part in self.parts():
+        for part in self.every_part():
             part.set_colours(c)
 
     def measure(self, width: int, columns: int) -> int:
@@ -125,7 +129,7 @@ class SituationPage(Page):
         super().__init__(parent)
         self.text = Text(self, factor=1.0)
         self._lines = Pool(self, LineBlock)
-        self._shown: list[Block] = []
+        self._shown: list[LineBlock] = []
 
     def show_state(self, state: StageState) -> None:
         self.text.setText(state.text_html)
@@ -137,7 +141,7 @@ class SituationPage(Page):
     def head_blocks(self) -> list[Block]:
         return [self.text, *self._shown]
 
-    def _every_part(self) -> list[Block]:
+    def every_part(self) -> list[Block]:
         return [self.text, *self._lines.items]
 
 
@@ -148,7 +152,7 @@ class ChoicesPage(Page):
         super().__init__(parent)
         self.prompt = Text(self, factor=0.8, tone=MUTED, bold=True)
         self._cards = Pool(self, ChoiceCard)
-        self._shown: list[Block] = []
+        self._shown: list[ChoiceCard] = []
 
     def show_state(self, state: StageState) -> None:
         self.prompt.setText(state.prompt)
@@ -161,9 +165,9 @@ class ChoicesPage(Page):
         return [self.prompt]
 
     def grid_blocks(self) -> list[Block]:
-        return self._shown
+        return list(self._shown)
 
-    def _every_part(self) -> list[Block]:
+    def every_part(self) -> list[Block]:
         return [self.prompt, *self._cards.items]
 
 
@@ -183,7 +187,7 @@ class TallyPage(Page):
     def set_px(self, px: int) -> None:
         self.px = px
         self.prompt.set_px(px)
-        self.chart.px = px
+        self.chart.set_px(px)
 
     def head_blocks(self) -> list[Block]:
         return [self.prompt, self.chart]
@@ -196,7 +200,7 @@ class FeedbackPage(Page):
         super().__init__(parent)
         self.prompt = Text(self, factor=0.8, tone=MUTED, bold=True)
         self._cards = Pool(self, FeedbackCard)
-        self._shown: list[Block] = []
+        self._shown: list[FeedbackCard] = []
 
     def show_state(self, state: StageState) -> None:
         self.prompt.setText(state.prompt)
@@ -210,9 +214,9 @@ class FeedbackPage(Page):
         return [self.prompt]
 
     def grid_blocks(self) -> list[Block]:
-        return self._shown
+        return list(self._shown)
 
-    def _every_part(self) -> list[Block]:
+    def every_part(self) -> list[Block]:
         return [self.prompt, *self._cards.items]
 
 
@@ -226,8 +230,8 @@ class EndingPage(Page):
         self.path_heading = Text(self, factor=0.66, tone=MUTED, bold=True)
         self._lines = Pool(self, LineBlock)
         self._path = Pool(self, lambda parent: Text(parent, factor=0.72))
-        self._shown_lines: list[Block] = []
-        self._shown_path: list[Block] = []
+        self._shown_lines: list[LineBlock] = []
+        self._shown_path: list[Text] = []
 
     def show_state(self, state: StageState) -> None:
         self.kicker.setText("Ending")
@@ -248,7 +252,7 @@ class EndingPage(Page):
         return [self.kicker, self.title, self.text, *self._shown_lines, self.debrief,
                 self.path_heading, *self._shown_path]
 
-    def _every_part(self) -> list[Block]:
+    def every_part(self) -> list[Block]:
         return [self.kicker, self.title, self.text, self.debrief, self.path_heading,
                 *self._lines.items, *self._path.items]
 

@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from scenario_samples import VALID
 
 from peerscenarios.cli import main
+from scenario_samples import VALID
 
-BUILTIN = Path(__file__).resolve().parents[2] / "scenarios"
+BUILTIN = Path(__file__).resolve().parents[1] / "scenarios"
 
 
 def test_validate_clean_file(tmp_path: Path, capsys) -> None:

@@ -117,3 +117,15 @@ def test_inline_html_reflows_author_line_breaks_and_stays_inert() -> None:
     assert inline_html("one\ntwo") == "one two"
     assert inline_html("<img src=x>") == "&lt;img src=x&gt;"
     assert inline_html("a\n\nb").count("<p>") == 2
+
+
+def test_a_decision_visited_twice_and_voted_alike_is_listed_twice() -> None:
+    from peerscenarios.app.group.flow import Visit
+
+    first = Visit("ask", ("a", "b"), votes=[2, 1], locked=True)
+    again = Visit("ask", ("a", "b"), votes=[2, 1], locked=True)
+    assert first == again  # equal by value: the identity check below is what matters
+    flow = GroupFlow.__new__(GroupFlow)
+    flow._entries = [type("E", (), {"visit": v})() for v in (first, first, again)]  # type: ignore[misc]
+    assert flow.locked_visits() == [first, again]
+    assert flow.locked_visits()[1] is again

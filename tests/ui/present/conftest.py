@@ -17,35 +17,6 @@ from .helpers import FIXTURES, FakeScreen, FakeScreens, load
 
 
 @pytest.fixture(autouse=True)
-def _one_application(qapp: object) -> object:
-    """Every test here runs with pytest-qt's QApplication, created once and never destroyed.
-
-    Code under test (run_app, run_present) creates an application only when none
-    exists; without this, the first such test in a shuffled order would own one
-    that dies with it, and the next widget would crash the interpreter.
-    """
-    return qapp
-
-
-@pytest.fixture(autouse=True)
-def _no_window_outlives_its_test(qapp: object) -> Iterator[None]:
-    """Close and delete every top-level widget a test left, before the next test starts.
-
-    ``deleteLater`` alone waits for an event loop, and the next test's first loop
-    may be a theme change that repolishes every widget, the dead ones included.
-    """
-    yield
-    from PySide6.QtCore import QCoreApplication, QEvent
-    from PySide6.QtWidgets import QApplication
-
-    for widget in QApplication.topLevelWidgets():
-        widget.close()
-        widget.deleteLater()
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
-    QCoreApplication.processEvents()
-
-
-@pytest.fixture(autouse=True)
 def _file_order(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """Sessions here show responses in the file's order, so a test can name "A" and "B".
 

@@ -1,0 +1,127 @@
+"""Every screen read through Qt's accessibility tree: names, roles, and the story as text."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from peerscenarios.core.markup import to_plain
+from peerscenarios.ui.screens.player import Phase
+
+from .a11y import check_screen, readable, walk
+from .conftest import SCENARIO_ID, WindowFactory
+from .test_playthrough import press_choice
+
+
+def _flat(text: str) -> str:
+    return " ".join(to_plain(text).split())
+
+
+def test_player_story_responses_and_feedback_are_readable(
+        qtbot: QtBot, make_window: WindowFactory) -> None:
+    w = make_window()
+    assert w.library.select_scenario(SCENARIO_ID)
+    qtbot.mouseClick(w.library.practice_button, Qt.MouseButton.LeftButton)
+    # The content warnings are read as text, with the scenario's own words.
+    assert w.player.phase is Phase.WARNINGS
+    check_screen(w)
+    assert "touches on" in readable(w.player.warnings_page)
+    assert "relapse" in readable(w.player.warnings_page)
+    qtbot.mouseClick(w.player.warnings_page.start_button, Qt.MouseButton.LeftButton)
+
+    pt = w.player.playthrough
+    assert pt is not None
+    node = pt.node
+    check_screen(w)
+    text = readable(w.player)
+    # The story itself, not a short name in its place.
+    assert _flat(node.text)[:60] in text
+    for line in node.lines:
+        assert _flat(line.text)[:40] in text
+    for choice in node.choices:
+        assert _flat(choice.text)[:40] in text
+    assert "Press 1 to 3" in text
+
+    press_choice(qtbot, w, "advise-dose")
+    check_screen(w)
+    text = readable(w.player)
+    choice = node.choice("advise-dose")
+    assert "You said" in text
+    assert "Clinical drift" in text
+    assert _flat(choice.feedback.why)[:50] in text
+    assert _flat(choice.feedback.better)[:40] in text
+
+    qtbot.mouseClick(w.player.feedback.continue_button, Qt.MouseButton.LeftButton)
+    check_screen(w)
+    text = readable(w.player)
+    prompt = node.reflect[0].prompt
+    assert _flat(prompt)[:40] in text
+
+
+def test_navigation_buttons_are_buttons_not_check_boxes(
+        qtbot: QtBot, make_window: WindowFactory) -> None:
+    w = make_window()
+    nav = [n for n in walk(w) if n.class_name == "QPushButton" and "Library" in n.name]
+    assert nav
+    assert all(n.role.name == "Button" for n in nav)
+    check_screen(w)
+
+
+def test_feedback_and_page_changes_are_announced_once(
+        qtbot: QtBot, make_window: WindowFactory) -> None:
+    from peerscenarios.ui.widgets.announce import announcements
+
+    said: list[str] = []
+    announcements.said.connect(said.append)
+    try:
+        w = make_window()
+        assert w.library.select_scenario(SCENARIO_ID)
+        qtbot.mouseClick(w.library.practice_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(w.player.warnings_page.start_button, Qt.MouseButton.LeftButton)
+        assert said == ["Decision 1 of 2"]
+        press_choice(qtbot, w, "advise-dose")
+        assert len(said) == 2
+        assert said[1].startswith("This response reflects: Clinical drift.")
+        assert "A better response would:" in said[1]
+        # The Continue button no longer repeats the whole feedback when it takes focus.
+        assert w.player.feedback.continue_button.accessibleDescription() == "Go on with the story"
+        # Autosave is silent; Ctrl+S saves and says so, once.
+        qtbot.mouseClick(w.player.feedback.continue_button, Qt.MouseButton.LeftButton)
+        editor = w.player.reflection.editors[0].editor
+        qtbot.keyClicks(editor, "a draft")
+        qtbot.keyClick(editor, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+        assert said[2:] == ["Draft saved"]
+        attempt = w.ctx.storage.paused_attempts(w.ctx.profile_id)[0]
+        assert w.ctx.storage.get_draft(attempt.id, "reflect-advice") == "a draft"
+    finally:
+        announcements.said.disconnect(said.append)
+
+
+def test_focus_never_passes_through_the_navigation_on_a_page_change(
+        qtbot: QtBot, make_window: WindowFactory) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    w = make_window()
+    nav = {w.nav_library, w.nav_play, w.nav_history, w.switch_button}
+    visited: list[object] = []
+
+    def on_focus(_old: object, new: object) -> None:
+        visited.append(new)
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    app.focusChanged.connect(on_focus)
+    try:
+        assert w.library.select_scenario(SCENARIO_ID)
+        qtbot.mouseClick(w.library.practice_button, Qt.MouseButton.LeftButton)
+        qtbot.keyClick(w.player.warnings_page.start_button, Qt.Key.Key_Return)
+        press_choice(qtbot, w, "advise-dose")
+        qtbot.keyClick(w.player.feedback.continue_button, Qt.Key.Key_Return)  # reflection
+        qtbot.keyClick(w.player.reflection.done_button, Qt.Key.Key_Return)  # narrative
+        qtbot.keyClick(w.player.continue_button, Qt.Key.Key_Return)  # decision 2
+        press_choice(qtbot, w, "reflect-fear")
+        qtbot.keyClick(w.player.feedback.continue_button, Qt.Key.Key_Return)  # ending
+    finally:
+        app.focusChanged.disconnect(on_focus)
+    assert visited, "focus never moved"
+    assert not [v for v in visited if v in nav]
