@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from peerscenarios.export.pdf_units import Unit, sections, units
+from peerscenarios.export.pdf_units import Unit, continuation, sections, units
 
 TABLE = ("<table class='grid' width='100%'><thead><tr><th width='5%'>#</th>"
          "<th width='95%'>Response</th></tr></thead>"
@@ -68,3 +68,16 @@ def test_rows_seen_to_fit_stay_in_the_opening_but_never_the_last() -> None:
     assert "second" in pieces[0].html
     assert "third" not in pieces[0].html
     assert pieces[1].html.endswith("third</td></tr></table><p>Roles: 3</p>")
+
+
+def test_a_continuation_repeats_the_header_and_keeps_what_follows() -> None:
+    section = f"<h3>Attempt 1</h3>{TABLE}<p>Roles: 3</p>"
+    rest = continuation(section, 1)
+    assert rest is not None
+    assert rest.startswith("<table class='grid' width='100%'><thead>")
+    assert "first" not in rest
+    assert rest.endswith("<tr><td align='right'>3</td><td>third</td></tr></table><p>Roles: 3</p>")
+    # Keeping no row, or every row (the last carries the text after it), is no cut.
+    assert continuation(section, 0) is None
+    assert continuation(section, 3) is None
+    assert continuation("<h4>Reflections</h4><p>no table</p>", 1) is None

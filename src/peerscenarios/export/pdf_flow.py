@@ -34,13 +34,14 @@ from PySide6.QtGui import (
 )
 
 from peerscenarios.export.pdf_measure import (
+    body_row_height,
     content_bottom,
     keep_together,
     lines_on_first_page,
     rows_on_first_page,
     text_lines_by_page,
 )
-from peerscenarios.export.pdf_units import Unit, units
+from peerscenarios.export.pdf_units import Unit, continuation, units
 
 # A piece at most this part of a page high is never split over a page break.
 SHORT_PIECE = 0.25
@@ -58,6 +59,9 @@ class Placed:
     first_page: int
     last_local_page: int
     crossing: dict[int, list[tuple[QTextBlock, list[int]]]] = field(default_factory=dict)
+    # Where to stop painting on the last page, when the rest of the document is
+    # placed again elsewhere (None: paint it all).
+    limit: float | None = None
 
 
 class Flow:
@@ -135,10 +139,24 @@ class Flow:
         if bottom <= self.page_h:
             self._place(doc, bottom)
             return
+        kept, kept_bottom = rows_on_first_page(doc, self.page_h, self._px_scale)
+        rest = continuation(section, kept)
+        if rest is not None and self._row_moves_whole(doc, kept):
+            # The usual case, a table that runs over the page foot: this page shows
+            # the document down to the last row that fits, and the rest starts the
+            # next page with the table's header row again, laid out as a section.
+            self._place(doc, kept_bottom, limit=kept_bottom)
+            self._new_page()
+            self.add_section(rest)
+            return
         # The rows already seen to fit on this page stay with the opening piece.
-        for piece in units(section, lead_rows=rows_on_first_page(doc, self.page_h,
-                                                                   self._px_scale)):
+        for piece in units(section, lead_rows=kept):
             self.add(piece)
+
+    def _row_moves_whole(self, doc: QTextDocument, kept: int) -> bool:
+        """True when the first row that does not fit is short enough to go whole to
+        the next page (a third of a page); a taller one is split where it is."""
+        return body_row_height(doc, kept, self._px_scale) <= self.page_h / 3
 
     def add(self, unit: Unit) -> None:
         """Lay out one piece after the previous one."""
@@ -201,11 +219,11 @@ class Flow:
         self.pages += 1
         self._y = 0.0
 
-    def _place(self, doc: QTextDocument, bottom: float) -> None:
+    def _place(self, doc: QTextDocument, bottom: float, *, limit: float | None = None) -> None:
         """Give a laid-out piece its pages, from the current one on; ``bottom`` is
-        where it ends."""
+        where it ends (``limit``: where to stop painting it)."""
         last = max(0, int((bottom - 1) // self.page_h))
-        placed = Placed(doc, self.pages - 1, last)
+        placed = Placed(doc, self.pages - 1, last, limit=limit)
         if last:
             _find_crossings(placed, self.page_h)
         self.placed.append(placed)
@@ -284,12 +302,15 @@ def _draw_section_page(painter: QPainter, placed: Placed, local: int, page_w: fl
     """
     layout = placed.doc.documentLayout()
     crossing = placed.crossing.get(local, [])
+    height = page_h
+    if placed.limit is not None and local == placed.last_local_page:
+        height = placed.limit - local * page_h
     painter.save()
-    painter.setClipRect(QRectF(0, 0, page_w, page_h))
+    painter.setClipRect(QRectF(0, 0, page_w, height))
     painter.translate(0, -local * page_h)
     # A hair inside the page: a line that only touches its edge belongs to the
     # neighbouring page and must not be painted (invisibly) here as well.
-    context.clip = QRectF(0, local * page_h + 0.5, page_w, page_h - 1)
+    context.clip = QRectF(0, local * page_h + 0.5, page_w, height - 1)
     for block, _ in crossing:
         block.setVisible(False)
     try:

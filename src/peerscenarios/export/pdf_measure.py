@@ -135,15 +135,17 @@ def text_lines_by_page(doc: QTextDocument, page_h: float) -> dict[int, int]:
     return counts
 
 
-def rows_on_first_page(doc: QTextDocument, page_h: float, px_scale: float) -> int:
+def rows_on_first_page(doc: QTextDocument, page_h: float,
+                       px_scale: float) -> tuple[int, float]:
     """How many rows (below the header) of the first table with a header row end on
-    the first page of the piece (cell padding and border included)."""
+    the first page of the piece (cell padding and border included), and where the
+    last of them ends (0 when none does)."""
     layout = doc.documentLayout()
     for frame in doc.rootFrame().childFrames():
         if not isinstance(frame, QTextTable) or frame.format().headerRowCount() < 1:
             continue
         header = frame.format().headerRowCount()
-        fitting = 0
+        fitting, end_y = 0, 0.0
         for row in range(header, frame.rows()):
             first = frame.cellAt(row, 0)
             end = (frame.cellAt(row + 1, 0).firstPosition() if row + 1 < frame.rows()
@@ -151,13 +153,35 @@ def rows_on_first_page(doc: QTextDocument, page_h: float, px_scale: float) -> in
             fmt = first.format().toTableCellFormat()
             below = (fmt.bottomPadding() + fmt.bottomBorder()) * px_scale
             block = first.firstCursorPosition().block()
+            row_end = 0.0
             while block.isValid() and block.position() < end:
-                if layout.blockBoundingRect(block).bottom() + below > page_h:
-                    return fitting
+                row_end = max(row_end, layout.blockBoundingRect(block).bottom() + below)
                 block = block.next()
-            fitting += 1
-        return fitting
-    return 0
+            if row_end > page_h:
+                break
+            fitting, end_y = fitting + 1, row_end
+        return fitting, end_y
+    return 0, 0.0
+
+
+def body_row_height(doc: QTextDocument, row: int, px_scale: float) -> float:
+    """The height row ``row`` (counted below the header) of the first table with a
+    header row would take on a single page: its tallest cell's lines and padding."""
+    for frame in doc.rootFrame().childFrames():
+        if not isinstance(frame, QTextTable) or frame.format().headerRowCount() < 1:
+            continue
+        index = frame.format().headerRowCount() + row
+        if index >= frame.rows():
+            return 0.0
+        tallest = 0.0
+        for column in range(frame.columns()):
+            cell = frame.cellAt(index, column)
+            lines = _line_pages(doc, cell.firstCursorPosition().block(),
+                                cell.lastCursorPosition().block(), 1e12)
+            tallest = max(tallest, sum(height for _, height in lines))
+        fmt = frame.cellAt(index, 0).format().toTableCellFormat()
+        return tallest + (fmt.topPadding() + fmt.bottomPadding() + fmt.bottomBorder()) * px_scale
+    return 0.0
 
 
 def lines_on_first_page(doc: QTextDocument, page_h: float) -> int:

@@ -120,3 +120,19 @@ def units(section: str, lead_rows: int = 1) -> list[Unit]:
     else:
         out.extend(_with_prompts(lead, space))
     return out
+
+
+def continuation(section: str, kept_rows: int) -> str | None:
+    """What follows the first ``kept_rows`` rows of the section's first grid table:
+    the table again (its header row, then the rest of its rows) and everything
+    after it. None when that would leave the table's last row behind (it carries
+    the text after the table) or keep no row at all."""
+    match = _GRID.search(section)
+    if match is None:
+        return None
+    rows = _ROW.findall(match.group(2))
+    if not 1 <= kept_rows < len(rows):
+        return None
+    table_open = section[match.start():match.start(1)]
+    rest = "".join(f"<tr>{cells}</tr>" for cells in rows[kept_rows:])
+    return f"{table_open}{match.group(1)}{rest}</table>{section[match.end():]}"
