@@ -6,11 +6,14 @@ anywhere, and moving things inside one big document means laying out all that
 follows again, once per move (and a change made while its layout is still
 incremental leaves that layout inconsistent). So each section (a heading and
 the text up to the next heading) is laid out on its own, from where the
-previous one ended. Most fit on the page and are placed whole. One that runs
-over the page foot is cut into pieces (:mod:`.pdf_units`): the opening, each
-further table row (kept whole, under its table's header row again at the top
-of a new page) and each reflection; a piece that would strand a heading or a
-line or two goes whole to the next page.
+previous one ended. Most fit on the page and are placed whole. When a table
+runs over the page foot, the page shows the section down to the table's last
+whole row and the rest (the header row again, the other rows, what follows)
+starts the next page as a section of its own. Any other section that runs
+over is cut into pieces (:mod:`.pdf_units`): the opening, each further table
+row (kept whole, under its table's header row again at the top of a new page)
+and each reflection; a piece that would strand a heading or a line or two
+goes whole to the next page.
 """
 
 from __future__ import annotations
