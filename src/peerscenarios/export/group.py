@@ -49,8 +49,9 @@ def group_rows(report: GroupReport) -> Iterator[dict[str, object]]:
 
 # ------------------------------------------------------------------------ PDF
 
-# Numbers sit right; their column headings with them.
-RIGHT = " style='text-align: right'"
+# Numbers sit right; their column headings with them (a class: an inline style
+# on a header cell loses the cell's borders in Qt's rich text).
+RIGHT = " class='num'"
 
 
 def group_html(report: GroupReport) -> str:

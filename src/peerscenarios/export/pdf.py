@@ -19,8 +19,9 @@ from peerscenarios.export.pdf_layout import (
 from peerscenarios.export.pdf_style import html_document
 from peerscenarios.export.text import fmt_time, h, h_inline, text_bar
 
-# Numbers sit right; their column headings with them.
-RIGHT = " style='text-align: right'"
+# Numbers sit right; their column headings with them (a class: an inline style
+# on a header cell loses the cell's borders in Qt's rich text).
+RIGHT = " class='num'"
 # Width of the boundary-profile bars, in block characters, for the most chosen role.
 BAR_CELLS = 24
 

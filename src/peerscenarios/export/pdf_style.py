@@ -46,6 +46,7 @@ table.grid {{ margin-top: {px(TABLE_MARGIN_PT)}px;
 table.grid td, table.grid th, table.rows td {{ border-width: {px(0.6)}px; border-style: solid;
       border-color: #8a8a8a; padding: {px(3)}px; }}
 table.grid th {{ background-color: #e4e4e4; text-align: left; }}
+table.grid th.num {{ text-align: right; }}
 table.rows td {{ border-top-style: none; }}
 table.lastrow {{ margin-bottom: {px(TABLE_MARGIN_PT)}px; }}
 table.pairs {{ margin-top: {px(2)}px; margin-bottom: {px(2)}px; }}
