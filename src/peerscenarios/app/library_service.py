@@ -11,6 +11,7 @@ from __future__ import annotations
 import copyreg
 import dataclasses
 import io
+import logging
 import os
 import pickle
 import tempfile
@@ -29,6 +30,8 @@ from peerscenarios.core.model import Node, Scenario
 
 __all__ = ["CACHE_VERSION", "PARALLEL_THRESHOLD", "LazyNodes", "Library", "LoadedFile", "dumps",
            "load_library"]
+
+log = logging.getLogger(__name__)
 
 # Bump whenever the model or the checks change, so stale cache entries are ignored.
 CACHE_VERSION = 5
@@ -235,8 +238,12 @@ def _check_many(paths: list[Path], with_lint: bool, parallel: bool,
                 done.add(i)
                 yield i, loaded
             return
-        except (OSError, BrokenProcessPool, RuntimeError):
-            pass  # no processes to be had (sandbox, limits): finish in this one
+        except (OSError, BrokenProcessPool, RuntimeError) as exc:
+            # No processes to be had (sandbox, limits): finish in this one. Said out
+            # loud (the log; stderr on the command line): a built app whose workers
+            # cannot start (no freeze support) would otherwise just be slower.
+            log.warning("worker processes unavailable (%s: %s); validating in this process",
+                        type(exc).__name__, exc)
     for i, path in enumerate(paths):
         if i not in done:
             yield i, _compact(core_library.check_file(path, with_lint=with_lint))

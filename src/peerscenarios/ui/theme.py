@@ -94,7 +94,7 @@ def stylesheet(colours: Colours, step: int) -> str:
     template = Template((assets_dir() / "themes" / "app.qss").read_text(encoding="utf-8"))
     values = {k: getattr(colours, k) for k in Colours.__dataclass_fields__ if k != "dark"}
     values.update(base=base, h1=round(base * 1.6), h2=round(base * 1.3), h3=round(base * 1.1),
-                  choice=round(base * 1.1), roleBorder=colours.accent)
+                  choice=round(base * 1.1))
     return template.substitute(values)
 
 

@@ -186,6 +186,7 @@ class PresenterWindow(QMainWindow):
         self.session_notes.notes_edited.connect(self.on_session_notes_notes_edited)
         self.end_panel.export_requested.connect(self.on_end_panel_export_requested)
         self.end_panel.close_requested.connect(self.on_end_panel_close_requested)
+        self.end_panel.upload_requested.connect(self.on_end_panel_upload_requested)
         self.prompt.move_accepted.connect(self.on_prompt_move_accepted)
         self.audience_settings.screen_chosen.connect(self.on_audience_settings_screen_chosen)
         self.audience_settings.theme_chosen.connect(self.on_audience_settings_theme_chosen)
@@ -433,6 +434,11 @@ class PresenterWindow(QMainWindow):
         """Ask where, then write the session record as PDF or CSV; returns the file written."""
         self.controller.flush_notes()
         return self.end_panel.export(self.controller, fmt)
+
+    @Slot()
+    def on_end_panel_upload_requested(self) -> None:
+        self.controller.flush_notes()
+        self.end_panel.upload(self.controller)
 
     @Slot()
     def on_end_panel_close_requested(self) -> None:

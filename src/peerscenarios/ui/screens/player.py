@@ -360,7 +360,26 @@ class PlayerScreen(QWidget):
         self._clear_choices()
         self.choices_label.hide()
         self.context_label.hide()
-        self.scroll_area.ensureWidgetVisible(self.feedback)
+        self._scroll_to_top_of(self.feedback)
+
+    def _scroll_to_top_of(self, widget: QWidget) -> None:
+        """Bring ``widget``'s top into view: its beginning is what is read first.
+
+        (``ensureWidgetVisible`` shows the bottom of a panel taller than the view,
+        which at the largest text put the feedback's first lines out of sight.)
+        """
+        layout = self._content.layout()
+        if layout is not None:
+            layout.activate()  # the panel was just shown: place it before measuring
+        holder = self.scroll_area.widget()
+        if holder is None:
+            return
+        top = widget.mapTo(holder, widget.rect().topLeft()).y()
+        bar = self.scroll_area.verticalScrollBar()
+        if widget.height() > self.scroll_area.viewport().height():
+            bar.setValue(min(bar.maximum(), max(0, top - 8)))
+        else:
+            self.scroll_area.ensureWidgetVisible(widget)
 
     # ------------------------------------------------------------------ slots
 
