@@ -116,7 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if cmd == "where":
         return cmd_where(args)
     if cmd == "export":
-        from peerscenarios.export.cli import cmd_export
+        from peerscenarios.cli.export import cmd_export
 
         return cmd_export(args)
     if cmd in ("backup", "restore"):
