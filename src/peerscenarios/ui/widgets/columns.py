@@ -1,0 +1,127 @@
+"""Fits a table's columns to its width: each shown column whole, none behind a scroll bar."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QTimer, Signal, Slot
+from PySide6.QtWidgets import QHeaderView, QStyledItemDelegate, QStyleOptionViewItem, QTableView
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnPlan:
+    """Which columns a table must show, which it may, and which one takes the spare width.
+
+    ``required`` columns are always shown; ``optional`` ones are added in that
+    order while their full width still fits; ``stretch`` (one of the required)
+    gets whatever width is left. ``flexible`` is a column of long text (a
+    summary) that is shown only when at least ``flexible_min`` pixels are
+    left for it, and then takes the spare width instead of ``stretch``.
+    """
+
+    required: tuple[int, ...]
+    optional: tuple[int, ...] = ()
+    stretch: int = 0
+    flexible: int | None = None
+    flexible_min: int = 240
+
+
+def content_width(view: QTableView, column: int) -> int:
+    """The width a column needs to show its header and every cell without cutting them."""
+    return max(view.sizeHintForColumn(column), view.horizontalHeader().sectionSizeHint(column))
+
+
+def plan_widths(plan: ColumnPlan, needs: dict[int, int], available: int) -> dict[int, int]:
+    """Column -> width for the columns to show (absent ones are hidden).
+
+    Pure arithmetic, so the choice can be tested without a window: required
+    columns first, optional ones while they fit, the rest to the stretch or
+    flexible column.
+    """
+    widths = {c: needs[c] for c in plan.required}
+    used = sum(widths.values())
+    for c in plan.optional:
+        if used + needs[c] <= available:
+            widths[c] = needs[c]
+            used += needs[c]
+    spare = available - used
+    if plan.flexible is not None and spare >= plan.flexible_min:
+        widths[plan.flexible] = spare
+    else:
+        # Too narrow even for the required columns: the stretch column gives up
+        # width (its text wraps or is elided) rather than pushing the rest away.
+        widths[plan.stretch] = max(needs[plan.stretch] + spare, 48)
+    return widths
+
+
+class SingleLineDelegate(QStyledItemDelegate):
+    """Draws a cell on one line (elided) in a view that otherwise wraps its text.
+
+    A long summary wrapped into a row would make every row several lines tall;
+    it stays one line, and the details pane shows it whole.
+    """
+
+    def initStyleOption(self, option: QStyleOptionViewItem,
+                        index: QModelIndex | QPersistentModelIndex, /) -> None:
+        super().initStyleOption(option, index)
+        option.features &= ~QStyleOptionViewItem.ViewItemFeature.WrapText
+
+
+class ColumnFitter(QObject):
+    """Keeps a table's columns fitted to its width as it resizes, refills or changes font.
+
+    Qt's ResizeToContents mode measures once and misses a font change from the
+    text-size setting, which is how "Prac…" ended up beside a 300-pixel number
+    column; this measures again whenever any of those change. ``fitted``
+    follows each fit (row heights may have changed with the widths).
+    """
+
+    fitted = Signal()
+
+    def __init__(self, view: QTableView, plan: ColumnPlan) -> None:
+        super().__init__(view)
+        self.view = view
+        self.plan = plan
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self.fit)
+        header = view.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        view.installEventFilter(self)
+        view.viewport().installEventFilter(self)
+        model = view.model()
+        for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved,
+                       model.dataChanged, model.layoutChanged):
+            signal.connect(self.schedule)
+
+    @Slot()
+    def schedule(self) -> None:
+        """Fit again once the current event is handled (many changes, one fit)."""
+        self._timer.start()
+
+    @Slot()
+    def fit(self) -> None:
+        """Show and size the columns for the view's current width."""
+        self._timer.stop()
+        view = self.view
+        count = view.model().columnCount()
+        # Qt measures a hidden column as nearly empty: show each one to measure it.
+        hidden = [c for c in range(count) if view.isColumnHidden(c)]
+        for c in hidden:
+            view.setColumnHidden(c, False)
+        needs = {c: content_width(view, c) for c in range(count)}
+        widths = plan_widths(self.plan, needs, view.viewport().width())
+        header = view.horizontalHeader()
+        for c in range(count):
+            view.setColumnHidden(c, c not in widths)
+            if c in widths and header.sectionSize(c) != widths[c]:
+                header.resizeSection(c, widths[c])
+        self.fitted.emit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.FontChange, QEvent.Type.StyleChange,
+                            QEvent.Type.Show):
+            self.schedule()
+        return super().eventFilter(watched, event)
