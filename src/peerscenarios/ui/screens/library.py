@@ -107,6 +107,9 @@ class LibraryScreen(QWidget):
         self._progress_timer = QTimer(self)
         self._progress_timer.setSingleShot(True)
         self._progress_timer.setInterval(PROGRESS_DELAY_MS)
+        self._filters_timer = QTimer(self)
+        self._filters_timer.setSingleShot(True)
+        self._filters_timer.setInterval(0)
         self._build()
         self._connect_signals()
         self._show_details(None)
@@ -239,6 +242,7 @@ class LibraryScreen(QWidget):
         self.ctx.profile_changed.connect(self.on_ctx_profile_changed)
         self.ctx.text_size_changed.connect(self.on_ctx_text_size_changed)
         self._progress_timer.timeout.connect(self.progress.show)
+        self._filters_timer.timeout.connect(self._fit_filters)
 
     # ---------------------------------------------------------------- queries
 
@@ -334,20 +338,23 @@ class LibraryScreen(QWidget):
         # Only offered when the filters had to fold away (or were folded by hand).
         folded = self.filters.isHidden()
         active = self.filters.active_count()
-        self.filters_button.setVisible(folded or self._filters_wanted is not None)
         text = "Hide filters" if not folded else (
             f"Show filters ({active} on)" if active else "Show filters")
         self.filters_button.setText(text)
         self.filters_button.setAccessibleName(text)
+        self.filters_button.setVisible(folded or self._filters_wanted is not None)
+        # A text set while hidden leaves the layout's cached size behind: refresh it.
+        self.filters_button.updateGeometry()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._fit_filters()
+        self._filters_timer.start()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        # Sizes read while the page was hidden (a text-size change elsewhere) are stale.
-        self._fit_filters()
+        # Sizes read while the page was hidden (a text-size change elsewhere) are stale;
+        # measure once the layouts have settled.
+        self._filters_timer.start()
 
     def _update_count(self) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
@@ -486,7 +493,7 @@ class LibraryScreen(QWidget):
     @Slot()
     def on_columns_fitted(self) -> None:
         self._fit_rows()
-        self._fit_filters()
+        self._filters_timer.start()
 
     @Slot(object)
     def on_ctx_profile_changed(self, _profile: ProfileRecord) -> None:

@@ -9,7 +9,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize
 from PySide6.QtGui import QAbstractTextDocumentLayout, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from peerscenarios.ui.models.history import ReflectionHitRole
+from peerscenarios.ui.models.reflections import ReflectionHitRole
 
 if TYPE_CHECKING:
     from peerscenarios.storage import ReflectionHit
