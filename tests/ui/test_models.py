@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
@@ -168,7 +169,8 @@ def test_recent_reflections_page_newest_first_and_a_search_narrows_them(
     profile_id = _attempts(storage, 130, reflect_every=3)
     model = ReflectionListModel(storage, lambda sid: sid)
     model.show_recent(profile_id)
-    assert model.rowCount() == 0 and model.canFetchMore()
+    assert model.rowCount() == 0
+    assert model.canFetchMore()
     model.fetchMore()
     first_page = model.rowCount()
     assert 0 < first_page < 43  # one page of attempts, not the whole history
@@ -186,7 +188,8 @@ def test_recent_reflections_page_newest_first_and_a_search_narrows_them(
     # reset before it records the reset itself; the resets are exercised on a fresh model.
     model = ReflectionListModel(storage, lambda sid: sid)
     model.set_hits(storage.search_reflections(profile_id, "128"))
-    assert model.searching and model.rowCount() == 1
+    assert model.searching
+    assert model.rowCount() == 1
     assert not model.canFetchMore()
     model.show_recent(profile_id)
     model.fetch_all()
@@ -255,7 +258,7 @@ def test_periods_read_as_weeks_in_local_time() -> None:
 
 
 def test_role_headers_stack_two_word_names() -> None:
-    assert role_header(Role.PEER) == "✓ Peer"
+    assert role_header(Role.PEER) == "✓\nPeer"
     assert role_header(Role.CASE_MANAGEMENT) == "▣ Case\nmanagement"
     assert role_header(Role.SELF_DISCLOSURE) == "◉ Self-\ndisclosure"
 
@@ -268,8 +271,9 @@ def test_role_headers_stack_two_word_names() -> None:
 ])
 def test_chart_ticks_are_whole_numbers_at_round_steps(top: int, ticks: list[int]) -> None:
     assert nice_ticks(top) == ticks
-    steps = {b - a for a, b in zip(ticks, ticks[1:], strict=False)}
-    assert len(steps) == 1 and ticks[-1] >= top
+    steps = {b - a for a, b in itertools.pairwise(ticks)}
+    assert len(steps) == 1
+    assert ticks[-1] >= top
 
 
 def test_column_plan_keeps_required_columns_and_adds_others_while_they_fit() -> None:
@@ -278,10 +282,13 @@ def test_column_plan_keeps_required_columns_and_adds_others_while_they_fit() -> 
     needs = {0: 300, 1: 2000, 2: 100, 3: 480, 4: 350, 5: 100, 6: 140}
     # Wide: everything but the summary, then the summary takes what is left.
     wide = plan_widths(plan, needs, 1700)
-    assert set(wide) == {0, 1, 2, 3, 4, 5, 6} and wide[1] == 1700 - 1470
+    assert set(wide) == {0, 1, 2, 3, 4, 5, 6}
+    assert wide[1] == 1700 - 1470
     # Laptop: the summary and warnings give way; the title takes the spare.
     laptop = plan_widths(plan, needs, 1120)
-    assert set(laptop) == {0, 2, 3, 5, 6} and sum(laptop.values()) == 1120
+    assert set(laptop) == {0, 2, 3, 5, 6}
+    assert sum(laptop.values()) == 1120
     # Too narrow for the required ones: they stay, the title gives up width.
     tiny = plan_widths(plan, needs, 500)
-    assert set(tiny) == {0, 5, 6} and tiny[0] == 260
+    assert set(tiny) == {0, 5, 6}
+    assert tiny[0] == 260

@@ -239,16 +239,16 @@ PROFILE_ROLES: tuple[Role, ...] = tuple(Role)
 
 
 def role_header(role: Role) -> str:
-    """A role's column title: symbol and short name, two-word names on two lines.
+    """A role's column title on two lines: the symbol (and a first word), then the name.
 
-    Nine role columns fit a 1366-pixel screen only if the long names stack.
+    Nine role columns fit a 1366-pixel screen only if the titles stack.
     """
     info = ROLE_INFO[role]
     head, sep, tail = info.short.partition(" ")
     if not sep and "-" in info.short:
         head, sep, tail = info.short.partition("-")
         head += "-"
-    return f"{info.symbol} {head}\n{tail}" if sep else f"{info.symbol} {info.short}"
+    return f"{info.symbol} {head}\n{tail}" if sep else f"{info.symbol}\n{info.short}"
 
 
 class BoundaryProfileModel(QAbstractTableModel):

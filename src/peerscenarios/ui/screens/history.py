@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -55,9 +55,13 @@ ATTEMPT_COLUMNS = ColumnPlan(
     required=(AttemptColumn.STARTED, AttemptColumn.SCENARIO, AttemptColumn.STATUS),
     optional=(AttemptColumn.DRIFTS, AttemptColumn.MODE, AttemptColumn.DECISIONS,
               AttemptColumn.REFLECTIONS, AttemptColumn.NUMBER),
-    stretch=AttemptColumn.SCENARIO)
+    stretch=AttemptColumn.SCENARIO, two_lines_when_squeezed=True)
 REFLECTION_COLUMNS = ColumnPlan(required=(0, 1, 2), stretch=2)
-GROUP_COLUMNS = ColumnPlan(required=(0, 1), optional=(2, 3), stretch=1)
+GROUP_COLUMNS = ColumnPlan(required=(0, 1), optional=(2, 3), stretch=1,
+                           two_lines_when_squeezed=True)
+# Tab titles, and the shorter ones used when the full ones would not fit the width.
+TABS = (("&Attempts", "&Attempts"), ("&Reflections", "&Reflections"),
+        ("&Boundary profile", "&Profile"), ("&Group sessions", "&Groups"))
 NO_ATTEMPTS = ("<p>No attempts yet. Choose a scenario in the Library; every attempt, "
                "finished or not, is listed here.</p>")
 
@@ -281,10 +285,26 @@ class HistoryScreen(QWidget):
         self.ctx.storage_changed.connect(self.on_ctx_storage_changed)
         self.ctx.profile_changed.connect(self.on_ctx_profile_changed)
         self.ctx.library_changed.connect(self.on_ctx_library_changed)
+        self.ctx.text_size_changed.connect(self.on_ctx_text_size_changed)
 
     # ---------------------------------------------------------------- actions
 
+    def _fit_tabs(self) -> None:
+        """Full tab titles if they fit the width, else the short ones (never cut or scrolled)."""
+        bar = self.tabs.tabBar()
+        for i, (full, _short) in enumerate(TABS):
+            bar.setTabText(i, full)
+            bar.setTabToolTip(i, full.replace("&", ""))
+        if bar.sizeHint().width() > self.tabs.width():
+            for i, (_full, short) in enumerate(TABS):
+                bar.setTabText(i, short)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_tabs()
+
     def showEvent(self, event: QShowEvent) -> None:
+        self._fit_tabs()
         pending, self._pending_attempts = self._pending_attempts, set()
         for attempt_id in sorted(pending):
             self.attempts.refresh_attempt(attempt_id)
@@ -469,6 +489,10 @@ class HistoryScreen(QWidget):
     @Slot(object)
     def on_ctx_profile_changed(self, _profile: object) -> None:
         self.refresh()
+
+    @Slot(int)
+    def on_ctx_text_size_changed(self, _step: int) -> None:
+        self._fit_tabs()
 
     @Slot(object)
     def on_ctx_library_changed(self, _library: object) -> None:

@@ -326,10 +326,13 @@ class LibraryScreen(QWidget):
                 widget = item.widget() if item is not None else None
                 if item is None or widget is self.splitter:
                     break
-                if widget is not None and widget is not self.filters and widget.isHidden():
-                    continue
-                used += col.spacing() + (item.heightForWidth(width) if item.hasHeightForWidth()
-                                         else item.sizeHint().height())
+                if widget is self.filters:
+                    # Measured as shown even while folded (a hidden item measures -1).
+                    used += col.spacing() + self.filters.heightForWidth(width)
+                elif widget is None or not widget.isHidden():
+                    used += col.spacing() + (item.heightForWidth(width)
+                                             if item.hasHeightForWidth()
+                                             else item.sizeHint().height())
             show = used + self.table.minimumHeight() <= self.page_scroll.viewport().height()
         self.filters.setVisible(show)
         self._show_filters_button()

@@ -77,7 +77,7 @@ class BoundaryChart(QWidget):
         self.model = model
         self.colours: Colours | None = None
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumHeight(220)
+        self.setMinimumHeight(180)
         self.setAccessibleName("Boundary profile chart")
         self._connect_signals()
         self._update_description()
@@ -129,12 +129,15 @@ class BoundaryChart(QWidget):
             return
         legend_x = self._draw_legend(painter, fm, rect, high_contrast, text)
 
-        ticks = nice_ticks(max(sum(b.counts.values()) for b in buckets))
+        # Two lines under the bars: "Week of" over "23 Nov" when the bars are narrow.
+        height = rect.height() - line * 3
+        # As many ticks as the height has room for, each label clear of the next.
+        ticks = nice_ticks(max(sum(b.counts.values()) for b in buckets),
+                           max(1, min(5, int(height // (line * 1.6)))))
         top = ticks[-1]
         axis_w = fm.horizontalAdvance(str(top)) + 8
-        # Two lines under the bars: "Week of" over "23 Nov" when the bars are narrow.
         plot = QRectF(rect.left() + axis_w, rect.top() + line / 2,
-                      legend_x - rect.left() - axis_w - line, rect.height() - line * 3)
+                      legend_x - rect.left() - axis_w - line, height)
         if plot.width() < 40 or plot.height() < 40:
             return
         painter.setPen(QPen(text, 1))

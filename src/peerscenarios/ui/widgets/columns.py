@@ -24,6 +24,9 @@ class ColumnPlan:
     stretch: int = 0
     flexible: int | None = None
     flexible_min: int = 240
+    # When the stretch column gets less than it needs, rows turn two lines tall and
+    # its text wraps, rather than being cut (for views whose rows do not size themselves).
+    two_lines_when_squeezed: bool = False
 
 
 def content_width(view: QTableView, column: int) -> int:
@@ -118,6 +121,11 @@ class ColumnFitter(QObject):
             view.setColumnHidden(c, c not in widths)
             if c in widths and header.sectionSize(c) != widths[c]:
                 header.resizeSection(c, widths[c])
+        if self.plan.two_lines_when_squeezed:
+            squeezed = widths[self.plan.stretch] < needs[self.plan.stretch]
+            view.setWordWrap(squeezed)
+            line = view.fontMetrics().lineSpacing()
+            view.verticalHeader().setDefaultSectionSize(line * (2 if squeezed else 1) + 10)
         self.fitted.emit()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
