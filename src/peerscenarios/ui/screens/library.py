@@ -359,7 +359,8 @@ class LibraryScreen(QWidget):
         # measure once the layouts have settled.
         self._filters_timer.start()
 
-    def _update_count(self) -> None:
+    def _update_count(self, *, spoken: bool = False) -> None:
+        """Show how many scenarios are listed; say it too when the trainee narrowed them."""
         shown, total = self.proxy.rowCount(), self.model.rowCount()
         noun = "scenario" if total == 1 else "scenarios"
         if shown == total:
@@ -370,19 +371,20 @@ class LibraryScreen(QWidget):
             text = f"{shown} of {total} {noun}"
         if text != self.count_label.text():
             self.count_label.setText(text)
-            self.search_edit.announce_count(text)
+            if spoken:
+                self.search_edit.announce_count(text)
 
     # ------------------------------------------------------------------ slots
 
     @Slot(str)
     def on_search_edit_text_changed(self, text: str) -> None:
         self.proxy.set_search(text)
-        self._update_count()
+        self._update_count(spoken=True)
 
     @Slot()
     def on_filters_changed(self) -> None:
         self.filters.apply(self.proxy)
-        self._update_count()
+        self._update_count(spoken=True)
         self._show_filters_button()
 
     @Slot()
@@ -471,6 +473,8 @@ class LibraryScreen(QWidget):
         selected = self.selected_scenario()
         self.controller.library_loaded(library)
         self.filters.fill(library)
+        self.filters.apply(self.proxy)
+        self._update_count()
         self.problems_frame.refresh()
         if selected is None or not self.select_scenario(selected.id):
             if self.proxy.rowCount() > 0:

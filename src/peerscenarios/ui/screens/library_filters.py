@@ -25,7 +25,8 @@ class FilterBar(QWidget):
     """Labelled filter combos that wrap onto more lines as the text grows.
 
     Tags, settings and populations offer only what the loaded scenarios use,
-    so no choice leads to an empty list. ``changed`` follows any choice.
+    so no choice leads to an empty list. ``changed`` follows any choice the
+    trainee makes (not a refill after a library load).
     """
 
     changed = Signal()
@@ -67,7 +68,6 @@ class FilterBar(QWidget):
                    ((population_label(p), p, None) for p in people))
         for combo in self.combos:
             combo.updateGeometry()
-        self.changed.emit()
 
     def reset(self) -> None:
         """Back to "All" in every filter."""

@@ -107,6 +107,13 @@ class BoundaryChart(QWidget):
     def sizeHint(self) -> QSize:
         return QSize(640, 320)
 
+    def ticks(self) -> list[int]:
+        """The axis labels: whole numbers at a round step, as many as the height has room for."""
+        line = QFontMetricsF(self.font()).height()
+        height = self.height() - 16 - line * 3
+        top = max((sum(b.counts.values()) for b in self.model.buckets), default=0)
+        return nice_ticks(top, max(1, min(5, int(height // (line * 1.6)))))
+
     def legend_roles(self) -> list[Role]:
         """The roles that occur in the data (all of them before the first choice)."""
         seen = {r for b in self.model.buckets for r, n in b.counts.items() if n}
@@ -131,9 +138,7 @@ class BoundaryChart(QWidget):
 
         # Two lines under the bars: "Week of" over "23 Nov" when the bars are narrow.
         height = rect.height() - line * 3
-        # As many ticks as the height has room for, each label clear of the next.
-        ticks = nice_ticks(max(sum(b.counts.values()) for b in buckets),
-                           max(1, min(5, int(height // (line * 1.6)))))
+        ticks = self.ticks()
         top = ticks[-1]
         axis_w = fm.horizontalAdvance(str(top)) + 8
         plot = QRectF(rect.left() + axis_w, rect.top() + line / 2,
