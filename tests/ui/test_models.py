@@ -292,3 +292,9 @@ def test_column_plan_keeps_required_columns_and_adds_others_while_they_fit() -> 
     tiny = plan_widths(plan, needs, 500)
     assert set(tiny) == {0, 5, 6}
     assert tiny[0] == 260
+
+
+def test_a_capped_column_leaves_the_rest_to_the_text() -> None:
+    plan = ColumnPlan(required=(0, 1, 2), stretch=2, max_share=((1, 0.3),))
+    widths = plan_widths(plan, {0: 100, 1: 450, 2: 900}, 1000)
+    assert widths == {0: 100, 1: 300, 2: 600}

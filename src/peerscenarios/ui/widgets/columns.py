@@ -27,6 +27,9 @@ class ColumnPlan:
     # When the stretch column gets less than it needs, rows turn two lines tall and
     # its text wraps, rather than being cut (for views whose rows do not size themselves).
     two_lines_when_squeezed: bool = False
+    # Columns that wrap in a view whose rows size themselves, with the largest share of
+    # the width each may take (a scenario title beside a reflection's text).
+    max_share: tuple[tuple[int, float], ...] = ()
 
 
 def content_width(view: QTableView, column: int) -> int:
@@ -41,6 +44,9 @@ def plan_widths(plan: ColumnPlan, needs: dict[int, int], available: int) -> dict
     columns first, optional ones while they fit, the rest to the stretch or
     flexible column.
     """
+    needs = dict(needs)
+    for c, share in plan.max_share:
+        needs[c] = min(needs[c], int(available * share))
     widths = {c: needs[c] for c in plan.required}
     used = sum(widths.values())
     for c in plan.optional:
