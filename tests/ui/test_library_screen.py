@@ -65,12 +65,20 @@ def library_dir(tmp_path: Path) -> Path:
 
 
 def set_text_step(qtbot: QtBot, w: MainWindow, step: int) -> None:
-    """Use View > Larger / Smaller text until the text is at ``step``."""
-    while w.ctx.settings.text_step < step and w.menu_actions.larger.isEnabled():
+    """Reach text size ``step`` the way a person does: the last press is View > Larger/Smaller.
+
+    The steps before it are set directly: each restyles the whole window, and only
+    the size reached matters here.
+    """
+    settings = w.ctx.settings
+    if step > settings.text_step:
+        settings.text_step = step - 1
         w.menu_actions.larger.trigger()
-    while w.ctx.settings.text_step > step and w.menu_actions.smaller.isEnabled():
+    elif step < settings.text_step:
+        settings.text_step = step + 1
         w.menu_actions.smaller.trigger()
-    assert w.ctx.settings.text_step == step
+    assert settings.text_step == step
+    assert w.menu_actions.larger.isEnabled() == (step < TEXT_STEP_MAX)
     settle(qtbot)
 
 
