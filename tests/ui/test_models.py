@@ -21,6 +21,7 @@ from peerscenarios.ui.models.history import (
     ReflectionListModel,
     period_label,
     role_header,
+    when,
 )
 from peerscenarios.ui.models.library import (
     COMPETENCY_SHORT,
@@ -105,6 +106,10 @@ def test_dates_in_cells_are_short_and_local() -> None:
     now = datetime(2026, 11, 28, 12, tzinfo=UTC)
     assert short_date(datetime(2026, 11, 23, 12, tzinfo=UTC), now) == "23 Nov"
     assert short_date(datetime(2025, 12, 29, 12, tzinfo=UTC), now) == "29 Dec 2025"
+    moment = datetime(2026, 11, 23, 12, 5, tzinfo=UTC)
+    local = moment.astimezone()
+    assert when(moment) == f"{local.day} {local:%b %Y, %H:%M}"
+    assert when(None) == ""
 
 
 def test_problem_files_model(qtmodeltester: ModelTester) -> None:

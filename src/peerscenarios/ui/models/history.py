@@ -39,8 +39,11 @@ _ISO_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
 def when(moment: datetime | None) -> str:
-    """A local date and time, or an empty string."""
-    return "" if moment is None else moment.astimezone().strftime("%Y-%m-%d %H:%M")
+    """A local date and time as a person writes it ("26 Nov 2026, 14:05"), or ""."""
+    if moment is None:
+        return ""
+    local = moment.astimezone()
+    return f"{local.day} {local.strftime('%b %Y, %H:%M')}"
 
 
 def period_label(label: str, today: date | None = None) -> str:
@@ -371,6 +374,8 @@ class GroupSessionModel(_RowsTableModel):
         g = self._rows[index.row()]
         if role == GroupSessionIdRole:
             return g.id
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 2:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             col = index.column()
             if col == 0:

@@ -294,10 +294,13 @@ class HistoryScreen(QWidget):
         bar = self.tabs.tabBar()
         for i, (full, _short) in enumerate(TABS):
             bar.setTabText(i, full)
-            bar.setTabToolTip(i, full.replace("&", ""))
+            bar.setTabToolTip(i, "")
         if bar.sizeHint().width() > self.tabs.width():
-            for i, (_full, short) in enumerate(TABS):
+            for i, (full, short) in enumerate(TABS):
                 bar.setTabText(i, short)
+                # The full title stays a hover away (and is the tab's description).
+                if short != full:
+                    bar.setTabToolTip(i, full.replace("&", ""))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
