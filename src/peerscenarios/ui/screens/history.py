@@ -55,10 +55,10 @@ ATTEMPT_COLUMNS = ColumnPlan(
     required=(AttemptColumn.STARTED, AttemptColumn.SCENARIO, AttemptColumn.STATUS),
     optional=(AttemptColumn.DRIFTS, AttemptColumn.MODE, AttemptColumn.DECISIONS,
               AttemptColumn.REFLECTIONS, AttemptColumn.NUMBER),
-    stretch=AttemptColumn.SCENARIO, two_lines_when_squeezed=True)
+    stretch=AttemptColumn.SCENARIO, wrap_stretch=True)
 REFLECTION_COLUMNS = ColumnPlan(required=(0, 1, 2), stretch=2, max_share=((1, 0.3),))
 GROUP_COLUMNS = ColumnPlan(required=(0, 1), optional=(2, 3), stretch=1,
-                           two_lines_when_squeezed=True)
+                           wrap_stretch=True)
 # Tab titles, and the shorter ones used when the full ones would not fit the width.
 TABS = (("&Attempts", "&Attempts"), ("&Reflections", "&Reflections"),
         ("&Boundary profile", "&Profile"), ("&Group sessions", "&Groups"))

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -53,7 +52,7 @@ MIN_VISIBLE_ROWS = 6
 COLUMN_PLAN = ColumnPlan(
     required=(Column.TITLE, Column.STATUS, Column.LAST_RESULT),
     optional=(Column.COMPETENCIES, Column.MINUTES, Column.WARNINGS),
-    stretch=Column.TITLE, flexible=Column.SUMMARY, flexible_min=260)
+    stretch=Column.TITLE, flexible=Column.SUMMARY, flexible_min=260, wrap_stretch=True)
 
 
 class LibraryController:
@@ -187,12 +186,10 @@ class LibraryScreen(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
-        # Only a title too long for the width wraps (the others are sized to fit);
-        # the summary stays on one line. Rows grow to what they hold.
-        self.table.setWordWrap(True)
+        # Only a title too long for the width wraps (the others are sized to fit), its
+        # row as tall as it needs; the summary stays on one line.
         self.table.setItemDelegateForColumn(Column.SUMMARY, SingleLineDelegate(self.table))
         self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         # Always there, so fitting the columns never changes the width it fits them to.
         self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.table.setTabKeyNavigation(False)

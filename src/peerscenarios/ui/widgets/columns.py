@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtWidgets import QHeaderView, QStyledItemDelegate, QStyleOptionViewItem, QTableView
 
 
@@ -24,9 +34,9 @@ class ColumnPlan:
     stretch: int = 0
     flexible: int | None = None
     flexible_min: int = 240
-    # When the stretch column gets less than it needs, rows turn two lines tall and
-    # its text wraps, rather than being cut (for views whose rows do not size themselves).
-    two_lines_when_squeezed: bool = False
+    # When the stretch column gets less than it needs, its text wraps and each row is
+    # as tall as its own wrapped text, rather than being cut.
+    wrap_stretch: bool = False
     # Columns that wrap in a view whose rows size themselves, with the largest share of
     # the width each may take (a scenario title beside a reflection's text).
     max_share: tuple[tuple[int, float], ...] = ()
@@ -81,8 +91,9 @@ class ColumnFitter(QObject):
 
     Qt's ResizeToContents mode measures once and misses a font change from the
     text-size setting, which is how "Prac…" ended up beside a 300-pixel number
-    column; this measures again whenever any of those change. ``fitted``
-    follows each fit (row heights may have changed with the widths).
+    column; this measures again whenever the rows or the font change, and on a
+    mere resize only shares the width out again. ``fitted`` follows each fit
+    (row heights may have changed with the widths).
     """
 
     fitted = Signal()
@@ -91,6 +102,8 @@ class ColumnFitter(QObject):
         super().__init__(view)
         self.view = view
         self.plan = plan
+        self._needs: dict[int, int] | None = None
+        self._wrapped = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -103,7 +116,7 @@ class ColumnFitter(QObject):
         model = view.model()
         for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved,
                        model.dataChanged, model.layoutChanged):
-            signal.connect(self.schedule)
+            signal.connect(self.remeasure)
 
     @Slot()
     def schedule(self) -> None:
@@ -111,31 +124,66 @@ class ColumnFitter(QObject):
         self._timer.start()
 
     @Slot()
+    def remeasure(self) -> None:
+        """The rows or the font changed: measure the columns again at the next fit."""
+        self._needs = None
+        self._timer.start()
+
+    def _measure(self) -> dict[int, int]:
+        view = self.view
+        count = view.model().columnCount()
+        # Qt measures a hidden column as nearly empty: show each one to measure it.
+        for c in range(count):
+            if view.isColumnHidden(c):
+                view.setColumnHidden(c, False)
+        return {c: content_width(view, c) for c in range(count)}
+
+    @Slot()
     def fit(self) -> None:
         """Show and size the columns for the view's current width."""
         self._timer.stop()
         view = self.view
-        count = view.model().columnCount()
-        # Qt measures a hidden column as nearly empty: show each one to measure it.
-        hidden = [c for c in range(count) if view.isColumnHidden(c)]
-        for c in hidden:
-            view.setColumnHidden(c, False)
-        needs = {c: content_width(view, c) for c in range(count)}
+        if self._needs is None:
+            self._needs = self._measure()
+        needs = self._needs
         widths = plan_widths(self.plan, needs, view.viewport().width())
         header = view.horizontalHeader()
-        for c in range(count):
+        for c in needs:
             view.setColumnHidden(c, c not in widths)
             if c in widths and header.sectionSize(c) != widths[c]:
                 header.resizeSection(c, widths[c])
-        if self.plan.two_lines_when_squeezed:
-            squeezed = widths[self.plan.stretch] < needs[self.plan.stretch]
-            view.setWordWrap(squeezed)
-            line = view.fontMetrics().lineSpacing()
-            view.verticalHeader().setDefaultSectionSize(line * (2 if squeezed else 1) + 10)
+        if self.plan.wrap_stretch:
+            self._fit_rows(widths[self.plan.stretch] < needs[self.plan.stretch],
+                           widths[self.plan.stretch])
         self.fitted.emit()
 
+    def _fit_rows(self, squeezed: bool, width: int) -> None:
+        """One line per row, or, with the stretch column squeezed, what its text needs."""
+        view = self.view
+        rows = view.verticalHeader()
+        fm = view.fontMetrics()
+        one_line = fm.lineSpacing() + 10
+        rows.setDefaultSectionSize(one_line)
+        view.setWordWrap(squeezed)
+        if not squeezed and not self._wrapped:
+            return
+        model = view.model()
+        # The cell's text area: the width less the stylesheet's padding and a margin.
+        room = QRect(0, 0, max(width - 12, 20), 100_000)
+        for r in range(model.rowCount()):
+            height = one_line
+            if squeezed:
+                text = str(model.index(r, self.plan.stretch).data() or "")
+                height = max(one_line, fm.boundingRect(
+                    room, Qt.TextFlag.TextWordWrap, text).height() + 10)
+            if rows.sectionSize(r) != height:
+                rows.resizeSection(r, height)
+        self._wrapped = squeezed
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in (QEvent.Type.Resize, QEvent.Type.FontChange, QEvent.Type.StyleChange,
-                            QEvent.Type.Show):
+        kind = event.type()
+        if kind in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self.remeasure()
+        elif kind in (QEvent.Type.Resize, QEvent.Type.Show):
             self.schedule()
         return super().eventFilter(watched, event)
