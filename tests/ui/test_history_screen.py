@@ -28,7 +28,8 @@ from peerscenarios.ui.widgets.columns import content_width
 
 from .a11y import check_screen, readable
 from .conftest import WindowFactory
-from .test_library_screen import (
+from .test_library_screen import (  # app_look_restored: autouse, here too
+    app_look_restored,  # noqa: F401
     assert_columns_whole,
     labels_of,
     set_text_step,

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtGui import QAccessible, QColor, QPalette
+from PySide6.QtGui import QAccessible, QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -62,6 +63,20 @@ def write_library(folder: Path) -> Path:
 @pytest.fixture
 def library_dir(tmp_path: Path) -> Path:
     return write_library(tmp_path / "scenarios")
+
+
+@pytest.fixture(autouse=True)
+def app_look_restored(qapp: QApplication) -> Iterator[None]:
+    """Text size and theme are the whole application's: put them back after each test.
+
+    A test that ends at the largest text would otherwise hand a 24 pt font to
+    the next test's widgets (one that builds no main window never resets it).
+    """
+    font, palette, sheet = QFont(qapp.font()), QPalette(qapp.palette()), qapp.styleSheet()
+    yield
+    qapp.setStyleSheet(sheet)
+    qapp.setPalette(palette)
+    qapp.setFont(font)
 
 
 def set_text_step(qtbot: QtBot, w: MainWindow, step: int) -> None:
