@@ -156,18 +156,20 @@ class LibraryScreen(QWidget):
         self.progress.hide()
         col.addWidget(self.progress)
 
-        search_row = QHBoxLayout()
+        # Search, count and the filters button share a line while it is wide enough.
+        search_bar = QWidget(body)
+        search_row = FlowLayout(search_bar, grow_expanding_only=True)
         self.search_edit = SearchField("Search scenarios", "Search titles, summaries, tags…", body)
-        search_row.addWidget(self.search_edit, 1)
+        search_row.addWidget(self.search_edit)
         # The visible twin of the spoken count.
         self.count_label = QLabel("", body)
         self.count_label.setObjectName("muted")
         search_row.addWidget(self.count_label)
-        col.addLayout(search_row)
 
         self.filters_button = QPushButton("Show filters", body)
         self.filters_button.setToolTip("Competency, tag, status, setting and population")
         search_row.addWidget(self.filters_button)
+        col.addWidget(search_bar)
         self.filters = FilterBar(body)
         (self.competency_combo, self.tag_combo, self.status_combo, self.setting_combo,
          self.population_combo) = self.filters.combos

@@ -14,15 +14,18 @@ class FlowLayout(QLayout):
     a second line instead of being cut or pushed behind a scroll bar. With
     ``fill`` each line is stretched to the full width, so wrapped rows still
     look aligned; without it items keep their natural width and lines follow
-    the layout's alignment (left, or right for a row of buttons).
+    the layout's alignment (left, or right for a row of buttons). With
+    ``grow_expanding_only`` only items that expand (a search field) take the
+    spare width.
     """
 
     def __init__(self, parent: QWidget | None = None, spacing: int = 8, *,
-                 fill: bool = True) -> None:
+                 fill: bool = True, grow_expanding_only: bool = False) -> None:
         super().__init__(parent)
         self._items: list[QLayoutItem] = []
         self._gap = spacing
         self._fill = fill
+        self._expanding_only = grow_expanding_only
         self.setContentsMargins(0, 0, 0, 0)
 
     # ------------------------------------------------------------ QLayout API
@@ -110,9 +113,13 @@ class FlowLayout(QLayout):
         for line in self._lines(area.width()):
             height = max(i.sizeHint().height() for i in line)
             natural = sum(i.sizeHint().width() for i in line) + self._gap * (len(line) - 1)
-            # Share the line's spare width out in proportion, capped at each item's maximum.
+            # Share the line's spare width out: to the items that want to grow (a
+            # search field) if any, else to all in proportion; never past a maximum.
             spare = max(0, area.width() - natural)
-            total = sum(i.sizeHint().width() for i in line) or 1
+            growing = [i for i in line if i.expandingDirections() & Qt.Orientation.Horizontal]
+            if not growing and not self._expanding_only:
+                growing = line
+            total = sum(i.sizeHint().width() for i in growing) or 1
             x = area.x()
             if not self._fill:
                 if self.alignment() & Qt.AlignmentFlag.AlignRight:
@@ -120,7 +127,8 @@ class FlowLayout(QLayout):
                 spare = 0
             for item in line:
                 hint = item.sizeHint().width()
-                w = min(hint + spare * hint // total, item.maximumSize().width())
+                extra = spare * hint // total if item in growing else 0
+                w = min(hint + extra, item.maximumSize().width())
                 w = min(w, area.width())
                 if move:
                     item.setGeometry(QRect(QPoint(x, y), QSize(w, height)))
