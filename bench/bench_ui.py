@@ -132,7 +132,10 @@ def _child_choice(iterations: int, warmup: int) -> None:
     def open_decision() -> None:
         """Start a fresh practice attempt, as the library's Start button does; walk on
         (narrative nodes, reflections) to its first decision."""
-        player.abandon()
+        pt = player.playthrough
+        if pt is not None:  # set the previous attempt aside, as "Abandon it" would
+            window.play.training().abandon(pt.attempt.id)
+            player.close_attempt()
         window.on_library_start_requested(scenario, "practice")
         if player.stack.currentWidget() is player.warnings_page:
             QTest.mouseClick(player.warnings_page.start_button, Qt.MouseButton.LeftButton)

@@ -18,6 +18,8 @@ import argparse
 import random
 from pathlib import Path
 
+from peerscenarios.core.lint import SECONDS_PER_DECISION, SECONDS_PER_PROMPT, WORDS_PER_MINUTE
+
 SEED = 20261122
 STAGES = 10  # 10 decisions + 9 x 3 reactions + 4 endings = 41 nodes
 REACTIONS = 3
@@ -36,6 +38,7 @@ _WORD_TEXT = (
     "story idea step choice reason feeling moment place person group class course"
 )
 _WORDS = tuple(_WORD_TEXT.split())
+_SETTINGS = ("peer-center", "outpatient-clinic", "street-outreach", "home-visit", "warmline")
 _NAMES = ("Ana", "Ben", "Cora", "Dev", "Ema", "Finn", "Gus", "Hana", "Ivo", "Jae", "Kai",
           "Lena", "Marco", "Nia", "Omar", "Pia", "Quinn", "Rosa", "Sam", "Tess")
 _TOPICS = ("housing", "work", "family", "school", "benefits", "groups", "health", "money",
@@ -147,7 +150,10 @@ def scenario_yaml(index: int, rng: random.Random) -> str:
         choice_words = 0
         feedback_words = 0.0
         for c, role in enumerate(roles):
-            ctext = _para(rng, rng.randint(12, 24))
+            # Peer-aligned responses a little shorter, so that length gives nothing away
+            # (the lint's answer-tell check, PS106).
+            ctext = _para(rng, rng.randint(8, 14) if role == "peer-aligned"
+                          else rng.randint(14, 24))
             choice_words += len(ctext.split())
             comp_a, comp_b = rng.sample(range(1, 13), 2)
             sign = 1 if role == "peer-aligned" else -1
@@ -199,12 +205,14 @@ def scenario_yaml(index: int, rng: random.Random) -> str:
         body.add("    reflect:", f"      - id: reflect-ending-{e + 1}",
                  f"        prompt: {_quoted(_sentence(rng, 10, 16)[:-1] + '?')}")
     route_words += ending_words / ENDINGS
-    # The lint's estimate: 175 words a minute, 20 s per decision, 45 s per prompt.
-    minutes = route_words / 175 + (STAGES * 20 + (prompts + 1) * 45) / 60
+    # The lint's own estimate, so that `minutes` agrees with it.
+    minutes = (route_words / WORDS_PER_MINUTE
+               + (STAGES * SECONDS_PER_DECISION + (prompts + 1) * SECONDS_PER_PROMPT) / 60)
     title = f"{name} and the {topic} question ({index})"
     w.add("format: 1", f"id: {sid}", f"title: {_quoted(title)}", "summary: >")
     w.out.extend(_block(_para(rng, 30), 2))
     w.add(f"minutes: {max(1, min(60, round(minutes)))}",
+          f"setting: {_SETTINGS[index % len(_SETTINGS)]}",
           f"competencies: {sorted(rng.sample(range(1, 13), 3))}",
           f"tags: [{topic}, bench, generated]",
           "content_warnings: []",

@@ -43,6 +43,8 @@ MODULES: list[tuple[str, list[str]]] = [
     ("bench_phones", ["phones_vote_latency_p99_ms_at_once", "phones_vote_latency_p50_ms_at_once",
                       "phones_vote_latency_p99_ms_spread", "phones_vote_latency_p50_ms_spread",
                       "phones_start_ms", "phones_stop_ms", "phones_memory_added_mb"]),
+    ("bench_bundle", ["bundle_size_mb", "bundle_start_ms", "venv_start_ms", "bundle_start_ratio",
+                      "bundle_version_ms", "venv_version_ms"]),
 ]
 
 

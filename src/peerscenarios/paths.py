@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -136,22 +137,107 @@ def exports_default_dir() -> Path:
     return documents if documents.is_dir() else Path.home()
 
 
+# --- files that ship with the app -------------------------------------------------------
+#
+# Each lives in one of three places: a source checkout (where authors edit it), the installed
+# package, or a built app (PyInstaller's bundle folder, sys._MEIPASS). The table says where it
+# sits in the first two; a built app mirrors the installed package under ``peerscenarios/``.
+# packaging/build.py copies exactly what bundled_resources() lists, so a new bundled folder or
+# file is one line here.
+_RESOURCES: dict[str, tuple[str | None, str]] = {
+    # name: (path in a source checkout, or None if it is the package's own; path in the package)
+    "assets": ("assets", "assets"),
+    "builtin_scenarios": ("scenarios", "builtin_scenarios"),
+    "migrations": (None, "storage/migrations"),
+    "course_migrations": (None, "course/migrations"),
+    "scenario_schema": (None, "schema/scenario.schema.json"),
+}
+
+
+def frozen_root() -> Path | None:
+    """The folder holding a built app's bundled files, or None when running from Python.
+
+    The only place that looks at ``sys.frozen`` / ``sys._MEIPASS`` (set by
+    PyInstaller's bootloader): everything else asks the functions below.
+    """
+    if not getattr(sys, "frozen", False):
+        return None
+    bundle = getattr(sys, "_MEIPASS", None)
+    return Path(bundle) if bundle else Path(sys.executable).resolve().parent
+
+
+def restore_library_path_for_children() -> None:
+    """In a built app on Linux, give the programs it starts the user's own library path.
+
+    PyInstaller's bootloader points ``LD_LIBRARY_PATH`` at the bundle (keeping
+    the user's value in ``LD_LIBRARY_PATH_ORIG``) so that Qt finds its
+    libraries; the dynamic loader has read it by the time Python runs. A file
+    manager or browser the app opens must not load the bundle's copies of
+    system libraries, which may be older than its own. The app's own worker
+    processes are the bundle again and get the bundle's path from its bootloader.
+    """
+    if frozen_root() is None or not sys.platform.startswith("linux"):
+        return
+    original = os.environ.pop("LD_LIBRARY_PATH_ORIG", None)
+    if original is None:
+        os.environ.pop("LD_LIBRARY_PATH", None)
+    else:
+        os.environ["LD_LIBRARY_PATH"] = original
+
+
+def package_root() -> Path:
+    """The package's own folder: ``peerscenarios/`` in site-packages, ``src/``, or a built app."""
+    frozen = frozen_root()
+    return frozen / "peerscenarios" if frozen is not None else Path(__file__).resolve().parent
+
+
+def _checkout_root() -> Path | None:
+    """The repository root when running from a source checkout (editable install), else None."""
+    if frozen_root() is not None:
+        return None
+    root = Path(__file__).resolve().parents[2]
+    # An installed package sits in .../site-packages/peerscenarios: no pyproject.toml two up.
+    return root if (root / "pyproject.toml").is_file() else None
+
+
+def _resource(name: str) -> Path:
+    checkout_rel, package_rel = _RESOURCES[name]
+    root = _checkout_root()
+    if root is not None and checkout_rel is not None and (root / checkout_rel).exists():
+        return root / checkout_rel
+    return package_root() / package_rel
+
+
+def bundled_resources() -> list[tuple[Path, str]]:
+    """Every file or folder a built app must carry: (where it is now, where it goes).
+
+    The second item is relative to the bundle's root, mirroring the installed
+    package, so :func:`package_root` finds each one again when frozen.
+    """
+    return [(_resource(name), f"peerscenarios/{package_rel}")
+            for name, (_checkout, package_rel) in _RESOURCES.items()]
+
+
 def assets_dir() -> Path:
     """Themes and icons: a source checkout's ``assets/``, else the copy inside the package."""
-    checkout = Path(__file__).resolve().parents[2] / "assets"
-    if checkout.is_dir():
-        return checkout
-    return Path(__file__).parent / "assets"
-
-
-def scenario_schema_path() -> Path:
-    """The JSON Schema of the scenario format, installed with the app (for editors)."""
-    return Path(__file__).parent / "schema" / "scenario.schema.json"
+    return _resource("assets")
 
 
 def builtin_scenarios_dir() -> Path:
     """The scenarios shipped with the app (a source checkout's ``scenarios/`` if present)."""
-    checkout = Path(__file__).resolve().parents[2] / "scenarios"
-    if checkout.is_dir():
-        return checkout
-    return Path(__file__).parent / "builtin_scenarios"
+    return _resource("builtin_scenarios")
+
+
+def migrations_dir() -> Path:
+    """The Alembic migration scripts (``env.py``, ``versions/``) as files Alembic can read."""
+    return _resource("migrations")
+
+
+def course_migrations_dir() -> Path:
+    """The course server's Alembic migration scripts, as files Alembic can read."""
+    return _resource("course_migrations")
+
+
+def scenario_schema_path() -> Path:
+    """The JSON Schema of the scenario format, installed with the app (for editors)."""
+    return _resource("scenario_schema")

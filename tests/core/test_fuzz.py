@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from scenario_samples import VALID
 
 from peerscenarios.core.diagnostics import Severity
 from peerscenarios.core.lint import lint
 from peerscenarios.core.validator import validate_bytes
+from scenario_samples import VALID
 
 BASE = VALID.encode()
 TOKENS = [b"\n", b": ", b"- ", b"[", b"]", b"{", b"}", b"&a ", b"*a", b"!!str ", b"'", b'"',
@@ -64,3 +65,70 @@ def test_random_structures_never_crash(value: object) -> None:
     import yaml
 
     _outcome_is_clean(yaml.safe_dump({"format": 1, "id": "x-y", "nodes": [value]}).encode())
+
+
+# -- the fast path and the full walk agree ----------------------------------------------
+
+
+def _both(data: bytes):
+    """The full, position-aware walk, and the path the library takes when it does not lint."""
+    return validate_bytes(data, "f.yaml"), validate_bytes(data, "f.yaml", spans=False)
+
+
+@pytest.mark.slow
+@settings(max_examples=1500, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(mutation, min_size=1, max_size=4))
+def test_fast_path_gives_what_the_full_walk_gives(mutations: list[tuple[int, int, bytes]]) -> None:
+    data = bytearray(BASE)
+    for pos, cut, insert in mutations:
+        pos = min(pos, len(data))
+        data[pos:pos + cut] = insert
+    full, fast = _both(bytes(data))
+    assert fast.diagnostics == full.diagnostics
+    assert fast.scenario == full.scenario
+
+
+@pytest.mark.parametrize("variant", [
+    # Each of these loads, with a warning; the fast path must leave them to the full walk.
+    ("setting: peer-center\n", ""),  # no setting (PS029)
+    ("competencies: [1, 6]", "competencies: [1, 6, 1]"),  # listed twice (PS007)
+    ("population: [adults]", "population: [adults, adults]"),  # listed twice (PS007)
+    ("version: \"1.0\"", "version: 2.5"),  # read as a float: accepted as text, left alone
+    ("minutes: 6", "minutes: +6"),  # not written plainly
+])
+def test_files_with_anything_to_say_take_the_full_walk(variant: tuple[str, str]) -> None:
+    from peerscenarios.core import safeyaml
+    from peerscenarios.core.validate.fast import fast_scenario
+
+    text = VALID.replace("setting: peer-center\n", "setting: peer-center\npopulation: [adults]\n")
+    text = text.replace(*variant)
+    assert text != VALID
+    data = text.encode()
+    decoded = safeyaml.decode(data)
+    assert isinstance(decoded, str)
+    assert fast_scenario(data, decoded, "f.yaml") is None
+    full, fast = _both(data)
+    assert fast.diagnostics == full.diagnostics
+    assert fast.scenario == full.scenario
+
+
+def test_clean_files_take_the_fast_path_with_the_same_scenario() -> None:
+    from pathlib import Path
+
+    from peerscenarios.core import safeyaml
+    from peerscenarios.core.validate.fast import fast_scenario
+
+    builtin = sorted((Path(__file__).resolve().parents[2] / "scenarios").glob("*.yaml"))
+    fast_count = 0
+    for data in [BASE] + [f.read_bytes() for f in builtin]:
+        decoded = safeyaml.decode(data)
+        assert isinstance(decoded, str)
+        found = fast_scenario(data, decoded, "f.yaml")
+        full = validate_bytes(data, "f.yaml")
+        if found is not None:
+            fast_count += 1
+            assert full.diagnostics == []
+            assert found[0] == full.scenario
+            assert found[1] == full.id_mark
+    assert fast_count == len(builtin) + 1

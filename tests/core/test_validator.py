@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from scenario_samples import VALID
 
 from peerscenarios.core.diagnostics import Severity
 from peerscenarios.core.validator import validate_bytes, validate_file
+from scenario_samples import VALID
 
 
 def line_of(text: str, snippet: str, nth: int = 1) -> int:
@@ -228,6 +228,12 @@ def test_minutes_not_a_number() -> None:
     assert d.message == "minutes should be a whole number, not 'five'"
 
 
+def test_a_quoted_number_says_to_drop_the_quotes() -> None:
+    # 'minutes should be a whole number, not 5' read as nonsense: 5 is one.
+    (d,) = only(check(VALID.replace("minutes: 6", 'minutes: "5"')), "PS004")
+    assert d.message == 'minutes should be a whole number, not "5": write it without quotes'
+
+
 def test_bad_id_characters() -> None:
     text = VALID.replace("id: test-scenario", "id: Test Scenario")
     (d,) = only(check(text), "PS021")
@@ -326,7 +332,8 @@ def test_block_sequence_nesting_refused() -> None:
 def test_binary_junk_refused() -> None:
     r = validate_bytes(bytes(range(256)) * 4, "junk.yaml")
     (d,) = only(r, "PS020")
-    assert d.message == "the file is not UTF-8 text (is it a scenario file?)"
+    assert d.message == ("the file is not UTF-8 text (is it a scenario file?); if it is, save "
+                         "it as UTF-8 in your editor")
 
 
 def test_control_characters_refused() -> None:

@@ -95,3 +95,33 @@ def test_feedback_and_page_changes_are_announced_once(
         assert w.ctx.storage.get_draft(attempt.id, "reflect-advice") == "a draft"
     finally:
         announcements.said.disconnect(said.append)
+
+
+def test_focus_never_passes_through_the_navigation_on_a_page_change(
+        qtbot: QtBot, make_window: WindowFactory) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    w = make_window()
+    nav = {w.nav_library, w.nav_play, w.nav_history, w.switch_button}
+    visited: list[object] = []
+
+    def on_focus(_old: object, new: object) -> None:
+        visited.append(new)
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    app.focusChanged.connect(on_focus)
+    try:
+        assert w.library.select_scenario(SCENARIO_ID)
+        qtbot.mouseClick(w.library.practice_button, Qt.MouseButton.LeftButton)
+        qtbot.keyClick(w.player.warnings_page.start_button, Qt.Key.Key_Return)
+        press_choice(qtbot, w, "advise-dose")
+        qtbot.keyClick(w.player.feedback.continue_button, Qt.Key.Key_Return)  # reflection
+        qtbot.keyClick(w.player.reflection.done_button, Qt.Key.Key_Return)  # narrative
+        qtbot.keyClick(w.player.continue_button, Qt.Key.Key_Return)  # decision 2
+        press_choice(qtbot, w, "reflect-fear")
+        qtbot.keyClick(w.player.feedback.continue_button, Qt.Key.Key_Return)  # ending
+    finally:
+        app.focusChanged.disconnect(on_focus)
+    assert visited, "focus never moved"
+    assert not [v for v in visited if v in nav]

@@ -123,6 +123,10 @@ def test_second_instance_wakes_the_first(qtbot: QtBot, tmp_path: Path) -> None:
     assert first.acquire()
     try:
         assert not second.acquire()
+        # The first starts listening only after its window has painted: until then a
+        # second launch finds nobody, and says so after trying for a while.
+        assert not second.notify_running(patience_ms=300)
+        first.listen()
         with qtbot.waitSignal(first.activation_requested, timeout=5000):
             assert second.notify_running()
     finally:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copyreg
 import dataclasses
 import io
+import logging
 import os
 import pickle
 import tempfile
@@ -23,14 +24,20 @@ from peerscenarios.core import library as core_library
 from peerscenarios.core.library import Library, LoadedFile
 from peerscenarios.core.model import Node, Scenario
 
+# The validator's fast path (and with it the YAML reader) is imported only where a file
+# is checked or a scenario opened: a warm start reads the cache and needs neither,
+# and importing them cost about 25 ms before the first paint.
+
 __all__ = ["CACHE_VERSION", "PARALLEL_THRESHOLD", "LazyNodes", "Library", "LoadedFile", "dumps",
            "load_library"]
+
+log = logging.getLogger(__name__)
 
 # Bump whenever the model or the checks change, so stale cache entries are ignored.
 CACHE_VERSION = 5
 
-# Below this many files needing validation, starting worker processes costs
-# more than it saves (a spawned worker needs about 0.3 s to import the checks).
+# Below this many files needing validation, starting a helper process costs more
+# than it saves (a spawned helper needs about 0.15 s to start and import the checks).
 PARALLEL_THRESHOLD = 64
 
 
@@ -52,6 +59,9 @@ def _reduce_proxy(m: MappingProxyType[object, object],
     return (_make_proxy, (dict(m),))
 
 
+# Marks a blob that holds a clean file's plain values rather than node objects.
+_PLAIN = "plain-nodes-1"
+
 _SCENARIO_FIELDS = tuple(f.name for f in dataclasses.fields(Scenario) if f.name != "nodes")
 
 
@@ -60,8 +70,17 @@ def _make_scenario(values: tuple[Any, ...], blob: bytes) -> Scenario:
 
 
 def _reduce_scenario(s: Scenario) -> tuple[Callable[..., Any], tuple[Any, ...]]:
+    from peerscenarios.core.validate.fast import PlainNodes
+
     nodes = s.nodes
-    blob = nodes.blob() if isinstance(nodes, LazyNodes) else dumps(dict(nodes))
+    if isinstance(nodes, LazyNodes):
+        blob = nodes.blob()
+    elif isinstance(nodes, PlainNodes):
+        # A clean file's nodes travel as the values they were read from: pickling
+        # those cost 0.06 ms per generated scenario, against 0.5 ms for the nodes.
+        blob = pickle.dumps((_PLAIN, nodes.plain), protocol=pickle.HIGHEST_PROTOCOL)
+    else:
+        blob = dumps(dict(nodes))
     return (_make_scenario, (tuple(getattr(s, name) for name in _SCENARIO_FIELDS), blob))
 
 
@@ -83,8 +102,9 @@ class LazyNodes(Mapping[str, Node]):
 
     The Library screen needs only titles and metadata. Measured on the 1,000
     generated scenarios of 41 nodes that bench/bench_library.py loads: a warm
-    start that rebuilt every node object cost 0.94 s of CPU, against 0.07 s
-    with the nodes left as one bytes blob per scenario until it is opened.
+    start that built every node object cost 0.85 to 1.0 s of CPU, against
+    0.06 to 0.08 s with the nodes left as one bytes blob per scenario until
+    it is opened (about half a millisecond then).
     """
 
     __slots__ = ("_blob", "_data")
@@ -96,6 +116,10 @@ class LazyNodes(Mapping[str, Node]):
     def _nodes(self) -> dict[str, Node]:
         if self._data is None:
             data = pickle.loads(self._blob)
+            if isinstance(data, tuple) and len(data) == 2 and data[0] == _PLAIN:
+                from peerscenarios.core.validate.fast import nodes_from_plain
+
+                data = nodes_from_plain(data[1])
             if not isinstance(data, dict):  # pragma: no cover - the cache wrote it
                 raise TypeError("damaged scenario cache entry")
             self._data = data
@@ -151,11 +175,11 @@ class _Cache:
         Each entry is checked on its own: one damaged entry means one file is
         read again, never that the load fails.
         """
-        hit = self.entries.get(str(path))
+        hit: object = self.entries.get(str(path))
         if not (isinstance(hit, tuple) and len(hit) == 3 and isinstance(hit[2], LoadedFile)):
             return None
         size, mtime, loaded = hit
-        if size != st.st_size or mtime != st.st_mtime_ns:
+        if size != st.st_size or mtime != st.st_mtime_ns or not isinstance(loaded, LoadedFile):
             return None
         # A damaged pickle can hold anything under the right class name: check the fields too.
         diagnostics: object = loaded.diagnostics
@@ -181,7 +205,8 @@ class _Cache:
             self.file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             fd, tmp = tempfile.mkstemp(dir=self.file.parent, prefix=".cache-")
             with os.fdopen(fd, "wb") as fh:
-                fh.write(dumps(self.entries))
+                # Straight to the file: the cache of a big library is tens of megabytes.
+                _Pickler(fh, protocol=pickle.HIGHEST_PROTOCOL).dump(self.entries)
             os.replace(tmp, self.file)
         except OSError:
             # Caching is an optimisation; a read-only or full disk must not stop the app.
@@ -192,49 +217,93 @@ class _Cache:
 
 
 def _check_many(paths: list[Path], with_lint: bool, parallel: bool,
-                ) -> Iterator[LoadedFile]:
-    """Validate files in order, in worker processes when there are many and cores to use.
+                ) -> Iterator[tuple[int, LoadedFile]]:
+    """Validate files, yielding (index, result) as each is ready (not in order).
 
-    Why processes: composing YAML nodes and walking them is Python code holding
-    the GIL, so threads would only take turns. A cold load of bench/bench_library.py's
-    1,000 generated scenarios is about 6 s of CPU; with two worker processes
-    on two cores it took 3.3 s (bench/results.json before this module existed).
+    Why processes: reading YAML and checking it is Python code holding the
+    GIL, so threads would only take turns. Checking the 1,000 generated
+    scenarios of bench/bench_library.py is about 2.5 s of CPU on the fast
+    path (over 6 s before it), so two cores halve the wall time. The caller
+    works too, from the front of the list, while helpers take chunks from the
+    back: no core idles while a helper starts (about 0.15 s each), which the
+    first version (two helpers, the caller waiting) did.
     """
-    workers = min(os.cpu_count() or 1, 4)
-    if parallel and workers > 1 and len(paths) >= PARALLEL_THRESHOLD:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+    helpers = min(os.cpu_count() or 1, 4) - 1
+    done: set[int] = set()
+    if parallel and helpers > 0 and len(paths) >= PARALLEL_THRESHOLD:
         from concurrent.futures.process import BrokenProcessPool
 
-        # 'spawn', never fork: the app calls this from a thread of a Qt process,
-        # and a forked child of a threaded process may inherit a held lock.
-        ctx = multiprocessing.get_context("spawn")
-        done = 0
         try:
-            with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
-                # About eight chunks per worker: few round trips, and a slow
-                # file near the end cannot leave one worker idle for long.
-                chunk = max(1, len(paths) // (workers * 8))
-                for blob in pool.map(_check_for_pool, paths, [with_lint] * len(paths),
-                                     chunksize=chunk):
-                    done += 1
-                    yield pickle.loads(blob)
+            for i, loaded in _check_shared(paths, with_lint, helpers):
+                done.add(i)
+                yield i, loaded
             return
-        except (OSError, BrokenProcessPool, RuntimeError):
-            # No processes to be had (sandbox, resource limits): carry on in this one.
-            paths = paths[done:]
-    for path in paths:
-        yield core_library.check_file(path, with_lint=with_lint)
+        except (OSError, BrokenProcessPool, RuntimeError) as exc:
+            # No processes to be had (sandbox, limits): finish in this one. Said out
+            # loud (the log; stderr on the command line): a built app whose workers
+            # cannot start (no freeze support) would otherwise just be slower.
+            log.warning("worker processes unavailable (%s: %s); validating in this process",
+                        type(exc).__name__, exc)
+    for i, path in enumerate(paths):
+        if i not in done:
+            yield i, _compact(core_library.check_file(path, with_lint=with_lint))
 
 
-def _check_for_pool(path: Path, with_lint: bool) -> bytes:
-    # Runs in a worker. The result travels back pickled with this module's own
+def _check_shared(paths: list[Path], with_lint: bool, helpers: int,
+                  ) -> Iterator[tuple[int, LoadedFile]]:
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+
+    # 'spawn', never fork: the app calls this from a thread of a Qt process,
+    # and a forked child of a threaded process may inherit a held lock.
+    ctx = multiprocessing.get_context("spawn")
+    chunk = max(4, len(paths) // (16 * (helpers + 1)))
+    lo, hi = 0, len(paths)
+    pending: dict[Future[list[bytes]], int] = {}
+    with ProcessPoolExecutor(helpers, mp_context=ctx) as pool:
+        while lo < hi or pending:
+            while lo < hi and len(pending) < 2 * helpers:
+                # Chunks shrink as the two ends close in, so that when they meet the
+                # caller waits for a few files, not for two full chunks.
+                size = max(2, min(chunk, (hi - lo) // (4 * (helpers + 1))))
+                start = max(lo, hi - size)
+                pending[pool.submit(_check_chunk, paths[start:hi], with_lint)] = start
+                hi = start
+            for future in [f for f in pending if f.done()]:
+                start = pending.pop(future)
+                for k, blob in enumerate(future.result()):
+                    yield start + k, pickle.loads(blob)
+            if lo < hi:
+                yield lo, _compact(core_library.check_file(paths[lo], with_lint=with_lint))
+                lo += 1
+            elif pending:
+                wait(pending, return_when=FIRST_COMPLETED)
+
+
+def _compact(loaded: LoadedFile) -> LoadedFile:
+    """The result as a helper would have sent it: its nodes kept pickled until opened.
+
+    Cold and warm loads then hold the same thing, and a library of a thousand
+    scenarios does not keep every node object alive in memory.
+    """
+    if loaded.scenario is None:
+        return loaded
+    result = pickle.loads(dumps(loaded))
+    assert isinstance(result, LoadedFile)
+    return result
+
+
+def _check_chunk(paths: list[Path], with_lint: bool) -> list[bytes]:
+    # Runs in a helper process. Results travel back pickled with this module's own
     # table, since the default pickler cannot store the model's mappings.
-    loaded = core_library.check_file(path, with_lint=with_lint)
-    try:
-        return dumps(loaded)
-    except Exception as exc:  # a result that cannot travel must not break the pool
-        return dumps(core_library.failed(path, exc))
+    out = []
+    for path in paths:
+        loaded = core_library.check_file(path, with_lint=with_lint)
+        try:
+            out.append(dumps(loaded))
+        except Exception as exc:  # a result that cannot travel must not break the pool
+            out.append(dumps(core_library.failed(path, exc)))
+    return out
 
 
 def load_library(
@@ -273,8 +342,8 @@ def load_library(
     done = len(found)
     if progress is not None and done:
         progress(done, total)
-    checked = _check_many([p for _, p, _ in todo], with_lint, parallel)
-    for (i, path, st), loaded in zip(todo, checked, strict=True):
+    for k, loaded in _check_many([p for _, p, _ in todo], with_lint, parallel):
+        i, path, st = todo[k]
         found[i] = loaded
         if st is not None:
             cache.put(path, st, loaded)

@@ -89,7 +89,9 @@ def check_file(path: Path, *, with_lint: bool = True) -> LoadedFile:
     from peerscenarios.core.validator import validate_file
 
     try:
-        result = validate_file(str(path))
+        # Without the lint nothing needs the text's positions, so a clean file can be
+        # read the fast way.
+        result = validate_file(str(path), spans=with_lint)
         diags = list(result.diagnostics)
         if with_lint:
             from peerscenarios.core.lint import lint

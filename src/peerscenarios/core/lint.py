@@ -7,6 +7,7 @@ estimate of minutes that disagrees with the text, and missing content warnings.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -80,11 +81,10 @@ _STIGMA_ANY = re.compile(
 
 # Cheap literal pre-filter: most texts contain none of these stems, and the full
 # term patterns are only worth running on the few that do.
-_STIGMA_STEMS = re.compile(
-    r"addict|junk|drug|clean|dirty|crazy|complian|suffer|alcoholic|abuse|flyer|suicid|"
-    r"schizo|bipolar|borderline|manic|paranoid|psycho|lunatic",
-    re.IGNORECASE,
-)
+_STEM_WORDS = ("addict", "junk", "drug", "clean", "dirty", "crazy", "complian", "suffer",
+               "alcoholic", "abuse", "flyer", "suicid", "schizo", "bipolar", "borderline",
+               "manic", "paranoid", "psycho", "lunatic")
+_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
 
 _ONLY_VERDICT = re.compile(
     r"^\W*(?:that(?:'s| is)\s+)?(?:wrong|incorrect|bad|not\s+good|no|correct|right|good|"
@@ -102,6 +102,11 @@ _WARNING_TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("self-harm", re.compile(r"\bself[- ]harm\w*|\bcutting\s+(?:myself|himself|herself)\b",
                              re.IGNORECASE)),
 )
+
+
+# Any of the topics, for a first pass over all the text at once.
+_ANY_TRIGGER = re.compile("|".join(f"(?:{p.pattern})" for _w, p in _WARNING_TRIGGERS),
+                          re.IGNORECASE)
 
 
 def lint(result: ValidationResult) -> list[Diagnostic]:
@@ -126,11 +131,47 @@ def _diag(result: ValidationResult, scenario: Scenario, line: int, col: int, mes
                       node_id)
 
 
+def _with_match(spans: list[TextSpan], pattern: re.Pattern[str]) -> list[TextSpan]:
+    """The spans in which ``pattern`` finds something, in order.
+
+    One search over all the texts joined (by a character no pattern matches
+    across) instead of one per span: the per-call cost was most of the lint's
+    time on a 40-node file.
+    """
+    starts: list[int] = []
+    pos = 0
+    for span in spans:
+        starts.append(pos)
+        pos += len(span.text) + 1
+    joined = "\x00".join(span.text for span in spans)
+    hits: list[TextSpan] = []
+    for m in pattern.finditer(joined):
+        span = spans[bisect.bisect_right(starts, m.start()) - 1]
+        if not hits or hits[-1] is not span:
+            hits.append(span)
+    return hits
+
+
+def _with_stems(spans: list[TextSpan]) -> list[TextSpan]:
+    """The spans that contain one of the stems, found with plain substring searches.
+
+    A case-insensitive alternation scans every character once per stem in
+    Python's regular expressions (6 ms on a 40-node file); lowercased substring
+    search is C-fast. The translation first maps the four characters that
+    Python's case-insensitive matching pairs with an ASCII letter (İ ı ſ K), so
+    nothing the old pattern found is missed.
+    """
+    low = "\x00".join(span.text for span in spans).translate(_FOLD).lower()
+    found = [stem for stem in _STEM_WORDS if stem in low]
+    if not found:
+        return []
+    return [span for span, piece in zip(spans, low.split("\x00"), strict=True)
+            if any(stem in piece for stem in found)]
+
+
 def _stigma(result: ValidationResult, scenario: Scenario) -> list[Diagnostic]:
     out = []
-    for span in result.spans:
-        if _STIGMA_STEMS.search(span.text) is None:
-            continue
+    for span in _with_stems(result.spans):
         for m in _STIGMA_ANY.finditer(span.text):
             # The terms use only (?:...) groups, so the group that matched last is always
             # the 't<i>' wrapper, which says which term this is without a second search.
@@ -275,9 +316,9 @@ def _content_warnings(result: ValidationResult, scenario: Scenario) -> list[Diag
     # Hyphens for spaces, so 'self harm' in a file declares what the 'self-harm' check wants.
     declared = " ".join(scenario.content_warnings).lower().replace(" ", "-")
     reported: set[tuple[str, str]] = set()
-    for span in result.spans:
-        if span.field in ("facilitator", "title", "summary"):
-            continue
+    spans = [s for s in result.spans if s.field not in ("facilitator", "title", "summary")]
+    # Only spans that mention one of the topics at all need the per-topic look below.
+    for span in _with_match(spans, _ANY_TRIGGER):
         node_declared = declared
         if span.node_id:
             try:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from peerscenarios.core.model import Node, Scenario
 from peerscenarios.core.taxonomy import Role
 
+# Tallies list roles in the taxonomy's order, peer-aligned first, as every screen does.
 _ROLE_ORDER = {role: i for i, role in enumerate(Role)}
 
 
@@ -111,6 +112,8 @@ def explore_routes(scenario: Scenario, *, limit: int = 10_000) -> RouteMap:
             continue
         choice_id, target, role = edge
         if target in on_path:
+            # A way back: following it would repeat part of the route, so it is noted
+            # (paths says so) rather than listed.
             loops.setdefault((node_id, choice_id), LoopEdge(node_id, choice_id, target))
             continue
         path.append((RouteStep(node_id, choice_id), role))
@@ -118,12 +121,13 @@ def explore_routes(scenario: Scenario, *, limit: int = 10_000) -> RouteMap:
             tally[role] += 1
         target_node = scenario.node(target)
         if target_node.ending is not None:
-            routes.append(Route((*(s for s, _ in path), RouteStep(target)), target,
+            routes.append(Route((*[s for s, _ in path], RouteStep(target)), target,
                                 _roles(tally)))
             _pop(path, tally)
             continue
         on_path.add(target)
         stack.append((target, _edges(target_node)))
+    # What the listing leaves out, for an author: choices no listed route takes.
     taken = {(s.node_id, s.choice_id) for r in routes for s in r.steps if s.choice_id}
     unlisted = tuple((n.id, c.id) for n in scenario.iter_nodes() for c in n.choices
                      if (n.id, c.id) not in taken)

@@ -65,6 +65,11 @@ _PREFIX_UNIT = r"^(?:[ \t]|[-?:][ \t])"
 _MAYBE_DEEP = re.compile(_PREFIX_UNIT + f"{{{MAX_DEPTH}}}", re.MULTILINE)
 _TOO_DEEP = re.compile(_PREFIX_UNIT + f"{{{MAX_LINE_PREFIX}}}", re.MULTILINE)
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_BYTES = bytes(range(0x09)) + b"\x0b\x0c" + bytes(range(0x0e, 0x20)) + b"\x7f"
+# A line prefix that nests MAX_DEPTH deep needs at least that many of these characters
+# in a row; one cheap search rules most files out before the exact patterns run.
+_LONG_PREFIX = re.compile(r"\n[ \t?:-]{" + str(MAX_DEPTH) + "}")
+_LONG_FIRST = re.compile(r"[ \t?:-]{" + str(MAX_DEPTH) + "}")
 # C1 control characters never belong in a scenario; U+0085 in particular is a
 # '…' that went through the wrong encoding, and libyaml reads it as a line break.
 _C1_CHARS = re.compile(r"[\x80-\x9f]")
@@ -98,9 +103,12 @@ def decode(data: bytes) -> str | ReadProblem:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        return ReadProblem(line, col, "the file is not UTF-8 text (is it a scenario file?)",
-                           "PS020")
-    bad = _CONTROL_CHARS.search(text)
+        return ReadProblem(line, col, "the file is not UTF-8 text (is it a scenario file?); "
+                                      "if it is, save it as UTF-8 in your editor", "PS020")
+    # Regular expressions over a whole file cost more than libyaml's own parse, so each
+    # check first asks the bytes, at C speed, whether it can find anything at all.
+    bad = (_CONTROL_CHARS.search(text)
+           if len(data.translate(None, _CONTROL_BYTES)) != len(data) else None)
     if bad is not None:
         line, col = Lines(text).position(bad.start())
         return ReadProblem(
@@ -109,7 +117,8 @@ def decode(data: bytes) -> str | ReadProblem:
             "it looks like binary data, not a scenario",
             "PS020",
         )
-    bad = _C1_CHARS.search(text)
+    # U+0080 to U+009F are encoded as C2 80 to C2 9F.
+    bad = _C1_CHARS.search(text) if b"\xc2" in data else None
     if bad is not None:
         line, col = Lines(text).position(bad.start())
         return ReadProblem(
@@ -128,6 +137,8 @@ def _flow_depth_problem(text: str) -> ReadProblem | None:
     This over-counts brackets inside quoted text, which only matters for
     files with dozens of unbalanced brackets in prose.
     """
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return None  # too few brackets to nest that deep
     depth = 0
     for m in _FLOW_BRACKETS.finditer(text):
         if m.group() in "[{":
@@ -144,13 +155,24 @@ def _flow_depth_problem(text: str) -> ReadProblem | None:
     return None
 
 
+def _long_prefix(text: str) -> bool:
+    return _LONG_FIRST.match(text) is not None or _LONG_PREFIX.search(text) is not None
+
+
 def _block_depth_problem(text: str) -> ReadProblem | None:
     """Refuse lines whose indentation and indicators alone nest absurdly deep."""
+    if not _long_prefix(text):
+        return None
     m = _TOO_DEEP.search(text)
     if m is not None:
         line = text.count("\n", 0, m.start()) + 1
         return ReadProblem(line, 1, f"nesting is deeper than {MAX_DEPTH} levels", "PS019")
     return None
+
+
+def deep_or_suspicious(text: str) -> bool:
+    """True if the text nests deep enough that only the guarded, full read should see it."""
+    return _flow_depth_problem(text) is not None or _block_depth_problem(text) is not None
 
 
 def structure_problem(root: yaml.Node) -> tuple[yaml.Node, str, str] | None:
@@ -218,7 +240,8 @@ def compose(text: str) -> yaml.Node | ReadProblem | None:
         _renumber(node, Lines(text))
     # Aliases need an anchor ('&') and deep block nesting needs a long line
     # prefix; ordinary files have neither, so the tree walk is skipped for them.
-    if node is not None and ("&" in text or _MAYBE_DEEP.search(text) is not None):
+    if node is not None and ("&" in text or (_long_prefix(text)
+                                             and _MAYBE_DEEP.search(text) is not None)):
         found = structure_problem(node)
         if found is not None:
             bad, message, code = found

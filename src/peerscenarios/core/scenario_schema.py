@@ -79,6 +79,7 @@ def _words(description: str, *examples: list[str]) -> Schema:
 
 
 def _competency() -> Schema:
+    # An enum rather than 1..12, so that completion offers each number with its name.
     numbers = list(COMPETENCIES)
     names = [f"{n}: {COMPETENCIES[n].title}" for n in numbers]
     # enumDescriptions and markdownEnumDescriptions are not JSON Schema but VS Code's
@@ -90,6 +91,7 @@ def _competency() -> Schema:
 
 
 def _role() -> Schema:
+    # The same words the app uses for each role, so hover help and feedback agree.
     values = [r.value for r in Role]
     plain = [f"{ROLE_INFO[r].label}: {ROLE_INFO[r].sounds_like} {ROLE_INFO[r].why_it_matters}"
              for r in Role]
@@ -348,6 +350,8 @@ def build_schema() -> Schema:
 
 def schema_text() -> str:
     """The schema as the text written to the files."""
+    # Non-ASCII kept as it is (role texts have quotes and dashes); a final newline so
+    # the files end the way editors and diff tools expect.
     return json.dumps(build_schema(), indent=2, ensure_ascii=False) + "\n"
 
 

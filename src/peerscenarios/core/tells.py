@@ -98,6 +98,7 @@ def tell_warnings(scenario: Scenario, path: str,
          "trainees learn to pick the question: let a drift response ask one too, or let the "
          "peer-aligned one say what it offers"),
     ):
+        # More than half, not half: a two-decision file with one tell is chance.
         if which and tells.share(which) > FILE_SHARE:
             line, col = mark(which[0])
             out.append(Diagnostic(

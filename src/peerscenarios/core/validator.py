@@ -35,7 +35,8 @@ from peerscenarios.core.validate.keys import (
 )
 from peerscenarios.core.validate.reader import validate_bytes, validate_file
 
-# A content check run after validation (the lint has this shape).
+# A content check run after validation (the lint has this shape). The names below are
+# what other modules and the tests import; keep them here when the parts move.
 Linter = Callable[[ValidationResult], list[Diagnostic]]
 
 # Re-exported: callers import from here, whatever module of core.validate does the work.

@@ -12,7 +12,6 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TypeVar
 
 from alembic import command
@@ -21,6 +20,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from peerscenarios import paths
 from peerscenarios.course.connection import admin_engine, translate
 from peerscenarios.course.errors import CourseError, InvalidName, NotFound, ServerTooNew
 from peerscenarios.course.schema import (
@@ -47,8 +47,8 @@ _T = TypeVar("_T")
 
 
 def script_location() -> str:
-    """Where the course schema's revision scripts live."""
-    return str(Path(__file__).with_name("migrations"))
+    """Where the course schema's revision scripts live (``paths`` knows; a built app too)."""
+    return str(paths.course_migrations_dir())
 
 
 def alembic_config() -> Config:

@@ -13,6 +13,7 @@ from alembic.util.exc import CommandError
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
+from peerscenarios import paths
 from peerscenarios.storage.engine import WRITE_OPTION, translate
 from peerscenarios.storage.errors import DatabaseTooNew, MigrationFailed, StorageError
 
@@ -20,8 +21,8 @@ log = logging.getLogger(__name__)
 
 
 def script_location() -> str:
-    """Where the revision scripts live (a function so tests can point it elsewhere)."""
-    return str(Path(__file__).with_name("migrations"))
+    """Where the revision scripts live (from ``paths``; a function so tests can redirect it)."""
+    return str(paths.migrations_dir())
 
 
 def alembic_config() -> Config:

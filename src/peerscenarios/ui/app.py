@@ -9,14 +9,15 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLockFile, QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QDeadlineTimer, QLockFile, QObject, QThread, QTimer, Signal, Slot
 from PySide6.QtGui import QIcon
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication, QWidget
 
 from peerscenarios import paths
 
 if TYPE_CHECKING:
+    from PySide6.QtNetwork import QLocalServer
+
     from peerscenarios.storage import Storage
     from peerscenarios.ui.mainwindow import MainWindow
 
@@ -24,6 +25,9 @@ log = logging.getLogger(__name__)
 
 APP_NAME = "PeerScenarios"
 ACTIVATE = b"activate\n"
+AFTER_PAINT_FALLBACK_MS = 1500
+# Logged once the window has painted with the library listed.
+FIRST_PAINT_LOG = "window shown with the library listed"
 
 
 class SingleInstance(QObject):
@@ -43,33 +47,53 @@ class SingleInstance(QObject):
         self._lock.setStaleLockTime(0)
         digest = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
         self.server_name = f"peerscenarios-{digest}"
-        self._server: QLocalServer | None = None
+        self._server: QLocalServer | None = None  # made by listen(), after the first paint
 
     def acquire(self) -> bool:
-        """Become the running instance; False if another one already is."""
+        """Become the running instance (the lock only); False if another one already is."""
         with paths.private_umask():  # QLockFile creates its file with the process umask
             locked = self._lock.tryLock(100)
-        if not locked:
-            return False
+        return bool(locked)
+
+    def listen(self) -> None:
+        """Start answering second launches (called once the window has painted).
+
+        QtNetwork costs about 10 ms to load, which the first paint need not
+        wait for; a launch in between retries until this is listening.
+        """
+        from PySide6.QtNetwork import QLocalServer
+
+        if self._server is not None:
+            return
         QLocalServer.removeServer(self.server_name)  # left over after a crash
         self._server = QLocalServer(self)
         self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         if not self._server.listen(self.server_name):
             log.warning("single-instance socket unavailable: %s", self._server.errorString())
         self._server.newConnection.connect(self.on_server_new_connection)
-        return True
 
-    def notify_running(self) -> bool:
-        """Ask the running instance to show its window; True if it was reached."""
-        socket = QLocalSocket(self)
-        socket.connectToServer(self.server_name)
-        if not socket.waitForConnected(1000):
-            return False
-        socket.write(ACTIVATE)
-        socket.flush()
-        socket.waitForBytesWritten(1000)
-        socket.disconnectFromServer()
-        return True
+    def notify_running(self, patience_ms: int = 2000) -> bool:
+        """Ask the running instance to show its window; True if it was reached.
+
+        Tries for ``patience_ms``: the first instance starts listening only
+        after its first paint, and a quick double-click starts two at once.
+        """
+        from PySide6.QtNetwork import QLocalSocket
+
+        deadline = QDeadlineTimer(patience_ms)
+        while True:
+            socket = QLocalSocket(self)
+            socket.connectToServer(self.server_name)
+            if socket.waitForConnected(min(250, max(1, deadline.remainingTime()))):
+                socket.write(ACTIVATE)
+                socket.flush()
+                socket.waitForBytesWritten(1000)
+                socket.disconnectFromServer()
+                return True
+            socket.deleteLater()
+            if deadline.hasExpired():
+                return False
+            QThread.msleep(100)
 
     def release(self) -> None:
         """Stop listening and unlock."""
@@ -80,7 +104,8 @@ class SingleInstance(QObject):
 
     @Slot()
     def on_server_new_connection(self) -> None:
-        assert self._server is not None
+        if self._server is None:
+            return
         while self._server.hasPendingConnections():
             conn = self._server.nextPendingConnection()
             conn.disconnected.connect(conn.deleteLater)
@@ -88,8 +113,11 @@ class SingleInstance(QObject):
 
     @Slot()
     def on_connection_ready_read(self) -> None:
+        from PySide6.QtNetwork import QLocalSocket
+
         conn = self.sender()
         if isinstance(conn, QLocalSocket) and ACTIVATE.strip() in bytes(conn.readAll().data()):
+            log.info("another start asked this window to come forward")
             self.activation_requested.emit()
 
 
@@ -131,6 +159,13 @@ def app_icon() -> QIcon:
 
 def run_app(args: argparse.Namespace) -> int:
     """Run the trainee app (or facilitator mode for ``present``); returns the exit code."""
+    if QApplication.instance() is None:
+        from peerscenarios.ui.platform_check import display_problem
+
+        problem = display_problem()
+        if problem is not None:
+            print(problem, file=sys.stderr)
+            return 1
     if getattr(args, "command", None) == "present":
         from peerscenarios.ui.present import run_present
 
@@ -144,7 +179,6 @@ def run_app(args: argparse.Namespace) -> int:
     app.setOrganizationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     app.setDesktopFileName("peerscenarios")
-    app.setWindowIcon(app_icon())
     setup_logging()
     log.info("starting")
 
@@ -175,6 +209,17 @@ def run_app(args: argparse.Namespace) -> int:
     window = main
     instance.activation_requested.connect(main.on_instance_activation_requested)
     startup = DeferredStorage(main, getattr(args, "db", None))
+
+    def after_first_paint() -> None:
+        # Neither is needed to see the library: the icon loads Qt's SVG plugin and
+        # the socket QtNetwork, about 40 ms together on a two-core laptop.
+        if app.windowIcon().isNull():
+            app.setWindowIcon(app_icon())
+        instance.listen()
+
+    main.library_listed.connect(after_first_paint)
+    # Also when the list never paints (a minimized window, a slow cold load).
+    QTimer.singleShot(AFTER_PAINT_FALLBACK_MS, after_first_paint)
     main.show()
     main.load_library()
     startup.arm()
@@ -220,6 +265,9 @@ class DeferredStorage(QObject):
 
     @Slot()
     def on_window_library_listed(self) -> None:
+        # The first paint a trainee sees; the built app's test and bench/bench_bundle.py
+        # look for this line (its timestamp is the start-up time).
+        log.info(FIRST_PAINT_LOG)
         self.open()
 
     @Slot()

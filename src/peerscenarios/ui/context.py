@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from peerscenarios import paths
-from peerscenarios.app.library_service import Library, load_library
+from peerscenarios.core.library import Library
 from peerscenarios.ui.settings import Settings
 from peerscenarios.ui.tasks import TaskManager
 from peerscenarios.ui.theme import LIGHT, Colours
@@ -32,6 +32,10 @@ class LibrarySources:
 
     def load(self, progress: Callable[[int, int], None] | None = None) -> Library:
         """Load every scenario (runs on the worker thread)."""
+        # Imported here, on the worker thread: the loader (YAML, the validator's fast
+        # path) costs about 25 ms to import, which the first paint need not wait for.
+        from peerscenarios.app.library_service import load_library
+
         return load_library(list(self.user), builtin=list(self.builtin), cache_dir=self.cache,
                             progress=progress)
 

@@ -11,10 +11,9 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
-    QApplication,
     QHBoxLayout,
     QLabel,
     QLayout,
@@ -26,23 +25,19 @@ from PySide6.QtWidgets import (
 )
 
 from peerscenarios import paths
-from peerscenarios.core.engine import Mode, Summary
-from peerscenarios.core.library import Library
-from peerscenarios.core.model import Scenario
-from peerscenarios.ui import theme
 from peerscenarios.ui.context import AppContext
-from peerscenarios.ui.keys import EnterClicksFocusedButton
+from peerscenarios.ui.course.menu import CourseMenu
+from peerscenarios.ui.keys import enter_presses_buttons
 from peerscenarios.ui.menus import build_menus
 from peerscenarios.ui.profiles import ProfileController
 from peerscenarios.ui.screens.library import LibraryScreen
-from peerscenarios.ui.settings import (
-    TEXT_STEP_MAX,
-    TEXT_STEP_MIN,
-    THEME_HIGH_CONTRAST,
-    THEME_SYSTEM,
-)
+from peerscenarios.ui.settings import THEME_HIGH_CONTRAST
+from peerscenarios.ui.window_theme import ThemeMixin
 
 if TYPE_CHECKING:
+    from peerscenarios.core.engine import Summary
+    from peerscenarios.core.library import Library
+    from peerscenarios.core.model import Scenario
     from peerscenarios.storage import ProfileRecord
     from peerscenarios.ui.play_controller import PlayController
     from peerscenarios.ui.screens.debrief import DebriefScreen
@@ -57,11 +52,9 @@ log = logging.getLogger(__name__)
 
 MIN_WIDTH = 900
 MIN_HEIGHT = 560
-NAV_MIN_WIDTH = 190
-NAV_MAX_WIDTH = 300
 
 
-class MainWindow(QMainWindow):
+class MainWindow(ThemeMixin, QMainWindow):
     """Navigation on the left (Library, Scenario, History), the current screen on the right."""
 
     player: PlayerScreen
@@ -85,7 +78,8 @@ class MainWindow(QMainWindow):
         self._build()
         self.menu_actions = build_menus(self, self._menu_slots())
         self.menu_actions.contrast.setChecked(ctx.settings.theme == THEME_HIGH_CONTRAST)
-        self._keys = EnterClicksFocusedButton(self)
+        self.course_menu = CourseMenu(self, ctx)
+        enter_presses_buttons(self)
         self._connect_signals()
         self._enable_storage_actions(ctx.has_storage)
         if ctx.has_storage:
@@ -167,6 +161,7 @@ class MainWindow(QMainWindow):
         self.debrief.library_requested.connect(lambda: self.show_page(self.library))
         self.debrief.history_requested.connect(self.on_debrief_history_requested)
         self.history.export_finished.connect(self.on_history_export_finished)
+        enter_presses_buttons(self)
         self._screens_built = True
 
     def _nav_button(self, text: str, description: str, parent: QWidget) -> QPushButton:
@@ -279,53 +274,7 @@ class MainWindow(QMainWindow):
             if page is self.player:
                 self.player.focus_current()
 
-    # -------------------------------------------------------------- theming
-
-    def apply_theme(self) -> None:
-        """Apply the theme and text size from the settings to the whole app."""
-        app = QApplication.instance()
-        assert isinstance(app, QApplication)
-        colours = theme.apply(app, self.ctx.settings.theme, self.ctx.settings.text_step)
-        self.ctx.colours = colours
-        if self._screens_built:
-            self.history.chart.colours = colours
-        self.ctx.text_size_changed.emit(self.ctx.settings.text_step)
-        step = self.ctx.settings.text_step
-        self.menu_actions.larger.setEnabled(step < TEXT_STEP_MAX)
-        self.menu_actions.smaller.setEnabled(step > TEXT_STEP_MIN)
-        self._fit_nav()
-
-    def _fit_nav(self) -> None:
-        # Wide enough for its labels, but never eating the screen at the largest text size.
-        self._nav.setFixedWidth(min(NAV_MAX_WIDTH, max(NAV_MIN_WIDTH,
-                                                       self._nav.sizeHint().width())))
-
-    def _set_text_step(self, step: int) -> None:
-        self.ctx.settings.text_step = step
-        self.apply_theme()
-
     # ------------------------------------------------------------------ slots
-
-    @Slot()
-    def on_larger_action_triggered(self) -> None:
-        self._set_text_step(self.ctx.settings.text_step + 1)
-
-    @Slot()
-    def on_smaller_action_triggered(self) -> None:
-        self._set_text_step(self.ctx.settings.text_step - 1)
-
-    @Slot()
-    def on_default_size_action_triggered(self) -> None:
-        self._set_text_step(0)
-
-    @Slot(bool)
-    def on_contrast_action_triggered(self, checked: bool) -> None:
-        self.ctx.settings.theme = THEME_HIGH_CONTRAST if checked else THEME_SYSTEM
-        self.apply_theme()
-
-    @Slot(Qt.ColorScheme)
-    def on_color_scheme_changed(self, _scheme: Qt.ColorScheme) -> None:
-        self.apply_theme()
 
     @Slot()
     def on_nav_history_clicked(self) -> None:
@@ -345,6 +294,8 @@ class MainWindow(QMainWindow):
     @Slot(object, str)
     def on_library_start_requested(self, scenario: Scenario, mode: str) -> None:
         if not self._not_ready():
+            from peerscenarios.core.engine import Mode
+
             self.play.start(scenario, Mode(mode))
 
     @Slot(int)

@@ -76,6 +76,15 @@ class Settings:
     def practice_mode(self, value: bool) -> None:
         self._q.setValue("play/practice", bool(value))
 
+    def value(self, key: str, default: str = "") -> str:
+        """A text setting by key (for parts of the app that keep their own settings)."""
+        raw = self._q.value(key, default, type=str)
+        return raw if isinstance(raw, str) else default
+
+    def set_value(self, key: str, value: str) -> None:
+        """Keep a text setting by key."""
+        self._q.setValue(key, value)
+
     def window_geometry(self) -> QByteArray:
         """The main window's saved geometry (empty if never saved)."""
         value = self._q.value("window/geometry", QByteArray(), type=QByteArray)

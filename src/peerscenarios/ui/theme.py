@@ -93,8 +93,10 @@ def stylesheet(colours: Colours, step: int) -> str:
     base = point_size(step)
     template = Template((assets_dir() / "themes" / "app.qss").read_text(encoding="utf-8"))
     values = {k: getattr(colours, k) for k in Colours.__dataclass_fields__ if k != "dark"}
-    values.update(base=base, h1=round(base * 1.6), h2=round(base * 1.3), h3=round(base * 1.1),
-                  choice=round(base * 1.1), roleBorder=colours.accent)
+    # Sizes are $size, $h1..; $base is the colour of text fields (they once shared a name,
+    # and every "background: $base" came out as a point size Qt ignored).
+    values.update(size=base, h1=round(base * 1.6), h2=round(base * 1.3), h3=round(base * 1.1),
+                  choice=round(base * 1.1))
     return template.substitute(values)
 
 

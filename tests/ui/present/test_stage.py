@@ -87,7 +87,8 @@ def test_the_next_step_is_rendered_ahead_so_showing_it_renders_nothing(
     assert upcoming is not None
     window.prepare([upcoming])
     canvas = window.canvas
-    qtbot.waitUntil(lambda: not canvas._upcoming and not canvas._ahead.isActive())
+    qtbot.waitUntil(lambda: not canvas._upcoming and not canvas._ahead.isActive()
+                    and not canvas._sync.isActive())
     assert canvas.renderer.state == flow.stage_state(), "the hidden renderer shows the screen"
     rendered: list[StageState] = []
     original = canvas._render

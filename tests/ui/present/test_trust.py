@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from peerscenarios.app.group.stage_state import Step
+from peerscenarios.app.order import shown_choices
 from peerscenarios.app.views import build_group_report
 from peerscenarios.core.library import Library
 from peerscenarios.core.model import Scenario
@@ -38,19 +39,23 @@ def _audience(p: PresenterWindow) -> str:
 @pytest.mark.shuffled
 def test_letters_follow_the_shuffled_order_on_screen_keys_and_record(
         qtbot: QtBot, typical: Scenario, storage: Storage, two_screens: FakeScreens,
-        settings: PresentSettings) -> None:
-    # Open sessions until the peer-aligned response is not "A" (the file lists it first).
-    for _ in range(20):
-        p = _open(qtbot, typical, storage, two_screens, settings)
-        qtbot.keyClick(p, Qt.Key.Key_PageDown)
-        visit = p.controller.flow.current.visit
-        assert visit is not None
-        node = typical.node(visit.node_id)
-        peer = next(c.id for c in node.choices if c.role is Role.PEER)
-        if visit.choice_ids.index(peer) != 0:
-            break
-        p.close()
+        settings: PresentSettings, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A session seed under which the peer-aligned response is not "A" (the file lists it
+    # first), so the test shows the letters really follow the shuffle.
+    first = next(n for n in typical.iter_nodes() if n.choices)
+    peer = next(c.id for c in first.choices if c.role is Role.PEER)
+    seed = next(s for s in range(1, 200) if shown_choices(first, s)[0].id != peer)
+    from peerscenarios.ui.present import controller
+
+    monkeypatch.setattr(controller, "new_seed", lambda: seed)
+    p = _open(qtbot, typical, storage, two_screens, settings)
+    qtbot.keyClick(p, Qt.Key.Key_PageDown)
+    visit = p.controller.flow.current.visit
+    assert visit is not None
+    assert visit.node_id == first.id
+    node = first
     index = visit.choice_ids.index(peer)
+    assert index != 0
     key_letter = "ABCDEFGHI"[index]
     assert p.controller.flow.order_seed is not None
     # The projector shows the responses in that order, lettered A, B, C...

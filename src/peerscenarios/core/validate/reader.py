@@ -12,15 +12,25 @@ from peerscenarios.core import safeyaml
 from peerscenarios.core.diagnostics import Diagnostic, Severity
 from peerscenarios.core.validate import codes
 from peerscenarios.core.validate.common import ValidationResult
+from peerscenarios.core.validate.fast import fast_scenario
 from peerscenarios.core.validate.scenario import walk_scenario
 from peerscenarios.core.validate.walker import Walker, pos
 
 
-def validate_bytes(data: bytes, path: str) -> ValidationResult:
-    """Validate one scenario file's bytes; never raises on bad input."""
+def validate_bytes(data: bytes, path: str, *, spans: bool = True) -> ValidationResult:
+    """Validate one scenario file's bytes; never raises on bad input.
+
+    ``spans=False`` says the caller will not lint, so the text spans (with
+    their positions) are not needed: a clean file then takes the fast path,
+    with the same scenario as a result.
+    """
     text = safeyaml.decode(data)
     if isinstance(text, safeyaml.ReadProblem):
         return _read_failure(path, text)
+    if not spans:
+        fast = fast_scenario(data, text, path)
+        if fast is not None:
+            return ValidationResult(path, fast[0], [], [], fast[0].id, fast[1])
     composed = safeyaml.compose(text)
     if isinstance(composed, safeyaml.ReadProblem):
         return _read_failure(path, composed)
@@ -51,7 +61,8 @@ def _read_failure(path: str, problem: safeyaml.ReadProblem) -> ValidationResult:
     return ValidationResult(path, None, [diag])
 
 
-def validate_file(path: str, *, read: Callable[[str], bytes] | None = None) -> ValidationResult:
+def validate_file(path: str, *, read: Callable[[str], bytes] | None = None,
+                  spans: bool = True) -> ValidationResult:
     """Read and validate one file. I/O problems become a diagnostic, never an exception."""
     try:
         data = read(path) if read is not None else _read(path)
@@ -61,7 +72,7 @@ def validate_file(path: str, *, read: Callable[[str], bytes] | None = None) -> V
         diag = Diagnostic(path, 1, 1, Severity.ERROR,
                           f"the file could not be read: {exc.strerror or exc}", codes.UNREADABLE)
         return ValidationResult(path, None, [diag])
-    return validate_bytes(data, path)
+    return validate_bytes(data, path, spans=spans)
 
 
 class _RefusedError(Exception):

@@ -101,6 +101,7 @@ def _header(w: Walker, top: Fields, root: yaml.Node) -> _Header:
         h.version = w.text(top["version"][1], "version") or "1"
     h.sources = w.string_list(top["sources"][1], "sources") if "sources" in top else ()
     h.start = w.ident(top["start"][1], "start") if "start" in top else None
+    # Setting and population come from documented lists: the Library filters on them.
     h.setting = _setting(w, top, root)
     h.population = _population(w, top)
     return h

@@ -132,6 +132,7 @@ class Walker:
             self.report(node, f"{what} should be a single value, not {describe(node)}",
                         codes.WRONG_TYPE)
             return None
+        # !!python/... and custom tags are refused here, whatever they would construct.
         if node.tag not in _SCALAR_TAGS:
             self.report(node, f"{what} uses the tag '{node.tag}', which is not allowed",
                         codes.WRONG_TYPE)
@@ -149,6 +150,7 @@ class Walker:
             return None
         # Only unquoted values are traps: a quoted "yes" is the word the author typed.
         plain = s.style in (None, "")
+        # Only plain values fall into YAML 1.1's traps; quoted ones are text as written.
         if s.tag == BOOL and plain:
             self.report(s, f"{what} '{s.value}' is read by YAML as true/false, not as text; "
                            f"write it in quotes: \"{s.value}\"", codes.YAML11_TRAP)
@@ -180,7 +182,10 @@ class Walker:
         if s is None:
             return None
         if s.tag != INT:
-            self.report(s, f"{what} should be a whole number, not '{s.value}'",
+            quoted = s.style in ("'", '"') and _DECIMAL.match(s.value.strip())
+            hint = ": write it without quotes" if quoted else ""
+            shown = f"{s.style}{s.value}{s.style}" if quoted else f"'{s.value}'"
+            self.report(s, f"{what} should be a whole number, not {shown}{hint}",
                         codes.WRONG_TYPE)
             return None
         digits = s.value.lstrip("+-").replace("_", "")

@@ -47,6 +47,7 @@ class StageCanvas(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.setAccessibleName("What the room sees")
         self.renderer = StageWidget(self)
         self.renderer.hide()
         self._state: StageState | None = None
@@ -58,10 +59,15 @@ class StageCanvas(QWidget):
         self._rendering = False
         self._ahead = QTimer(self)
         self._ahead.setSingleShot(True)
+        # The hidden renderer is brought back to the step on show after the paint, not
+        # before it: fitting a 4K step again cost more than the whole prepared switch.
+        self._sync = QTimer(self)
+        self._sync.setSingleShot(True)
         self._connect_signals()
 
     def _connect_signals(self) -> None:
         self._ahead.timeout.connect(self.on_ahead_timeout)
+        self._sync.timeout.connect(self.sync_renderer)
 
     # -------------------------------------------------------------- public
 
@@ -85,9 +91,19 @@ class StageCanvas(QWidget):
         self._state = state
         self._frame = self._frame_for(state)
         if self.renderer.state != state:
-            # The hidden renderer always holds the step on screen, never one rendered ahead.
-            self.renderer.show_state(state)
+            # The hidden renderer comes to hold the step on screen once it is painted.
+            self._sync.start(0)
         self.update()
+
+    @Slot()
+    def sync_renderer(self) -> None:
+        """Bring the hidden renderer to the step on show (its text is what the room reads)."""
+        self._sync.stop()
+        if self._state is not None and self.renderer.state != self._state:
+            self.renderer.show_state(self._state)
+            # The room's view is a picture; its words are its description, so a
+            # facilitator with a screen reader can check what the projector shows.
+            self.setAccessibleDescription(self.renderer.visible_text().replace("\n", " · "))
 
     def prepare(self, states: Sequence[StageState]) -> None:
         """Render these steps ahead, one per idle moment, so showing them later is instant."""
@@ -124,6 +140,7 @@ class StageCanvas(QWidget):
         """Everything the room can read right now (empty while blacked or whited out)."""
         if self._blank is not Blank.NONE or self._state is None:
             return ""
+        self.sync_renderer()
         text = self.renderer.visible_text()
         if self._timer.visible:
             text += "\n" + self._timer.text
@@ -171,9 +188,8 @@ class StageCanvas(QWidget):
         state = self._upcoming.pop(0)
         if self._key(state) not in self._cache:
             self._frame_for(state)
-            if self._state is not None:
-                # Rendering ahead borrowed the renderer; put the step on show back.
-                self.renderer.show_state(self._state)
+            # Rendering ahead borrowed the renderer; the step on show goes back in idle time.
+            self._sync.start(0)
         if self._upcoming:
             self._ahead.start(0)
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMainWindow,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -40,9 +41,10 @@ from peerscenarios.ui.present.phones_panel import PhonesPanel
 from peerscenarios.ui.present.screens import Placement, PresentSettings, ScreenManager
 from peerscenarios.ui.present.stage import StageWidget
 from peerscenarios.ui.present.theme import Theme
+from peerscenarios.ui.widgets.common import comfortable_targets
 
 
-class PresenterWindow(QWidget):
+class PresenterWindow(QMainWindow):
     """The facilitator's window; also handles the clicker and keyboard for both windows."""
 
     left = Signal()
@@ -50,6 +52,8 @@ class PresenterWindow(QWidget):
     def __init__(self, controller: PresentationController, audience: AudienceWindow,
                  screens: ScreenManager, settings: PresentSettings,
                  parent: QWidget | None = None) -> None:
+        # A main window, so screen readers announce it as a frame (a plain QWidget
+        # top-level reads as a "filler").
         super().__init__(parent, Qt.WindowType.Window)
         self.controller = controller
         self.audience = audience
@@ -94,7 +98,7 @@ class PresenterWindow(QWidget):
         self.prompt = ScreenPrompt(self)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
-        self.status.setAccessibleName("Status")
+        self.status.setAccessibleDescription("Status")
         self.status.hide()
 
         self.preview = StageWidget()
@@ -137,6 +141,8 @@ class PresenterWindow(QWidget):
         self.panels_area.setWidget(right)
         self.panels_area.setWidgetResizable(True)
         self.panels_area.setFrameShape(QFrame.Shape.NoFrame)
+        # The area is no tab stop of its own (it had no name); its panels are.
+        self.panels_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(left)
@@ -145,11 +151,14 @@ class PresenterWindow(QWidget):
         self.splitter.setStretchFactor(1, 4)
         self.splitter.setChildrenCollapsible(False)
 
-        layout = QVBoxLayout(self)
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
         layout.addLayout(top)
         layout.addWidget(self.prompt)
         layout.addWidget(self.status)
         layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+        comfortable_targets(self)
         self.resize(1280, 720)
 
     def _connect_signals(self) -> None:
@@ -177,6 +186,7 @@ class PresenterWindow(QWidget):
         self.session_notes.notes_edited.connect(self.on_session_notes_notes_edited)
         self.end_panel.export_requested.connect(self.on_end_panel_export_requested)
         self.end_panel.close_requested.connect(self.on_end_panel_close_requested)
+        self.end_panel.upload_requested.connect(self.on_end_panel_upload_requested)
         self.prompt.move_accepted.connect(self.on_prompt_move_accepted)
         self.audience_settings.screen_chosen.connect(self.on_audience_settings_screen_chosen)
         self.audience_settings.theme_chosen.connect(self.on_audience_settings_theme_chosen)
@@ -424,6 +434,11 @@ class PresenterWindow(QWidget):
         """Ask where, then write the session record as PDF or CSV; returns the file written."""
         self.controller.flush_notes()
         return self.end_panel.export(self.controller, fmt)
+
+    @Slot()
+    def on_end_panel_upload_requested(self) -> None:
+        self.controller.flush_notes()
+        self.end_panel.upload(self.controller)
 
     @Slot()
     def on_end_panel_close_requested(self) -> None:

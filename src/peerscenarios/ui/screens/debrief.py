@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
 from peerscenarios.app.order import shown_choices
 from peerscenarios.core.engine import Mode, Summary
@@ -14,7 +14,7 @@ from peerscenarios.core.model import Choice, Node
 from peerscenarios.core.taxonomy import COMPETENCIES, ROLE_INFO
 from peerscenarios.ui.context import AppContext
 from peerscenarios.ui.theme import Colours, role_colour
-from peerscenarios.ui.widgets.common import heading
+from peerscenarios.ui.widgets.common import ButtonRow, heading
 from peerscenarios.ui.widgets.richtext import InertBrowser, esc, role_badge_html
 
 if TYPE_CHECKING:
@@ -119,19 +119,14 @@ class DebriefScreen(QWidget):
         self.view = InertBrowser(self)
         self.view.setAccessibleName("Debrief")
         layout.addWidget(self.view, 1)
-        row = QHBoxLayout()
         self.library_button = QPushButton("Back to the library", self)
-        self.library_button.setAccessibleName("Back to the library")
         self.history_button = QPushButton("See it in my history", self)
-        self.history_button.setAccessibleName("See this attempt in my history")
+        self.history_button.setAccessibleDescription("This attempt in my history")
         self.again_button = QPushButton("Play again", self)
         self.again_button.setObjectName("primary")
-        self.again_button.setAccessibleName("Play this scenario again")
-        row.addWidget(self.library_button)
-        row.addWidget(self.history_button)
-        row.addStretch(1)
-        row.addWidget(self.again_button)
-        layout.addLayout(row)
+        self.again_button.setAccessibleDescription("Play this scenario again")
+        layout.addWidget(ButtonRow(self, [self.library_button, self.history_button],
+                                   [self.again_button]))
         self._connect_signals()
 
     def _connect_signals(self) -> None:

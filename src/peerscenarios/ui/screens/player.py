@@ -80,19 +80,24 @@ class PlayerScreen(QWidget):
     def _build(self) -> None:
         outer = QVBoxLayout(self)
         outer.setContentsMargins(16, 12, 16, 12)
+        # Title and Pause on one row, where the progress and mode go under the title:
+        # at the largest text on a small screen three labels in one row were cut off.
         bar = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.setSpacing(2)
         self.title_label = heading("", self)
-        bar.addWidget(self.title_label, 1)
+        titles.addWidget(self.title_label)
         self.progress_label = QLabel("", self)
         self.progress_label.setObjectName("muted")
-        bar.addWidget(self.progress_label)
-        self.mode_label = QLabel("", self)
-        self.mode_label.setObjectName("muted")
-        bar.addWidget(self.mode_label)
+        self.progress_label.setWordWrap(True)
+        titles.addWidget(self.progress_label)
+        bar.addLayout(titles, 1)
+        self.mode_label = QLabel("", self)  # kept for the wording; shown inside progress_label
+        self.mode_label.hide()
         self.pause_button = QPushButton("Pause", self)
         self.pause_button.setAccessibleDescription("Go back to the library; your place is kept")
         self.pause_button.setToolTip("Your place is kept; pick it up again any time.")
-        bar.addWidget(self.pause_button)
+        bar.addWidget(self.pause_button, 0, Qt.AlignmentFlag.AlignTop)
         outer.addLayout(bar)
 
         self.stack = QStackedWidget(self)
@@ -132,10 +137,8 @@ class PlayerScreen(QWidget):
         self.node_note.setObjectName("muted")
         col.addWidget(self.node_note)
         self.story = reading_label(content)
-        self.story.setObjectName("story")
         col.addWidget(self.story)
         self.context_label = reading_label(content)
-        self.context_label.setObjectName("context")
         col.addWidget(self.context_label)
         self.choices_label = QLabel("", content)
         self.choices_label.setObjectName("subheading")
@@ -251,40 +254,48 @@ class PlayerScreen(QWidget):
         if view.phase is Phase.WARNINGS:
             self.pause_button.hide()
             self.warnings_page.show_warnings(view.scenario, view.warnings)
-            self.stack.setCurrentWidget(self.warnings_page)
+            # Focus first (Qt keeps it for a hidden page), then the switch: the focused
+            # widget of the outgoing page is never hidden with nowhere to send focus.
             self.warnings_page.focus_text()
+            self.stack.setCurrentWidget(self.warnings_page)
             return
         self.pause_button.show()
-        self.stack.setCurrentWidget(self.scroll_area)
+        if view.phase is Phase.FEEDBACK:
+            self._show_feedback(view)
+        else:
+            self._show_node(view)
+        if self.stack.currentWidget() is not self.scroll_area:
+            self.stack.setCurrentWidget(self.scroll_area)
+            self.focus_current()
         if view.attempt_id is not None and view.attempt_id != self._announced:
             self._announced = view.attempt_id
             self.attempt_started.emit(view.attempt_id)
-        if view.phase is Phase.FEEDBACK:
-            self._show_feedback(view)
-            return
-        self._show_node(view)
 
     def _set_header(self, view: PlayerView) -> None:
         self.title_label.setText(view.scenario.title)
-        self.mode_label.setText("Practice mode" if view.mode is Mode.PRACTICE
-                                else "Assessment mode")
-        self.progress_label.setText(view.progress)
-        self.progress_label.setVisible(bool(view.progress))
+        mode = "Practice mode" if view.mode is Mode.PRACTICE else "Assessment mode"
+        self.mode_label.setText(mode)
+        self.progress_label.setText(" · ".join(p for p in (view.progress, mode) if p))
 
     def _clear_choices(self) -> None:
-        for b in self.choice_buttons:
+        self._remove(self.choice_buttons)
+        self.choice_buttons = []
+
+    def _remove(self, buttons: list[ChoiceButton]) -> None:
+        for b in buttons:
             # Never setParent(None): that would make each one a top-level window.
             b.hide()
             self.choices_box.removeWidget(b)
             b.deleteLater()
-        self.choice_buttons = []
 
     def _show_node(self, view: PlayerView) -> None:
+        """Draw a node's phase. New parts are shown and focused before old ones are hidden:
+        hiding the focused widget first would send focus to the navigation for a moment,
+        and a screen reader would announce it."""
         node = view.node
         assert node is not None
-        self._clear_choices()
-        self.feedback.hide()
-        self.reflection.hide()
+        old_choices = self.choice_buttons
+        self.choice_buttons = []
         self.story.setVisible(view.show_story)
         self.node_note.setVisible(bool(node.content_warnings) and view.show_story)
         self.node_note.setText("Content note: " + ", ".join(node.content_warnings))
@@ -309,23 +320,33 @@ class PlayerScreen(QWidget):
             button.show()
             self.choice_buttons.append(button)
         if view.phase is Phase.REFLECT:
-            self.continue_button.hide()
             self.reflection.set_prompts(list(view.prompts), button_text=view.prompt_button)
             self.reflection.show()
             self.reflection.focus_first()
+            self._hide_old(old_choices, keep_reflection=True)
+            self.continue_button.hide()
             self.scroll_area.ensureWidgetVisible(self.reflection)
             return
-        self.scroll_area.verticalScrollBar().setValue(0)
         if view.phase in (Phase.NARRATIVE, Phase.ENDING):
             self.continue_button.setText(view.continue_label)
             self.continue_button.show()
             self.continue_button.setFocus(Qt.FocusReason.OtherFocusReason)
+            self._hide_old(old_choices)
         else:
-            self.continue_button.hide()
             # The story, never a response: the answer must not sit under the cursor.
             self.story.setFocus(Qt.FocusReason.OtherFocusReason)
+            self._hide_old(old_choices)
+            self.continue_button.hide()
             if view.progress:
                 announce(self.progress_label, view.progress)
+        self.scroll_area.verticalScrollBar().setValue(0)
+
+    def _hide_old(self, old_choices: list[ChoiceButton], *, keep_reflection: bool = False) -> None:
+        """Hide what the previous phase showed (called once focus is on the new page)."""
+        self.feedback.hide()
+        if not keep_reflection:
+            self.reflection.hide()
+        self._remove(old_choices)
 
     def _show_feedback(self, view: PlayerView) -> None:
         assert view.outcome is not None
@@ -339,7 +360,26 @@ class PlayerScreen(QWidget):
         self._clear_choices()
         self.choices_label.hide()
         self.context_label.hide()
-        self.scroll_area.ensureWidgetVisible(self.feedback)
+        self._scroll_to_top_of(self.feedback)
+
+    def _scroll_to_top_of(self, widget: QWidget) -> None:
+        """Bring ``widget``'s top into view: its beginning is what is read first.
+
+        (``ensureWidgetVisible`` shows the bottom of a panel taller than the view,
+        which at the largest text put the feedback's first lines out of sight.)
+        """
+        layout = self._content.layout()
+        if layout is not None:
+            layout.activate()  # the panel was just shown: place it before measuring
+        holder = self.scroll_area.widget()
+        if holder is None:
+            return
+        top = widget.mapTo(holder, widget.rect().topLeft()).y()
+        bar = self.scroll_area.verticalScrollBar()
+        if widget.height() > self.scroll_area.viewport().height():
+            bar.setValue(min(bar.maximum(), max(0, top - 8)))
+        else:
+            self.scroll_area.ensureWidgetVisible(widget)
 
     # ------------------------------------------------------------------ slots
 
@@ -371,7 +411,7 @@ class PlayerScreen(QWidget):
             return
         answers = [ReflectionAnswer(ed.prompt_id, ed.text, ed.keep)
                    for ed in self.reflection.editors]
-        self.reflection.hide()
+        # The panel goes once the next page has focus (see _show_node).
         self._show(self.model.reflection_done(answers))
 
     @Slot(str, str)

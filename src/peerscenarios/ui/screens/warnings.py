@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from peerscenarios.core.model import Scenario
-from peerscenarios.ui.widgets.common import heading, reading_label
+from peerscenarios.ui.widgets.common import ButtonRow, heading, reading_label
 from peerscenarios.ui.widgets.richtext import esc
 
 # Reading is easier on a wide screen when lines stay this wide at most.
@@ -30,15 +30,11 @@ class WarningsPage(QWidget):
         # Its own text is what a screen reader reads (never a short name in its place).
         self.text = reading_label(self)
         column.addWidget(self.text)
-        row = QHBoxLayout()
         self.skip_button = QPushButton("Skip this one", self)
         self.skip_button.setAccessibleDescription("Go back to the library without starting")
         self.start_button = QPushButton("Start the scenario", self)
         self.start_button.setObjectName("primary")
-        row.addWidget(self.skip_button)
-        row.addStretch(1)
-        row.addWidget(self.start_button)
-        column.addLayout(row)
+        column.addWidget(ButtonRow(self, [self.skip_button], [self.start_button]))
         column.addStretch(1)
         frame = QWidget(self)
         frame.setLayout(column)

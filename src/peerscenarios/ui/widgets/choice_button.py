@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QFontMetrics,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QTextDocument,
+)
+from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
 
 from peerscenarios.core.markup import to_html
 from peerscenarios.core.model import Choice
 
+# Room inside the button's frame: left/right, top/bottom, and between number and words.
+PAD_X = 14
+PAD_Y = 10
+GAP = 12
+
 
 class ChoiceButton(QPushButton):
-    """A large, focusable button whose text wraps; its accessible name is the choice text.
+    """A large, focusable button whose words wrap; its accessible name is the response.
 
-    QPushButton cannot wrap text, so a word-wrapped label sits inside it and
-    the button takes its size from that label.
+    QPushButton cannot wrap text, so the button lays its number and words out
+    itself with a QTextDocument and paints them over its own frame. Child
+    labels would do the same, but a screen reader in browse mode then reads
+    every response twice (the button's name, then the label inside it).
     """
 
     def __init__(self, number: int, choice: Choice, parent: QWidget | None = None) -> None:
@@ -25,34 +40,64 @@ class ChoiceButton(QPushButton):
         self.setAccessibleDescription(f"Response {number}; press {number} to choose it")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setCheckable(False)
-        layout = self._layout = QHBoxLayout(self)
-        layout.setContentsMargins(14, 10, 14, 10)
-        layout.setSpacing(12)
-        self._number = QLabel(f"<b>{number}</b>", self)
-        self._number.setTextFormat(Qt.TextFormat.RichText)
-        self._number.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self._text = QLabel(self)
-        self._text.setTextFormat(Qt.TextFormat.RichText)
-        self._text.setWordWrap(True)
-        self._text.setText(to_html(choice.text))
-        for lab in (self._number, self._text):
-            # Clicks fall through to the button; the labels are only its face.
-            lab.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-            lab.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        layout.addWidget(self._number, 0)
-        layout.addWidget(self._text, 1)
+        self.setAutoDefault(True)  # Enter answers with the focused response, as Space does
+        self._doc = QTextDocument(self)
+        self._doc.setDocumentMargin(0)
+        self._doc.setHtml(to_html(choice.text))
         policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
 
-    def sizeHint(self) -> QSize:
-        return self._layout.totalSizeHint()
+    # ------------------------------------------------------------- layout
 
-    def minimumSizeHint(self) -> QSize:
-        return self._layout.totalMinimumSize()
+    def _number_width(self) -> int:
+        bold = self.font()
+        bold.setBold(True)
+        return QFontMetrics(bold).horizontalAdvance(str(self.number))
+
+    def _text_width(self, width: int) -> float:
+        return max(40.0, width - 2 * PAD_X - GAP - self._number_width())
+
+    def _laid_out(self, width: int) -> QTextDocument:
+        self._doc.setDefaultFont(self.font())
+        self._doc.setTextWidth(self._text_width(width))
+        return self._doc
 
     def hasHeightForWidth(self) -> bool:
         return True
 
     def heightForWidth(self, width: int) -> int:
-        return self._layout.totalHeightForWidth(width)
+        text_h = self._laid_out(width).size().height()
+        line_h = QFontMetrics(self.font()).height()
+        return int(max(text_h, line_h)) + 2 * PAD_Y + 4  # + the frame's border
+
+    def sizeHint(self) -> QSize:
+        width = max(300, self.width())
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(200, self.heightForWidth(200))
+
+    # ------------------------------------------------------------- painting
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)  # the frame, hover and focus from the stylesheet; no text
+        doc = self._laid_out(self.width())
+        painter = QPainter(self)
+        colour = self.palette().color(QPalette.ColorRole.ButtonText)
+        bold = self.font()
+        bold.setBold(True)
+        text_h = doc.size().height()
+        top = max(PAD_Y, (self.height() - text_h) / 2)
+        painter.setFont(bold)
+        painter.setPen(colour)
+        line_h = QFontMetrics(bold).height()
+        # Number and words share one vertical alignment (the number once sat higher
+        # than a one-line response).
+        painter.drawText(QRectF(PAD_X, top, self._number_width() + 2, line_h),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, str(self.number))
+        painter.translate(QPointF(PAD_X + self._number_width() + GAP, top))
+        context = QAbstractTextDocumentLayout.PaintContext()
+        context.palette.setColor(QPalette.ColorRole.Text, colour)
+        doc.documentLayout().draw(painter, context)
+        painter.end()

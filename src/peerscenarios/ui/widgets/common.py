@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QBoxLayout,
+    QComboBox,
+    QLabel,
+    QWidget,
+)
 
 from peerscenarios.ui.widgets.richtext import rich_label
 
@@ -28,7 +36,58 @@ def reading_label(parent: QWidget | None = None, text_html: str = "") -> QLabel:
     stray Enter or Space does nothing.
     """
     label = rich_label(text_html, parent)
+    label.setObjectName("reading")  # the stylesheet draws its focus ring
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                   | Qt.TextInteractionFlag.TextSelectableByKeyboard)
     label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
     return label
+
+
+# WCAG 2.2's minimum target size is 24 by 24 CSS pixels; a few more leave room for the
+# focus ring. Check boxes count their label as part of the target, as Qt does for clicks.
+MIN_TARGET_PX = 28
+
+
+def comfortable_targets(root: QWidget, px: int = MIN_TARGET_PX) -> None:
+    """Give every button, check box, combo and spin box under ``root`` at least ``px`` height."""
+    for widget in root.findChildren(QWidget):
+        if isinstance(widget, QAbstractButton | QComboBox | QAbstractSpinBox):
+            widget.setMinimumHeight(max(px, widget.minimumHeight()))
+
+
+class ButtonRow(QWidget):
+    """Buttons in a row (some at the left, some at the right) that stack when they do not fit.
+
+    At the largest text size on a small screen two long buttons side by side
+    ran past the edge; stacked, every button stays whole and in reading order.
+    """
+
+    def __init__(self, parent: QWidget | None, left: list[QWidget],
+                 right: list[QWidget]) -> None:
+        super().__init__(parent)
+        self._box = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self._box.setContentsMargins(0, 0, 0, 0)
+        self._buttons = [*left, *right]
+        for w in left:
+            self._box.addWidget(w)
+        self._stretch = self._box.count()
+        self._box.addStretch(1)
+        for w in right:
+            self._box.addWidget(w)
+
+    def _needed(self) -> int:
+        shown = [w for w in self._buttons if not w.isHidden()]
+        return sum(w.sizeHint().width() for w in shown) + self._box.spacing() * len(shown)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        stacked = self.width() < self._needed()
+        direction = (QBoxLayout.Direction.TopToBottom if stacked
+                     else QBoxLayout.Direction.LeftToRight)
+        if self._box.direction() != direction:
+            self._box.setDirection(direction)
+        super().resizeEvent(event)
+
+    def minimumSizeHint(self) -> QSize:
+        # Never wider than the widest button: the row stacks rather than force the page wide.
+        widest = max((w.minimumSizeHint().width() for w in self._buttons), default=0)
+        return QSize(widest, super().minimumSizeHint().height())

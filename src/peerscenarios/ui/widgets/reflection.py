@@ -108,7 +108,7 @@ class ReflectionPanel(QWidget):
         row.addWidget(self.status, 1)
         self.done_button = QPushButton("Save and continue", self)
         self.done_button.setObjectName("primary")
-        self.done_button.setAccessibleName("Save reflection and continue")
+        self.done_button.setAccessibleDescription("Keeps what you wrote (Ctrl+Enter)")
         row.addWidget(self.done_button)
         self._layout.addLayout(row)
         self.editors: list[ReflectionEditor] = []

@@ -23,6 +23,7 @@ from peerscenarios.core.markup import to_plain
 from peerscenarios.core.model import Node
 from peerscenarios.core.reporting import letter
 from peerscenarios.core.taxonomy import ROLE_INFO
+from peerscenarios.ui.widgets.common import MIN_TARGET_PX
 
 
 class DecisionPanel(QGroupBox):
@@ -47,7 +48,9 @@ class DecisionPanel(QGroupBox):
         layout.addLayout(self.grid)
         layout.addWidget(self.total)
         row = QHBoxLayout()
-        row.addWidget(QLabel("The group follows:", self))
+        follows = QLabel("The group &follows:", self)
+        follows.setBuddy(self.path)
+        row.addWidget(follows)
         row.addWidget(self.path, 1)
         layout.addLayout(row)
         layout.addWidget(self.reveal_all)
@@ -119,6 +122,7 @@ class DecisionPanel(QGroupBox):
             spin = QSpinBox(self)
             spin.setRange(0, 999)
             spin.setAccessibleName(f"Votes for {letter(i)}")
+            spin.setMinimumHeight(MIN_TARGET_PX)
             spin.valueChanged.connect(lambda value, index=i: self.vote_edited.emit(index, value))
             label.setBuddy(spin)
             self.grid.addWidget(label, i, 0)

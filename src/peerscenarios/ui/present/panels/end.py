@@ -20,6 +20,7 @@ class EndPanel(QGroupBox):
     """Shown at the ending: the record is saved; export it for the class's records."""
 
     export_requested = Signal(str)
+    upload_requested = Signal()
     close_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -29,6 +30,8 @@ class EndPanel(QGroupBox):
         self.text.setWordWrap(True)
         self.pdf = QPushButton("Export PDF…", self)
         self.csv = QPushButton("Export CSV…", self)
+        # Counts only, as stored; nothing is sent until the facilitator presses this.
+        self.upload_button = QPushButton("Upload to the course…", self)
         self.close_button = QPushButton("Close facilitator mode", self)
         self.result = QLabel(self)
         self.result.setWordWrap(True)
@@ -37,6 +40,7 @@ class EndPanel(QGroupBox):
         row = QHBoxLayout()
         row.addWidget(self.pdf)
         row.addWidget(self.csv)
+        row.addWidget(self.upload_button)
         row.addWidget(self.close_button)
         layout.addLayout(row)
         layout.addWidget(self.result)
@@ -50,6 +54,7 @@ class EndPanel(QGroupBox):
         self.pdf.clicked.connect(self.on_pdf_clicked)
         self.csv.clicked.connect(self.on_csv_clicked)
         self.close_button.clicked.connect(self.close_requested)
+        self.upload_button.clicked.connect(self.upload_requested)
 
     @Slot()
     def on_pdf_clicked(self) -> None:
@@ -79,3 +84,12 @@ class EndPanel(QGroupBox):
             return None
         self.result.setText(f"Saved {written}")
         return Path(written)
+
+    def upload(self, controller: PresentationController) -> None:
+        """Send the session's record (counts only) to the course server, when one is set up."""
+        if controller.session_id is None:
+            self.result.setText("This session could not be saved, so there is nothing to send.")
+            return
+        from peerscenarios.ui.course.menu import upload_session
+
+        upload_session(self, controller.storage, controller.scenario, controller.session_id)

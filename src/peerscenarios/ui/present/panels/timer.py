@@ -58,7 +58,8 @@ class TimerPanel(QGroupBox):
         font.setPointSizeF(font.pointSizeF() * 2)
         font.setBold(True)
         self.display.setFont(font)
-        self.display.setAccessibleName("Time left")
+        # The value is what is read ("1:45"); "Time left" comes after it, as a description.
+        self.display.setAccessibleDescription("Time left")
         self.start_pause = QPushButton("Start (T)", self)
         self.reset = QPushButton("Reset", self)
         self.length = DurationSpin(self)

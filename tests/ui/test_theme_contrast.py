@@ -1,0 +1,56 @@
+"""Focus rings a keyboard user can see: WCAG contrast of the ring against what is around it."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from pytestqt.qtbot import QtBot
+
+from peerscenarios.ui.theme import DARK, HIGH_CONTRAST, LIGHT, Colours, stylesheet
+
+from .conftest import SCENARIO_ID, WindowFactory
+
+
+def _luminance(hex_colour: str) -> float:
+    c = QColor(hex_colour)
+
+    def channel(v: int) -> float:
+        s = v / 255
+        return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(c.red()) + 0.7152 * channel(c.green()) + 0.0722 * channel(c.blue())
+
+
+def contrast(a: str, b: str) -> float:
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+@pytest.mark.parametrize("colours", [LIGHT, DARK, HIGH_CONTRAST], ids=lambda c: c.name)
+def test_a_focused_primary_button_has_a_ring_of_3_to_1_against_button_and_page(
+        colours: Colours) -> None:
+    sheet = stylesheet(colours, 0)
+    # Focused, the filled primary button turns outlined: base fill, focus-coloured ring.
+    block = sheet[sheet.index("QPushButton#primary:focus"):]
+    block = block[:block.index("}")]
+    assert f"background: {colours.base}" in block
+    assert f"border: 3px solid {colours.focus}" in block
+    assert contrast(colours.focus, colours.base) >= 3
+    assert contrast(colours.focus, colours.window) >= 3
+    # The button's own words stay readable on its focused fill.
+    assert contrast(colours.text, colours.base) >= 4.5
+
+
+def test_the_focused_continue_button_really_draws_the_ring(
+        qtbot: QtBot, make_window: WindowFactory) -> None:
+    w = make_window()
+    assert w.library.select_scenario(SCENARIO_ID)
+    qtbot.mouseClick(w.library.practice_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(w.player.warnings_page.start_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(w.player, Qt.Key.Key_1)
+    button = w.player.feedback.continue_button
+    assert button.hasFocus()
+    image = button.grab().toImage()
+    left_edge = {image.pixelColor(1, y).name() for y in range(4, button.height() - 4)}
+    assert w.ctx.colours.focus in left_edge
