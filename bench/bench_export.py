@@ -1,8 +1,13 @@
-"""Benchmark: a 500-attempt learner portfolio exported as PDF (goal: under 5 seconds)."""
+"""Benchmark: a 500-attempt learner portfolio exported as PDF (goal: under 5 seconds).
+
+The PDF is laid out on real A4 pages (a few hundred of them): the page count
+is reported beside the time, with the CPU time, which a busy machine changes less.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 import statistics
 import sys
 import tempfile
@@ -60,19 +65,32 @@ def run(quick: bool) -> list[dict[str, Any]]:
             profile = storage.create_profile("Bench")
             _fill(storage, library, profile.id)
             timings: dict[str, list[float]] = {"pdf": [], "md": [], "csv": []}
+            cpu: list[float] = []
             for _ in range(1 if quick else 3):
                 for fmt in timings:
-                    start = time.perf_counter()
-                    export_portfolio(storage, library, profile.id, fmt, folder / f"p.{fmt}")
+                    start, start_cpu = time.perf_counter(), time.process_time()
+                    # A4 whatever the locale, so that runs compare.
+                    export_portfolio(storage, library, profile.id, fmt, folder / f"p.{fmt}",
+                                     page_size="a4" if fmt == "pdf" else None)
                     timings[fmt].append(time.perf_counter() - start)
+                    if fmt == "pdf":
+                        cpu.append(time.process_time() - start_cpu)
+            # Qt writes its page objects uncompressed: count them.
+            pages = len(re.findall(rb"/Type\s*/Page(?![s\w])", (folder / "p.pdf").read_bytes()))
         finally:
             storage.close()
     names = {"pdf": "export_pdf_500_attempts_s", "md": "export_md_500_attempts_s",
              "csv": "export_csv_500_attempts_s"}
     for fmt, values in timings.items():
         value = round(statistics.median(values), 3)
-        results.append({"name": names[fmt], "value": value, "unit": "s", "goal": GOAL_S,
-                        "meets": value < GOAL_S})
+        row: dict[str, Any] = {"name": names[fmt], "value": value, "unit": "s", "goal": GOAL_S,
+                               "meets": value < GOAL_S}
+        if fmt == "pdf":
+            row["note"] = (f"{pages} A4 pages; CPU {statistics.median(cpu):.2f} s (median); "
+                           "data gathering included")
+        results.append(row)
+    results.append({"name": "export_pdf_500_attempts_pages", "value": pages, "unit": "pages",
+                    "goal": None, "meets": None})
     return results
 
 

@@ -101,7 +101,8 @@ def test_csv_formula_injection_is_defused(value: object, expected: object) -> No
 
 
 def test_md_escape_keeps_text_literal() -> None:
-    assert md_escape("![x](y) <b>") == "\\!\\[x\\](y) \\<b\\>"
+    assert md_escape("![x](y) <b>") == "!\\[x\\](y) \\<b\\>"
+    assert md_escape("the whole way!") == "the whole way!"  # no stray backslash
 
 
 def test_pdf(tmp_path: Path, portfolio: Portfolio, qapp: object) -> None:

@@ -24,11 +24,12 @@ PROGRESS_TOTAL = 100
 
 def export_portfolio(storage: Storage, library: Library, profile_id: int, fmt: str,
                      out_path: Path, *, since: date | None = None, until: date | None = None,
-                     progress: Progress | None = None) -> Path:
+                     progress: Progress | None = None, page_size: str | None = None) -> Path:
     """Export one profile's portfolio as ``"pdf"``, ``"md"`` or ``"csv"`` to ``out_path``.
 
     ``since``/``until`` are inclusive local dates. ``progress(done, 100)``
-    reports overall progress. Returns the absolute path written. Raises
+    reports overall progress. ``page_size`` (``"a4"`` or ``"letter"``, default:
+    the locale's) applies to PDF. Returns the absolute path written. Raises
     ExportError for an unknown format, an unwritable folder or a full disk
     (no partial file is left) and StorageError subclasses for database problems.
     """
@@ -47,14 +48,17 @@ def export_portfolio(storage: Storage, library: Library, profile_id: int, fmt: s
 
     portfolio = build_portfolio(storage, library, profile_id, since=since, until=until,
                                 progress=gathered)
-    path = write_portfolio(portfolio, fmt, Path(out_path), progress=rendered)
+    path = write_portfolio(portfolio, fmt, Path(out_path), progress=rendered, page_size=page_size)
     if progress is not None:
         progress(PROGRESS_TOTAL, PROGRESS_TOTAL)
     return path
 
 
 def export_group_session(storage: Storage, library: Library, session_id: int, fmt: str,
-                         out_path: Path) -> Path:
-    """Export one stored group session as ``"pdf"`` or ``"csv"`` (NotFound if it was deleted)."""
+                         out_path: Path, *, page_size: str | None = None) -> Path:
+    """Export one stored group session as ``"pdf"`` or ``"csv"`` (NotFound if it was deleted).
+
+    ``page_size`` (``"a4"`` or ``"letter"``, default: the locale's) applies to PDF.
+    """
     return write_group_session(build_group_report(storage, library, session_id), fmt,
-                               Path(out_path))
+                               Path(out_path), page_size=page_size)

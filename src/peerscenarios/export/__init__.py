@@ -23,23 +23,27 @@ Progress = Callable[[int, int], None]
 FORMATS: dict[str, str] = {"pdf": ".pdf", "md": ".md", "csv": ".csv"}
 
 
-def write_pdf(portfolio: Portfolio, path: Path, *, progress: Progress | None = None) -> Path:
+def write_pdf(portfolio: Portfolio, path: Path, *, progress: Progress | None = None,
+              page_size: str | None = None) -> Path:
     """Write the portfolio as a PDF (see :func:`peerscenarios.export.pdf.write_pdf`)."""
     from peerscenarios.export import pdf
 
-    return pdf.write_pdf(portfolio, path, progress=progress)
+    return pdf.write_pdf(portfolio, path, progress=progress, page_size=page_size)
 
 
 def write_portfolio(portfolio: Portfolio, fmt: str, path: Path, *,
-                    progress: Progress | None = None) -> Path:
-    """Write ``portfolio`` as ``"pdf"``, ``"md"`` or ``"csv"``; ExportError for another format."""
+                    progress: Progress | None = None, page_size: str | None = None) -> Path:
+    """Write ``portfolio`` as ``"pdf"``, ``"md"`` or ``"csv"``; ExportError for another format.
+
+    ``page_size`` (``"a4"`` or ``"letter"``, default: the locale's) applies to PDF.
+    """
     fmt = fmt.lower()
     if fmt == "md":
         return write_markdown(portfolio, Path(path))
     if fmt == "csv":
         return write_csv(portfolio, Path(path))
     if fmt == "pdf":
-        return write_pdf(portfolio, Path(path), progress=progress)
+        return write_pdf(portfolio, Path(path), progress=progress, page_size=page_size)
     raise ExportError(f"Cannot export as “{fmt}”.", "Choose PDF, Markdown or CSV.")
 
 

@@ -13,7 +13,8 @@ from peerscenarios.core.reporting import STATE_NOTES, GroupReport
 from peerscenarios.export.csvout import write_rows
 from peerscenarios.export.errors import ExportError
 from peerscenarios.export.markdown import percent
-from peerscenarios.export.text import fmt_time, h, h_inline, plain
+from peerscenarios.export.pdf_style import html_document
+from peerscenarios.export.text import fmt_time, h, h_inline, plain, text_bar
 
 # ------------------------------------------------------------------------ CSV
 
@@ -48,9 +49,16 @@ def group_rows(report: GroupReport) -> Iterator[dict[str, object]]:
 
 # ------------------------------------------------------------------------ PDF
 
+# Numbers sit right; their column headings with them (a class: an inline style
+# on a header cell loses the cell's borders in Qt's rich text).
+RIGHT = " class='num'"
+
 
 def group_html(report: GroupReport) -> str:
-    """The session as self-contained HTML (no external resources; all text escaped)."""
+    """The session as self-contained HTML (no external resources; all text escaped).
+
+    It names classes of the shared PDF style sheet and holds no lengths of its own.
+    """
     r = report
     meta = [f"started {h(fmt_time(r.started_at))}"]
     if r.finished_at is not None:
@@ -72,11 +80,11 @@ def group_html(report: GroupReport) -> str:
         total = d.total_votes
         most = max((v.votes for v in d.votes), default=0)
         rows = "".join(
-            f"<tr><td><b>{h(v.letter)}</b></td><td>{h_inline(v.choice_display)}"
+            f"<tr><td align='center'><b>{h(v.letter)}</b></td><td>{h_inline(v.choice_display)}"
             f"{'<br><b>Followed by the group</b>' if v.chosen else ''}</td>"
             f"<td>{h(v.role_label or '')}</td><td align='right'>{v.votes}</td>"
             f"<td align='right'>{percent(v.votes, total)}</td>"
-            f"<td class='bar'>{'█' * (round(8 * v.votes / most) if most else 0)}</td></tr>"
+            f"<td class='bar'>{text_bar(v.votes, most, 8)}</td></tr>"
             for v in d.votes
         )
         revealed = "all responses' feedback revealed" if d.revealed_all \
@@ -84,35 +92,43 @@ def group_html(report: GroupReport) -> str:
         parts.append(
             f"<h3>Decision {d.seq}</h3>"
             f"<p class='meta'>{h(fmt_time(d.decided_at))} · {total} vote(s) · {revealed}</p>"
-            "<table border='1' cellspacing='0' cellpadding='3' width='100%' "
-            "style='border-collapse: collapse; border-color: #999'>"
-            "<thead><tr><th width='4%'></th><th width='45%'>Response</th><th width='17%'>Role</th>"
-            "<th width='9%'>Votes</th><th width='9%'>Share</th><th width='16%'></th></tr></thead>"
-            f"{rows}</table>"
+            # <thead>: the layout repeats the header row on every page the table continues on.
+            "<table class='grid' width='100%'><thead><tr><th width='5%'></th>"
+            "<th width='44%'>Response</th><th width='17%'>Role</th>"
+            f"<th width='9%'{RIGHT}>Votes</th><th width='9%'{RIGHT}>Share</th>"
+            f"<th width='16%'></th></tr></thead>{rows}</table>"
         )
     if not r.decisions:
         parts.append("<p>No decisions were recorded.</p>")
     parts.append("<h2>Facilitator notes</h2>")
     parts.append(f"<p>{h(r.notes)}</p>" if r.notes.strip() else "<p class='note'>No notes.</p>")
-    return f"<html><body>{''.join(parts)}</body></html>"
+    return html_document("".join(parts))
 
 
-def write_group_session(report: GroupReport, fmt: str, out_path: Path) -> Path:
+def group_pdf(report: GroupReport, *, page_size: str | None = None) -> bytes:
+    """The session record as PDF bytes (``page_size`` ``"a4"`` or ``"letter"``, default:
+    the locale's)."""
+    from peerscenarios.export.pdf_layout import default_page_size, render_pdf
+
+    title = plain(report.scenario_title)
+    return render_pdf(group_html(report), title=f"Group session: {title}",
+                      footer=f"Group session · {title} · {fmt_time(report.started_at)}",
+                      page_size=page_size or default_page_size())
+
+
+def write_group_session(report: GroupReport, fmt: str, out_path: Path, *,
+                        page_size: str | None = None) -> Path:
     """Write one group session as ``"pdf"`` or ``"csv"``, atomically (mode 0600).
 
-    Returns the absolute path. Raises ExportError (unwritable folder, full
-    disk, unknown format).
+    ``page_size`` (``"a4"`` or ``"letter"``, default: the locale's) applies to
+    PDF. Returns the absolute path. Raises ExportError (unwritable folder, full
+    disk, unknown format or page size).
     """
     fmt = fmt.lower()
     if fmt == "csv":
         return write_rows(Path(out_path), GROUP_COLUMNS, group_rows(report))
     if fmt == "pdf":
         from peerscenarios.export.atomic import write_bytes
-        from peerscenarios.export.pdf import default_page_size, render_pdf
 
-        title = plain(report.scenario_title)
-        data = render_pdf(group_html(report), title=f"Group session: {title}",
-                          footer=f"Group session · {title} · {fmt_time(report.started_at)}",
-                          page_size=default_page_size())
-        return write_bytes(Path(out_path), data)
+        return write_bytes(Path(out_path), group_pdf(report, page_size=page_size))
     raise ExportError(f"A group session cannot be exported as “{fmt}”.", "Choose PDF or CSV.")

@@ -33,7 +33,7 @@ def _summary(p: Portfolio) -> Iterator[str]:
     t = p.totals
     yield "## Summary"
     yield ""
-    yield "| | |"
+    yield "| Measure | Total |"
     yield "|---|---|"
     yield (f"| Attempts | {t.attempts} ({t.finished} finished, {t.in_progress} in progress, "
            f"{t.abandoned} stopped) |")

@@ -10,7 +10,8 @@ from peerscenarios.core import markup
 
 # Characters that make Markdown (or HTML inside Markdown) do something: a
 # reflection must read exactly as typed and never become a link, image or tag.
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#!|~])")
+# "!" is left alone: with "[" escaped it cannot start an image.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
 # A spreadsheet runs a cell that starts with one of these as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -59,3 +60,9 @@ def h(text: str) -> str:
 def h_inline(scenario_text: str) -> str:
     """Scenario text for HTML: markers removed, escaped, on one line."""
     return html.escape(" ".join(plain(scenario_text).split()), quote=True)
+
+
+def text_bar(count: int, most: int, cells: int) -> str:
+    """A bar of block characters, ``cells`` long for ``most``: a chart that still reads
+    on a black-and-white printer and needs no image."""
+    return "█" * (round(cells * count / most) if most else 0)

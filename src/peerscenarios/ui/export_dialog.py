@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from peerscenarios import paths
 from peerscenarios.errors import PeerScenariosError
+from peerscenarios.export.pdf_layout import PAGE_SIZE_LABELS, default_page_size
 from peerscenarios.ui.context import AppContext
 from peerscenarios.ui.dialogs import MessageDialog
 
@@ -42,6 +43,7 @@ class ExportRequest:
     path: Path
     since: date | None = None
     until: date | None = None
+    page_size: str | None = None  # "a4" or "letter" for PDF; None: the locale's
 
 
 class ExportDialog(QDialog):
@@ -56,6 +58,13 @@ class ExportDialog(QDialog):
         for key, label, _ in _FORMATS:
             self.format_combo.addItem(label, key)
         form.addRow("&Format:", self.format_combo)
+        self.page_combo = QComboBox(self)
+        self.page_combo.setAccessibleName("Page size")
+        for key, label in PAGE_SIZE_LABELS.items():
+            self.page_combo.addItem(label, key)
+        # The locale's paper first: Letter in the US, Canada, ...; A4 elsewhere.
+        self.page_combo.setCurrentIndex(self.page_combo.findData(default_page_size()))
+        form.addRow("&Page size:", self.page_combo)  # the label gets the combo as buddy
         self.range_check = QCheckBox("Only attempts between two dates", self)
         form.addRow(self.range_check)
         today = QDate.currentDate()
@@ -96,7 +105,8 @@ class ExportDialog(QDialog):
         self.until_edit.setEnabled(on)
 
     def _fix_suffix(self) -> None:
-        suffix = _FORMATS[self.format_combo.currentIndex()][2]
+        fmt, _, suffix = _FORMATS[self.format_combo.currentIndex()]
+        self.page_combo.setEnabled(fmt == "pdf")  # paper means nothing to Markdown or CSV
         current = Path(self.path_edit.text())
         self.path_edit.setText(str(current.with_suffix(suffix)))
 
@@ -115,8 +125,9 @@ class ExportDialog(QDialog):
         if self.range_check.isChecked():
             since = _day(self.since_edit.date().toPython())
             until = _day(self.until_edit.date().toPython())
-        return ExportRequest(str(self.format_combo.currentData()), Path(text).expanduser(),
-                             since, until)
+        fmt = str(self.format_combo.currentData())
+        page_size = str(self.page_combo.currentData()) if fmt == "pdf" else None
+        return ExportRequest(fmt, Path(text).expanduser(), since, until, page_size)
 
     @classmethod
     def ask(cls, parent: QWidget | None, profile_name: str) -> ExportRequest | None:
@@ -156,6 +167,7 @@ class ExportRunner(QObject):
         def job(report: object) -> Path:
             return export_portfolio(storage, library, profile_id, request.fmt, request.path,
                                     since=request.since, until=request.until,
+                                    page_size=request.page_size,
                                     progress=report)  # type: ignore[arg-type]
 
         self.ctx.tasks.run(job, self._done, self._failed, self._progressed)

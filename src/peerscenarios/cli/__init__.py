@@ -4,7 +4,8 @@
 ``peerscenarios validate PATH...``  check scenario files (``--strict``, ``--json``, ``--coverage``)
 ``peerscenarios paths FILE``        every route through a scenario (``--graph`` for a map)
 ``peerscenarios where``             where data, scenarios and backups live
-``peerscenarios export ...``        a learner portfolio as PDF, Markdown or CSV
+``peerscenarios export ...``        a learner portfolio as PDF, Markdown or CSV, or a group
+                                   session's record (``--group-session ID|latest``)
 ``peerscenarios present [ID]``      facilitator mode
 ``peerscenarios backup|restore``    database backups
 ``peerscenarios course ...``        set up a course server (see peerscenarios.course.cli)
@@ -69,10 +70,15 @@ def build_parser() -> argparse.ArgumentParser:
     w = sub.add_parser("where", help="show where data, scenarios and backups live")
     _add_location_args(w)
 
-    e = sub.add_parser("export", help="export a learner portfolio")
+    e = sub.add_parser("export", help="export a learner portfolio or a group session's record")
     _add_location_args(e)
     e.add_argument("--format", choices=("pdf", "md", "csv"), required=True)
     e.add_argument("--out", type=Path, required=True, metavar="FILE")
+    e.add_argument("--group-session", metavar="ID|latest",
+                   help="export this group session (pdf or csv) instead of a portfolio")
+    e.add_argument("--page-size", choices=("a4", "letter"), type=str.lower,
+                   help="PDF paper size (default: Letter in the US, Canada and other "
+                        "Letter countries of your locale, A4 elsewhere)")
     e.add_argument("--profile", metavar="NAME", help="profile name (default: the only one)")
     e.add_argument("--since", metavar="DATE", help="only attempts on or after YYYY-MM-DD")
     e.add_argument("--until", metavar="DATE", help="only attempts on or before YYYY-MM-DD")
@@ -110,7 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if cmd == "where":
         return cmd_where(args)
     if cmd == "export":
-        from peerscenarios.export.cli import cmd_export
+        from peerscenarios.cli.export import cmd_export
 
         return cmd_export(args)
     if cmd in ("backup", "restore"):
