@@ -98,3 +98,26 @@ def test_missing_scenario_and_unknown_format(tmp_path: Path, storage: Storage,
         [("A", "[x]", False), ("B", "[y]", True)]
     with pytest.raises(ExportError, match="docx"):
         export_group_session(storage, library, session.id, "docx", tmp_path / "g.docx")
+
+
+def test_the_ending_is_named_once(storage: Storage, library: Library) -> None:
+    """A session that reached an ending names it on its own line, not in the path too."""
+    walt = library.by_id("benefits-form")
+    assert walt is not None
+    session = storage.start_group_session(walt.id, walt.content_hash)
+    node = walt.node(walt.start)
+    while node.ending is None:
+        if node.choices:
+            storage.record_group_decision(session.id, node.id, {node.choices[0].id: 2},
+                                          node.choices[0].id, False)
+            node = walt.node(node.choices[0].next)
+        else:
+            assert node.next is not None
+            node = walt.node(node.next)
+    storage.finish_group_session(session.id, node.id)
+    report = build_group_report(storage, library, session.id)
+    assert report.ending_title == node.ending.title
+    assert "ending" not in report.path_text.lower()
+    html = group_html(report)
+    assert html.count("Ending:") == 1
+    assert html.count(node.ending.title.split()[0]) >= 1

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
-from peerscenarios.core.markup import to_plain
 from peerscenarios.core.model import Choice, Scenario
 from peerscenarios.core.taxonomy import Role
 
@@ -328,8 +327,10 @@ class GroupReport:
 
     @property
     def path_text(self) -> str:
-        """The route taken, e.g. ``"1B → 2A → Ending: ..."``."""
+        """The responses the room followed, e.g. ``"1B → 2A"``.
+
+        The ending is not part of it: every record shows the ending on its own line, and
+        naming it here as well printed it twice.
+        """
         steps = [f"{d.seq}{d.chosen.letter}" if d.chosen else f"{d.seq}?" for d in self.decisions]
-        if self.ending_node_id is not None:
-            steps.append(f"ending: {to_plain(self.ending_title or self.ending_node_id)}")
         return " → ".join(steps) or "no decisions recorded"

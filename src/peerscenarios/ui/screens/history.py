@@ -125,6 +125,8 @@ def group_html(report: GroupReport) -> str:
     if note:
         out.append(f"<p><i>{esc(note)}</i></p>")
     out.append(f"<p><b>Path taken:</b> {esc(r.path_text)}</p>")
+    if r.ending_node_id is not None:
+        out.append(f"<p><b>Ending:</b> {esc(to_plain(r.ending_title or r.ending_node_id))}</p>")
     for d in r.decisions:
         votes = ", ".join(f"{esc(v.letter)}: {v.votes}" for v in d.votes)
         chosen = d.chosen
