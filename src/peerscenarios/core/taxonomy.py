@@ -148,6 +148,10 @@ class Competency:
 
     number: int
     title: str
+    # SAMHSA's titles run to 75 characters: a table cell, a filter or a chart shows the
+    # number and this short name, and the full title goes in tooltips and details.
+    # Short enough that a scenario's three or four fit one table cell at 1366 pixels.
+    short: str
 
 
 # SAMHSA's Core Competencies for Peer Workers, numbered as published. Scenario files
@@ -155,20 +159,22 @@ class Competency:
 COMPETENCIES: dict[int, Competency] = {
     c.number: c
     for c in (
-        Competency(1, "Engages peers in collaborative and caring relationships"),
-        Competency(2, "Provides support"),
-        Competency(3, "Shares lived experiences of recovery"),
-        Competency(4, "Personalizes peer support"),
-        Competency(5, "Supports recovery planning"),
-        Competency(6, "Links to resources, services, and supports"),
+        Competency(1, "Engages peers in collaborative and caring relationships",
+                   "Relationships"),
+        Competency(2, "Provides support", "Support"),
+        Competency(3, "Shares lived experiences of recovery", "Lived experience"),
+        Competency(4, "Personalizes peer support", "Tailored support"),
+        Competency(5, "Supports recovery planning", "Recovery planning"),
+        Competency(6, "Links to resources, services, and supports", "Resources"),
         Competency(
-            7, "Provides information about skills related to health, wellness, and recovery"
+            7, "Provides information about skills related to health, wellness, and recovery",
+            "Wellness skills",
         ),
-        Competency(8, "Helps peers to manage crises"),
-        Competency(9, "Values communication"),
-        Competency(10, "Supports collaboration and teamwork"),
-        Competency(11, "Promotes leadership and advocacy"),
-        Competency(12, "Promotes growth and development"),
+        Competency(8, "Helps peers to manage crises", "Crisis support"),
+        Competency(9, "Values communication", "Communication"),
+        Competency(10, "Supports collaboration and teamwork", "Teamwork"),
+        Competency(11, "Promotes leadership and advocacy", "Advocacy"),
+        Competency(12, "Promotes growth and development", "Growth"),
     )
 }
 

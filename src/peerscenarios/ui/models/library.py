@@ -62,28 +62,10 @@ _HEADERS = {
 }
 
 
-# SAMHSA's competency titles run to 75 characters: a table cell or a filter shows the
-# number and a short name, and the full title goes in the tooltip and the details.
-# Short enough that a scenario's three or four fit one table cell at 1366 pixels.
-COMPETENCY_SHORT: dict[int, str] = {
-    1: "Relationships",
-    2: "Support",
-    3: "Lived experience",
-    4: "Tailored support",
-    5: "Recovery planning",
-    6: "Resources",
-    7: "Wellness skills",
-    8: "Crisis support",
-    9: "Communication",
-    10: "Teamwork",
-    11: "Advocacy",
-    12: "Growth",
-}
-
-
 def competency_name(number: int) -> str:
     """The number and short name of a competency, e.g. ``"8 Crisis support"``."""
-    return f"{number} {COMPETENCY_SHORT.get(number, 'Competency')}"
+    comp = COMPETENCIES.get(number)
+    return f"{number} {comp.short if comp is not None else 'Competency'}"
 
 
 def competency_title(number: int) -> str:
