@@ -169,6 +169,9 @@ class LibraryScreen(QWidget):
         self.filters_button = QPushButton("Show filters", body)
         self.filters_button.setToolTip("Competency, tag, status, setting and population")
         search_row.addWidget(self.filters_button)
+        # Filters shown and no button is the usual case: start there, so the first frame
+        # does not flash a button the first fit (a zero timer, after layout) takes away.
+        self.filters_button.hide()
         col.addWidget(search_bar)
         self.filters = FilterBar(body)
         (self.competency_combo, self.tag_combo, self.status_combo, self.setting_combo,
