@@ -163,6 +163,9 @@ def _child_choice(iterations: int, warmup: int) -> None:
             open_decision()
         # Let the choices lay out and paint first, as they would before a human clicks.
         flag.arm(player.choice_buttons[0])
+        # The responses may have painted already (they are shown at once); ask again so
+        # the wait ends on a paint, never on the clock.
+        player.choice_buttons[0].update()
         _spin(app, lambda: flag.painted, 10, "the choices to paint")
         button = player.choice_buttons[i % len(player.choice_buttons)]
         centre = QPoint(button.width() // 2, button.height() // 2)

@@ -47,3 +47,15 @@ def test_page_size_is_labelled_and_only_for_pdf(qtbot: QtBot,
     assert request.path.suffix == ".md"
     dialog.format_combo.setCurrentIndex(dialog.format_combo.findData("pdf"))
     assert dialog.page_combo.isEnabled()
+
+
+def test_every_field_label_has_its_field_as_buddy(qtbot: QtBot) -> None:
+    """A label without a buddy shows its '&' as text and its Alt key does nothing."""
+    dialog = ExportDialog(None, "Robin")
+    qtbot.addWidget(dialog)
+    labels = [w for w in dialog.findChildren(QLabel) if "&" in w.text()]
+    assert {label.text() for label in labels} >= {"F&rom:", "&Until:", "&Save as:"}
+    for label in labels:
+        assert label.buddy() is not None, label.text()
+    save = next(label for label in labels if label.text() == "&Save as:")
+    assert save.buddy() is dialog.path_edit

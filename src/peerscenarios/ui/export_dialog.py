@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QProgressDialog,
     QPushButton,
@@ -87,7 +88,11 @@ class ExportDialog(QDialog):
         browse.setAccessibleName("Choose the file to write")
         row.addWidget(self.path_edit, 1)
         row.addWidget(browse)
-        form.addRow("&Save as:", row)
+        # A label made by addRow() gets a buddy only for a widget, not a layout: without
+        # one, "&Save as:" would show its ampersand and Alt+S would do nothing.
+        save_label = QLabel("&Save as:", self)
+        save_label.setBuddy(self.path_edit)
+        form.addRow(save_label, row)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")

@@ -2,38 +2,67 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from peerscenarios.core.taxonomy import ROLE_INFO, Role
+from peerscenarios.ui.models.library import short_date
+from peerscenarios.ui.models.reflections import (
+    AttemptIdRole,
+    ReflectionHitRole,
+    ReflectionListModel,
+)
 
 if TYPE_CHECKING:
     from peerscenarios.storage import (
         AttemptSummary,
         GroupSessionSummary,
         ProfileBucket,
-        ReflectionHit,
         Storage,
     )
+
+__all__ = ["AttemptIdRole", "ReflectionHitRole", "ReflectionListModel"]
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 PAGE_SIZE = 50
 
-AttemptIdRole = Qt.ItemDataRole.UserRole + 1
-ReflectionHitRole = Qt.ItemDataRole.UserRole + 2
 GroupSessionIdRole = Qt.ItemDataRole.UserRole + 3
 BucketRole = Qt.ItemDataRole.UserRole + 4
 
 TitleLookup = Callable[[str], str]
+_ISO_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
 def when(moment: datetime | None) -> str:
-    """A local date and time, or an empty string."""
-    return "" if moment is None else moment.astimezone().strftime("%Y-%m-%d %H:%M")
+    """A local date and time as a person writes it ("26 Nov 2026, 14:05"), or ""."""
+    if moment is None:
+        return ""
+    local = moment.astimezone()
+    return f"{local.day} {local.strftime('%b %Y, %H:%M')}"
+
+
+def period_label(label: str, today: date | None = None) -> str:
+    """A profile period as a person says it: "2026-W48" becomes "Week of 23 Nov".
+
+    Storage keys weeks by the ISO week of the local start time, so its Monday
+    is the local Monday. The year is added when it is not this year; other
+    labels ("Attempts 1–10") pass through unchanged.
+    """
+    found = _ISO_WEEK.match(label)
+    if found is None:
+        return label
+    try:
+        monday = date.fromisocalendar(int(found[1]), int(found[2]), 1)
+    except ValueError:
+        return label
+    year = (today or date.today()).year
+    day = f"{monday.day} {monday.strftime('%b')}"
+    return f"Week of {day}" if monday.year == year else f"Week of {day} {monday.year}"
 
 
 class AttemptColumn(IntEnum):
@@ -193,7 +222,7 @@ class AttemptListModel(_RowsTableModel):
             return s.number
         if col == AttemptColumn.STARTED:
             # The date is enough in a narrow column; the detail view has the time.
-            return s.started_at.astimezone().strftime("%Y-%m-%d")
+            return short_date(s.started_at)
         if col == AttemptColumn.SCENARIO:
             return self._titles(s.scenario_id)
         if col == AttemptColumn.MODE:
@@ -207,54 +236,30 @@ class AttemptListModel(_RowsTableModel):
         return s.reflection_count
 
 
-class ReflectionHitModel(_RowsTableModel):
-    """Reflections matching a search: when, scenario, and the words around the match."""
-
-    _HEADERS = ("Written", "Scenario", "Match")
-
-    def __init__(self, titles: TitleLookup, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._titles = titles
-        self._hits: list[ReflectionHit] = []
-
-    def set_hits(self, hits: list[ReflectionHit]) -> None:
-        """Show a new result list."""
-        self.beginResetModel()
-        self._hits = list(hits)
-        self.endResetModel()
-
-    def hit(self, row: int) -> ReflectionHit:
-        """The hit in a row."""
-        return self._hits[row]
-
-    def _records(self) -> Sequence[object]:
-        return self._hits
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._hits)):
-            return None
-        hit = self._hits[index.row()]
-        if role == ReflectionHitRole:
-            return hit
-        if role == AttemptIdRole:
-            return hit.attempt_id
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            if index.column() == 0:
-                return hit.updated_at.astimezone().strftime("%Y-%m-%d")
-            if index.column() == 1:
-                return self._titles(hit.scenario_id)
-            return hit.snippet
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 2:
-            return hit.snippet
-        return None
-
-
-# The boundary profile's columns: period, attempts, then every role in taxonomy order.
+# The boundary profile's columns: attempts, then every role in taxonomy order; each
+# row is a period, named in the row header.
 PROFILE_ROLES: tuple[Role, ...] = tuple(Role)
 
 
+def role_header(role: Role) -> str:
+    """A role's column title on two lines: the symbol (and a first word), then the name.
+
+    Nine role columns fit a 1366-pixel screen only if the titles stack.
+    """
+    info = ROLE_INFO[role]
+    head, sep, tail = info.short.partition(" ")
+    if not sep and "-" in info.short:
+        head, sep, tail = info.short.partition("-")
+        head += "-"
+    return f"{info.symbol} {head}\n{tail}" if sep else f"{info.symbol}\n{info.short}"
+
+
 class BoundaryProfileModel(QAbstractTableModel):
-    """Role counts per week or per ten attempts; the chart draws it, the table reads it out."""
+    """Role counts per week or per ten attempts; the chart draws it, the table reads it out.
+
+    Rows are periods, oldest first, with the period ("Week of 23 Nov") as the
+    row header; column 0 counts attempts and each further column one role.
+    """
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -275,22 +280,21 @@ class BoundaryProfileModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._buckets)
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 2 + len(PROFILE_ROLES)
+        return 0 if parent.isValid() else 1 + len(PROFILE_ROLES)
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not (
-                0 <= section < 2 + len(PROFILE_ROLES)):
+        if orientation == Qt.Orientation.Vertical:
+            if 0 <= section < len(self._buckets) and role in (
+                    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+                return period_label(self._buckets[section].label)
+            return None
+        if not 0 <= section < 1 + len(PROFILE_ROLES):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            if section == 0:
-                return "Period"
-            if section == 1:
-                return "Attempts"
-            info = ROLE_INFO[PROFILE_ROLES[section - 2]]
-            return f"{info.symbol} {info.short}"
-        if role == Qt.ItemDataRole.ToolTipRole and section >= 2:
-            return ROLE_INFO[PROFILE_ROLES[section - 2]].label
+            return "Attempts" if section == 0 else role_header(PROFILE_ROLES[section - 1])
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+            return "Attempts" if section == 0 else ROLE_INFO[PROFILE_ROLES[section - 1]].label
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -302,15 +306,17 @@ class BoundaryProfileModel(QAbstractTableModel):
         col = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             if col == 0:
-                return b.label
-            if col == 1:
-                return b.attempt_count
-            r = PROFILE_ROLES[col - 2]
-            n = int(b.counts.get(r.value, 0))
+                n = b.attempt_count
+                label = "Attempts"
+            else:
+                r = PROFILE_ROLES[col - 1]
+                n = int(b.counts.get(r.value, 0))
+                label = ROLE_INFO[r].label
+            # Read out with its column and period, so the number never stands alone.
             if role == Qt.ItemDataRole.AccessibleTextRole:
-                return f"{ROLE_INFO[r].label}: {n}"
+                return f"{period_label(b.label)}, {label}: {n}"
             return n
-        if role == Qt.ItemDataRole.TextAlignmentRole and col >= 1:
+        if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
@@ -368,6 +374,8 @@ class GroupSessionModel(_RowsTableModel):
         g = self._rows[index.row()]
         if role == GroupSessionIdRole:
             return g.id
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 2:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             col = index.column()
             if col == 0:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,7 @@ from PySide6.QtCore import (
 
 from peerscenarios.core.library import LoadedFile
 from peerscenarios.core.model import Scenario
+from peerscenarios.core.taxonomy import COMPETENCIES, POPULATIONS, SETTINGS
 
 if TYPE_CHECKING:
     from peerscenarios.storage import LastResult
@@ -29,6 +31,8 @@ StatusRole = Qt.ItemDataRole.UserRole + 2
 CompetenciesRole = Qt.ItemDataRole.UserRole + 3
 TagsRole = Qt.ItemDataRole.UserRole + 4
 SearchTextRole = Qt.ItemDataRole.UserRole + 5
+SettingRole = Qt.ItemDataRole.UserRole + 6
+PopulationRole = Qt.ItemDataRole.UserRole + 7
 
 # The values of storage's AttemptStatus, spelled out: this module is imported before the
 # first paint, and importing storage would bring SQLAlchemy with it (a test checks they agree).
@@ -58,6 +62,56 @@ _HEADERS = {
 }
 
 
+# SAMHSA's competency titles run to 75 characters: a table cell or a filter shows the
+# number and a short name, and the full title goes in the tooltip and the details.
+# Short enough that a scenario's three or four fit one table cell at 1366 pixels.
+COMPETENCY_SHORT: dict[int, str] = {
+    1: "Relationships",
+    2: "Support",
+    3: "Lived experience",
+    4: "Tailored support",
+    5: "Recovery planning",
+    6: "Resources",
+    7: "Wellness skills",
+    8: "Crisis support",
+    9: "Communication",
+    10: "Teamwork",
+    11: "Advocacy",
+    12: "Growth",
+}
+
+
+def competency_name(number: int) -> str:
+    """The number and short name of a competency, e.g. ``"8 Crisis support"``."""
+    return f"{number} {COMPETENCY_SHORT.get(number, 'Competency')}"
+
+
+def competency_title(number: int) -> str:
+    """The number and full SAMHSA title, e.g. ``"8. Helps peers to manage crises"``."""
+    comp = COMPETENCIES.get(number)
+    return f"{number}. {comp.title}" if comp is not None else str(number)
+
+
+def setting_label(setting_id: str) -> str:
+    """The plain name of a setting id ("" for none; an unknown id is shown as written)."""
+    term = SETTINGS.get(setting_id)
+    return term.label if term is not None else setting_id
+
+
+def population_label(population_id: str) -> str:
+    """The plain name of a population id (an unknown id is shown as written)."""
+    term = POPULATIONS.get(population_id)
+    return term.label if term is not None else population_id
+
+
+def short_date(moment: datetime, now: datetime | None = None) -> str:
+    """A local date as "26 Nov", with the year only when it is not this year's."""
+    local = moment.astimezone()
+    today = (now or datetime.now().astimezone()).astimezone()
+    day = f"{local.day} {local.strftime('%b')}"
+    return day if local.year == today.year else f"{day} {local.year}"
+
+
 def status_of(result: LastResult | None) -> str:
     """``paused`` while an attempt waits to be resumed, else the last attempt's status."""
     if result is None:
@@ -73,7 +127,8 @@ def describe_result(result: LastResult | None) -> str:
     """The last-result cell: when it was last completed and how many choices drifted."""
     if result is None or result.last_finished_at is None:
         return "Not finished yet" if result is not None else ""
-    when = result.last_finished_at.astimezone().strftime("%d %b %Y")
+    # The short date keeps the column narrow enough to stay on screen at large text.
+    when = short_date(result.last_finished_at)
     if result.drift_count == 0:
         drift = "no drift"
     elif result.drift_count == 1:
@@ -144,7 +199,7 @@ class ScenarioTableModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return self._display(sc, col, result)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return sc.summary.strip() if col in (Column.TITLE, Column.SUMMARY) else None
+            return self._tooltip(sc, col)
         if role == Qt.ItemDataRole.TextAlignmentRole and col == Column.MINUTES:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == ScenarioRole:
@@ -155,9 +210,23 @@ class ScenarioTableModel(QAbstractTableModel):
             return sc.competencies
         if role == TagsRole:
             return sc.tags
+        if role == SettingRole:
+            return sc.setting
+        if role == PopulationRole:
+            return sc.population
         if role == SearchTextRole:
-            return " ".join((sc.title, sc.summary, " ".join(sc.tags),
-                             " ".join(sc.content_warnings))).casefold()
+            words = (sc.title, sc.summary, " ".join(sc.tags), " ".join(sc.content_warnings),
+                     setting_label(sc.setting), " ".join(map(population_label, sc.population)),
+                     " ".join(map(competency_name, sc.competencies)))
+            return " ".join(words).casefold()
+        return None
+
+    @staticmethod
+    def _tooltip(sc: Scenario, col: Column) -> str | None:
+        if col in (Column.TITLE, Column.SUMMARY):
+            return sc.summary.strip()
+        if col == Column.COMPETENCIES:
+            return "\n".join(competency_title(n) for n in sc.competencies)
         return None
 
     @staticmethod
@@ -169,7 +238,7 @@ class ScenarioTableModel(QAbstractTableModel):
         if col == Column.MINUTES:
             return sc.minutes
         if col == Column.COMPETENCIES:
-            return ", ".join(str(c) for c in sc.competencies)
+            return ", ".join(competency_name(c) for c in sc.competencies)
         if col == Column.WARNINGS:
             return ", ".join(sc.content_warnings) or "none"
         if col == Column.STATUS:
@@ -178,7 +247,7 @@ class ScenarioTableModel(QAbstractTableModel):
 
 
 class ScenarioFilterProxy(QSortFilterProxyModel):
-    """Search text plus competency, tag and status filters over the scenario table."""
+    """Search text plus competency, tag, status, setting and population filters."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -186,6 +255,8 @@ class ScenarioFilterProxy(QSortFilterProxyModel):
         self._competency: int | None = None
         self._tag: str | None = None
         self._status: str | None = None
+        self._setting: str | None = None
+        self._population: str | None = None
         self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
 
     def _begin(self) -> None:
@@ -223,6 +294,18 @@ class ScenarioFilterProxy(QSortFilterProxyModel):
         self._status = status
         self._end()
 
+    def set_setting(self, setting: str | None) -> None:
+        """Keep rows that take place in this setting id (None: all)."""
+        self._begin()
+        self._setting = setting
+        self._end()
+
+    def set_population(self, population: str | None) -> None:
+        """Keep rows about this population id (None: all)."""
+        self._begin()
+        self._population = population
+        self._end()
+
     def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
         model = self.sourceModel()
         index = model.index(source_row, 0, source_parent)
@@ -234,6 +317,11 @@ class ScenarioFilterProxy(QSortFilterProxyModel):
                 index, CompetenciesRole):
             return False
         if self._tag is not None and self._tag not in model.data(index, TagsRole):
+            return False
+        if self._setting is not None and model.data(index, SettingRole) != self._setting:
+            return False
+        if self._population is not None and self._population not in model.data(
+                index, PopulationRole):
             return False
         return self._status is None or model.data(index, StatusRole) == self._status
 

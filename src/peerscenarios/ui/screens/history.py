@@ -5,14 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSplitter,
     QTableView,
@@ -28,23 +26,44 @@ from peerscenarios.core.taxonomy import Role, role_from_tag
 from peerscenarios.ui.context import AppContext
 from peerscenarios.ui.export_dialog import ExportDialog, ExportRunner
 from peerscenarios.ui.models.history import (
+    AttemptColumn,
     AttemptIdRole,
     AttemptListModel,
     BoundaryProfileModel,
     GroupSessionModel,
-    ReflectionHitModel,
+    ReflectionListModel,
     when,
 )
-from peerscenarios.ui.widgets.chart import BoundaryChart
+from peerscenarios.ui.widgets.chart import BoundaryChart, ProfileTable
+from peerscenarios.ui.widgets.columns import ColumnFitter, ColumnPlan
 from peerscenarios.ui.widgets.common import heading
+from peerscenarios.ui.widgets.filters import labelled_combo
 from peerscenarios.ui.widgets.match_delegate import install as install_match_delegate
 from peerscenarios.ui.widgets.richtext import InertBrowser, esc, role_badge_html
+from peerscenarios.ui.widgets.search_field import SearchField
 
 if TYPE_CHECKING:
     from peerscenarios.storage import Change, Storage
 
 # Search as the trainee types, once they pause briefly (not a time limit).
 SEARCH_DELAY_MS = 250
+# Hits of one search; far more than anyone reads, and FTS5 stops early.
+SEARCH_LIMIT = 200
+# Each table shows what it must, then what fits; the title takes the rest, and the
+# detail below the table shows everything about the selected row.
+ATTEMPT_COLUMNS = ColumnPlan(
+    required=(AttemptColumn.STARTED, AttemptColumn.SCENARIO, AttemptColumn.STATUS),
+    optional=(AttemptColumn.DRIFTS, AttemptColumn.MODE, AttemptColumn.DECISIONS,
+              AttemptColumn.REFLECTIONS, AttemptColumn.NUMBER),
+    stretch=AttemptColumn.SCENARIO, wrap_stretch=True)
+REFLECTION_COLUMNS = ColumnPlan(required=(0, 1, 2), stretch=2, max_share=((1, 0.3),))
+GROUP_COLUMNS = ColumnPlan(required=(0, 1), optional=(2, 3), stretch=1,
+                           wrap_stretch=True)
+# Tab titles, and the shorter ones used when the full ones would not fit the width.
+TABS = (("&Attempts", "&Attempts"), ("&Reflections", "&Reflections"),
+        ("&Boundary profile", "&Profile"), ("&Group sessions", "&Groups"))
+NO_ATTEMPTS = ("<p>No attempts yet. Choose a scenario in the Library; every attempt, "
+               "finished or not, is listed here.</p>")
 
 
 def _table(parent: QWidget, name: str) -> QTableView:
@@ -55,8 +74,8 @@ def _table(parent: QWidget, name: str) -> QTableView:
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setAlternatingRowColors(True)
     view.setTabKeyNavigation(False)
+    view.setWordWrap(False)
     view.verticalHeader().hide()
-    view.horizontalHeader().setStretchLastSection(True)
     return view
 
 
@@ -128,7 +147,7 @@ class HistoryScreen(QWidget):
         self.ctx = ctx
         storage = ctx.storage if ctx.has_storage else None
         self.attempts = AttemptListModel(storage, self._title, self)
-        self.hits = ReflectionHitModel(self._title, self)
+        self.hits = ReflectionListModel(storage, self._title, self)
         self.profile_model = BoundaryProfileModel(self)
         self.groups = GroupSessionModel(storage, self._title, self)
         self.exporter = ExportRunner(ctx, self)
@@ -137,6 +156,7 @@ class HistoryScreen(QWidget):
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._profile_stale = True
         self._groups_stale = True
+        self._reflections_stale = True
         # Attempts whose counts changed while the screen was hidden: re-read when shown.
         self._pending_attempts: set[int] = set()
         self._build()
@@ -167,36 +187,34 @@ class HistoryScreen(QWidget):
         split = QSplitter(Qt.Orientation.Vertical, self.tabs)
         self.attempts_view = _table(split, "My attempts")
         self.attempts_view.setModel(self.attempts)
-        header = self.attempts_view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.attempt_columns = ColumnFitter(self.attempts_view, ATTEMPT_COLUMNS)
         self.attempt_detail = InertBrowser(split)
         self.attempt_detail.setAccessibleName("Attempt details")
-        self.attempt_detail.setHtml("<p>Choose an attempt to see what you chose and wrote.</p>")
+        self.attempt_detail.setHtml(NO_ATTEMPTS)
         split.addWidget(self.attempts_view)
         split.addWidget(self.attempt_detail)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         self.tabs.addTab(split, "&Attempts")
 
-        # Reflection search
+        # Reflections: the recent ones at once; typing narrows them to a search.
         search_page = QWidget(self.tabs)
         sl = QVBoxLayout(search_page)
-        self.search_edit = QLineEdit(search_page)
-        self.search_edit.setPlaceholderText("Search what you wrote in your reflections…")
-        self.search_edit.setAccessibleName("Search my reflections")
-        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit = SearchField(
+            "Search my reflections", "Search what you wrote in your reflections…", search_page)
         sl.addWidget(self.search_edit)
         self.search_status = QLabel("", search_page)
         self.search_status.setObjectName("muted")
+        self.search_status.setWordWrap(True)
         sl.addWidget(self.search_status)
         ssplit = QSplitter(Qt.Orientation.Vertical, search_page)
-        self.hits_view = _table(ssplit, "Matching reflections")
+        self.hits_view = _table(ssplit, "My reflections")
         self.hits_view.setModel(self.hits)
+        # A reflection's first lines, wrapped: each row as tall as what it shows.
         self.hits_view.setWordWrap(True)
-        self.hits_view.horizontalHeader().setSectionResizeMode(
+        self.hits_view.verticalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents)
-        self.hits_view.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.hit_columns = ColumnFitter(self.hits_view, REFLECTION_COLUMNS)
         self.match_delegate = install_match_delegate(self.hits_view, 2)
         self.hit_detail = InertBrowser(ssplit)
         self.hit_detail.setAccessibleName("The attempt of the selected reflection")
@@ -215,19 +233,15 @@ class HistoryScreen(QWidget):
                        "(stepped-back choices are left out).", prof_page)
         intro.setWordWrap(True)
         row.addWidget(intro, 1)
-        self.bucket_combo = QComboBox(prof_page)
-        self.bucket_combo.setAccessibleName("Group the profile by")
-        self.bucket_combo.addItem("Per week", "week")
-        self.bucket_combo.addItem("Per ten attempts", "ten")
-        row.addWidget(self.bucket_combo)
+        cell, _, self.bucket_combo = labelled_combo("Group by", "Group the profile by",
+                                                    prof_page)
+        self.bucket_combo.addItem("Week", "week")
+        self.bucket_combo.addItem("Ten attempts", "ten")
+        row.addWidget(cell)
         pl.addLayout(row)
         psplit = QSplitter(Qt.Orientation.Vertical, prof_page)
         self.chart = BoundaryChart(self.profile_model, psplit)
-        self.profile_view = _table(psplit, "Boundary profile table")
-        self.profile_view.setModel(self.profile_model)
-        self.profile_view.horizontalHeader().setStretchLastSection(False)
-        self.profile_view.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents)
+        self.profile_view = ProfileTable(self.profile_model, psplit)
         psplit.addWidget(self.chart)
         psplit.addWidget(self.profile_view)
         psplit.setStretchFactor(0, 3)
@@ -239,9 +253,7 @@ class HistoryScreen(QWidget):
         gsplit = QSplitter(Qt.Orientation.Horizontal, self.tabs)
         self.groups_view = _table(gsplit, "Group sessions")
         self.groups_view.setModel(self.groups)
-        self.groups_view.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents)
-        self.groups_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.group_columns = ColumnFitter(self.groups_view, GROUP_COLUMNS)
         self.group_detail = InertBrowser(gsplit)
         self.group_detail.setAccessibleName("Group session details")
         self.group_detail.setHtml("<p>Sessions you facilitated with a group appear here. "
@@ -251,6 +263,8 @@ class HistoryScreen(QWidget):
         gsplit.setStretchFactor(0, 3)
         gsplit.setStretchFactor(1, 2)
         self.tabs.addTab(gsplit, "&Group sessions")
+        self._find = QShortcut(QKeySequence.StandardKey.Find, self)
+        self._find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
     def _connect_signals(self) -> None:
         self.export_button.clicked.connect(self.on_export_button_clicked)
@@ -262,18 +276,38 @@ class HistoryScreen(QWidget):
         self.groups_view.selectionModel().selectionChanged.connect(
             self.on_groups_view_selection_changed)
         self.search_edit.textChanged.connect(self.on_search_edit_text_changed)
-        self.search_edit.returnPressed.connect(self.on_search_timer_timeout)
+        self.search_edit.returnPressed.connect(self.on_search_edit_return_pressed)
         self._search_timer.timeout.connect(self.on_search_timer_timeout)
         self.bucket_combo.currentIndexChanged.connect(self.on_bucket_combo_changed)
+        self._find.activated.connect(self.on_find_activated)
         self.tabs.currentChanged.connect(self.on_tabs_current_changed)
         self.ctx.storage_opened.connect(self.on_ctx_storage_opened)
         self.ctx.storage_changed.connect(self.on_ctx_storage_changed)
         self.ctx.profile_changed.connect(self.on_ctx_profile_changed)
         self.ctx.library_changed.connect(self.on_ctx_library_changed)
+        self.ctx.text_size_changed.connect(self.on_ctx_text_size_changed)
 
     # ---------------------------------------------------------------- actions
 
+    def _fit_tabs(self) -> None:
+        """Full tab titles if they fit the width, else the short ones (never cut or scrolled)."""
+        bar = self.tabs.tabBar()
+        for i, (full, _short) in enumerate(TABS):
+            bar.setTabText(i, full)
+            bar.setTabToolTip(i, "")
+        if bar.sizeHint().width() > self.tabs.width():
+            for i, (full, short) in enumerate(TABS):
+                bar.setTabText(i, short)
+                # The full title stays a hover away (and is the tab's description).
+                if short != full:
+                    bar.setTabToolTip(i, full.replace("&", ""))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_tabs()
+
     def showEvent(self, event: QShowEvent) -> None:
+        self._fit_tabs()
         pending, self._pending_attempts = self._pending_attempts, set()
         for attempt_id in sorted(pending):
             self.attempts.refresh_attempt(attempt_id)
@@ -285,12 +319,24 @@ class HistoryScreen(QWidget):
         self.attempts.set_profile(self.ctx.profile.id if self.ctx.profile else None)
         self._profile_stale = True
         self._groups_stale = True
+        self._reflections_stale = True
         self._refresh_visible_tab()
-        self.search()
+        self._show_first_attempt()
+
+    def _show_first_attempt(self) -> None:
+        # The newest attempt is shown at once; an empty history says how it fills.
+        if self.attempts.canFetchMore():
+            self.attempts.fetchMore()
+        if self.attempts.rowCount() == 0:
+            self.attempt_detail.setHtml(NO_ATTEMPTS)
+        elif not self.attempts_view.selectionModel().hasSelection():
+            self.attempts_view.selectRow(0)
 
     def _refresh_visible_tab(self) -> None:
         # The profile and group lists are read only when their tab is looked at.
         page = self.tabs.currentIndex()
+        if page == 1 and self._reflections_stale:
+            self.search()
         if page == 2 and self._profile_stale:
             self._load_profile()
         if page == 3 and self._groups_stale:
@@ -307,17 +353,32 @@ class HistoryScreen(QWidget):
         self.chart.colours = self.ctx.colours
 
     def search(self) -> None:
-        """Run the reflection search for the words typed."""
+        """List recent reflections, or, with words typed, the reflections that hold them."""
+        self._reflections_stale = False
         query = self.search_edit.text().strip()
-        if not query or self.ctx.profile is None:
-            self.hits.set_hits([])
-            self.search_status.setText("")
-            return
-        hits = self.ctx.storage.search_reflections(self.ctx.profile.id, query)
-        self.hits.set_hits(hits)
-        self.search_status.setText(
-            f"{len(hits)} reflection{'s' if len(hits) != 1 else ''} found"
-            if hits else "Nothing found. Try fewer or shorter words.")
+        profile_id = self.ctx.profile.id if self.ctx.profile is not None else None
+        if not query or profile_id is None:
+            self.hits.show_recent(profile_id)
+            self.hits.fetchMore()
+            status = ("Your reflections, newest first. Type to search them."
+                      if self.hits.rowCount() else
+                      "No reflections yet. What you write after a decision is kept here, "
+                      "only on this computer.")
+        else:
+            hits = self.ctx.storage.search_reflections(profile_id, query, limit=SEARCH_LIMIT)
+            self.hits.set_hits(hits)
+            n = len(hits)
+            status = ("Nothing found. Try fewer or shorter words, or press Escape to see "
+                      "them all." if not n else
+                      f"{n}{' or more' if n >= SEARCH_LIMIT else ''} "
+                      f"reflection{'s' if n != 1 else ''} found")
+        self.search_status.setText(status)
+        if query:
+            self.search_edit.announce_count(status)
+        if self.hits.rowCount():
+            self.hits_view.selectRow(0)
+        else:
+            self.hit_detail.setHtml("")
 
     def show_attempt(self, attempt_id: int) -> None:
         """Select an attempt in the list (fetching pages as needed) and show its detail."""
@@ -370,6 +431,17 @@ class HistoryScreen(QWidget):
         self._search_timer.stop()
         self.search()
 
+    @Slot()
+    def on_search_edit_return_pressed(self) -> None:
+        self.on_search_timer_timeout()
+        self.search_edit.flush_announcement()
+
+    @Slot()
+    def on_find_activated(self) -> None:
+        self.tabs.setCurrentIndex(1)
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
+
     @Slot(int)
     def on_bucket_combo_changed(self, _index: int) -> None:
         self._load_profile()
@@ -381,6 +453,7 @@ class HistoryScreen(QWidget):
     @Slot(object)
     def on_ctx_storage_opened(self, storage: Storage) -> None:
         self.attempts.set_storage(storage)
+        self.hits.set_storage(storage)
         self.groups.set_storage(storage)
         self._groups_stale = True
 
@@ -394,6 +467,7 @@ class HistoryScreen(QWidget):
         elif self.ctx.profile is None or (change.profile_id not in (None, self.ctx.profile.id)):
             return
         elif kind is ChangeKind.ATTEMPTS:
+            self._reflections_stale = True
             new = [i for i in change.ids if not self.attempts.contains(i)]
             if new:
                 self.attempts.reload()
@@ -403,6 +477,7 @@ class HistoryScreen(QWidget):
             self._profile_stale = True
         elif kind in (ChangeKind.CHOICES, ChangeKind.REFLECTIONS) and change.attempt_id:
             self._profile_stale = True
+            self._reflections_stale |= kind is ChangeKind.REFLECTIONS
             if not self.isVisible():
                 # Every choice lands here while the player is on screen: its row is
                 # re-read once, when the history is next looked at, not on each click.
@@ -417,6 +492,10 @@ class HistoryScreen(QWidget):
     @Slot(object)
     def on_ctx_profile_changed(self, _profile: object) -> None:
         self.refresh()
+
+    @Slot(int)
+    def on_ctx_text_size_changed(self, _step: int) -> None:
+        self._fit_tabs()
 
     @Slot(object)
     def on_ctx_library_changed(self, _library: object) -> None:

@@ -5,18 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, QUrl, Signal, Slot
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QKeySequence, QResizeEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
-    QListView,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -26,12 +23,8 @@ from PySide6.QtWidgets import (
 from peerscenarios import paths
 from peerscenarios.core.library import Library
 from peerscenarios.core.model import Scenario
-from peerscenarios.core.taxonomy import COMPETENCIES
 from peerscenarios.ui.context import AppContext
 from peerscenarios.ui.models.library import (
-    STATUS_COMPLETED,
-    STATUS_NEW,
-    STATUS_PAUSED,
     Column,
     ProblemFilesModel,
     ScenarioFilterProxy,
@@ -39,14 +32,27 @@ from peerscenarios.ui.models.library import (
     ScenarioTableModel,
     describe_result,
 )
-from peerscenarios.ui.widgets.richtext import InertBrowser, esc, md
+from peerscenarios.ui.screens.library_details import DetailsCard, ProblemsPanel, details_html
+from peerscenarios.ui.screens.library_filters import FilterBar
+from peerscenarios.ui.widgets.columns import ColumnFitter, ColumnPlan, SingleLineDelegate
+from peerscenarios.ui.widgets.flow_layout import FlowLayout
+from peerscenarios.ui.widgets.search_field import SearchField
 
 if TYPE_CHECKING:
     from peerscenarios.storage import Change, ProfileRecord
 
 # Show the loading bar only if loading takes longer than a blink.
 PROGRESS_DELAY_MS = 300
-LARGE_TEXT_STEP = 3
+# However large the text, the table keeps room for this many rows; the page
+# scrolls (vertically only) to reach the details below it instead.
+MIN_VISIBLE_ROWS = 6
+# Title, status and last result always show; the others join, in this order, while
+# their whole width fits; the summary only with room for a useful part of it. The
+# details pane below shows every one of them for the selected scenario.
+COLUMN_PLAN = ColumnPlan(
+    required=(Column.TITLE, Column.STATUS, Column.LAST_RESULT),
+    optional=(Column.COMPETENCIES, Column.MINUTES, Column.WARNINGS),
+    stretch=Column.TITLE, flexible=Column.SUMMARY, flexible_min=260, wrap_stretch=True)
 
 
 class LibraryController:
@@ -100,6 +106,9 @@ class LibraryScreen(QWidget):
         self._progress_timer = QTimer(self)
         self._progress_timer.setSingleShot(True)
         self._progress_timer.setInterval(PROGRESS_DELAY_MS)
+        self._filters_timer = QTimer(self)
+        self._filters_timer.setSingleShot(True)
+        self._filters_timer.setInterval(0)
         self._build()
         self._connect_signals()
         self._show_details(None)
@@ -108,59 +117,68 @@ class LibraryScreen(QWidget):
 
     def _build(self) -> None:
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(16, 12, 16, 12)
+        outer.setContentsMargins(0, 0, 0, 0)
+        # The page scrolls vertically when the text is too large for the window; never
+        # sideways: rows of controls wrap and table columns fit the width instead.
+        self.page_scroll = QScrollArea(self)
+        self.page_scroll.setObjectName("pageScroll")
+        self.page_scroll.setWidgetResizable(True)
+        self.page_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.page_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.page_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.page_scroll.setAccessibleName("Library page")
+        outer.addWidget(self.page_scroll)
+        body = QWidget(self.page_scroll)
+        body.setObjectName("page")
+        self.page_scroll.setWidget(body)
+        col = QVBoxLayout(body)
+        col.setContentsMargins(16, 12, 16, 12)
+
         heading_row = QHBoxLayout()
-        heading = QLabel("Library", self)
+        heading = QLabel("Library", body)
         heading.setObjectName("heading")
         heading_row.addWidget(heading)
-        heading_row.addStretch(1)
-        self.open_folder_button = QPushButton("Open scenarios folder", self)
+        self.open_folder_button = QPushButton("Open scenarios folder", body)
         self.open_folder_button.setAccessibleName("Open your scenarios folder")
-        self.reload_button = QPushButton("Reload", self)
+        self.reload_button = QPushButton("Reload", body)
         self.reload_button.setAccessibleName("Reload the scenario library")
-        heading_row.addWidget(self.open_folder_button)
-        heading_row.addWidget(self.reload_button)
-        outer.addLayout(heading_row)
+        tools = QWidget(body)
+        tools_flow = FlowLayout(tools, fill=False)
+        tools_flow.setAlignment(Qt.AlignmentFlag.AlignRight)
+        tools_flow.addWidget(self.open_folder_button)
+        tools_flow.addWidget(self.reload_button)
+        heading_row.addWidget(tools, 1)
+        col.addLayout(heading_row)
 
-        self.progress = QProgressBar(self)
+        self.progress = QProgressBar(body)
         self.progress.setAccessibleName("Loading scenarios")
         self.progress.setFormat("Loading scenarios… %v of %m")
         self.progress.hide()
-        outer.addWidget(self.progress)
+        col.addWidget(self.progress)
 
-        # The search field has a row of its own so it stays usable at the largest text size.
-        self.search_edit = QLineEdit(self)
-        self.search_edit.setPlaceholderText("Search titles, summaries, tags…")
-        self.search_edit.setAccessibleName("Search scenarios")
-        self.search_edit.setClearButtonEnabled(True)
-        outer.addWidget(self.search_edit)
-        filters = QHBoxLayout()
-        self.competency_combo = QComboBox(self)
-        self.competency_combo.setAccessibleName("Filter by competency")
-        self.competency_combo.addItem("All competencies", None)
-        for number, comp in COMPETENCIES.items():
-            self.competency_combo.addItem(f"{number}. {comp.title}", number)
-        self.competency_combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.competency_combo.setMinimumContentsLength(18)
-        filters.addWidget(self.competency_combo, 2)
-        self.tag_combo = QComboBox(self)
-        self.tag_combo.setAccessibleName("Filter by tag")
-        self.tag_combo.addItem("All tags", None)
-        self.tag_combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.tag_combo.setMinimumContentsLength(10)
-        filters.addWidget(self.tag_combo, 1)
-        self.status_combo = QComboBox(self)
-        self.status_combo.setAccessibleName("Filter by status")
-        self.status_combo.addItem("Any status", None)
-        self.status_combo.addItem("New", STATUS_NEW)
-        self.status_combo.addItem("Paused", STATUS_PAUSED)
-        self.status_combo.addItem("Completed", STATUS_COMPLETED)
-        filters.addWidget(self.status_combo, 1)
-        outer.addLayout(filters)
+        # Search, count and the filters button share a line while it is wide enough.
+        search_bar = QWidget(body)
+        search_row = FlowLayout(search_bar, grow_expanding_only=True)
+        self.search_edit = SearchField("Search scenarios", "Search titles, summaries, tags…", body)
+        search_row.addWidget(self.search_edit)
+        # The visible twin of the spoken count.
+        self.count_label = QLabel("", body)
+        self.count_label.setObjectName("muted")
+        search_row.addWidget(self.count_label)
 
-        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.filters_button = QPushButton("Show filters", body)
+        self.filters_button.setToolTip("Competency, tag, status, setting and population")
+        search_row.addWidget(self.filters_button)
+        col.addWidget(search_bar)
+        self.filters = FilterBar(body)
+        (self.competency_combo, self.tag_combo, self.status_combo, self.setting_combo,
+         self.population_combo) = self.filters.combos
+        col.addWidget(self.filters)
+        # None: the filters show whenever six rows of the list still fit below them;
+        # True or False once the trainee has chosen with the button.
+        self._filters_wanted: bool | None = None
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical, body)
         self.table = QTableView(self.splitter)
         self.table.setAccessibleName("Scenarios")
         self.table.setModel(self.proxy)
@@ -170,74 +188,43 @@ class LibraryScreen(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
+        # Only a title too long for the width wraps (the others are sized to fit), its
+        # row as tall as it needs; the summary stays on one line.
+        self.table.setItemDelegateForColumn(Column.SUMMARY, SingleLineDelegate(self.table))
         self.table.verticalHeader().hide()
+        # Always there, so fitting the columns never changes the width it fits them to.
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.table.setTabKeyNavigation(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(Column.SUMMARY, QHeaderView.ResizeMode.Stretch)
-        for col in (Column.TITLE, Column.MINUTES, Column.COMPETENCIES, Column.STATUS):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        header.setMinimumSectionSize(60)
+        self.columns = ColumnFitter(self.table, COLUMN_PLAN)
 
-        details = QFrame(self.splitter)
-        details.setObjectName("card")
-        row = QHBoxLayout(details)
-        row.setContentsMargins(12, 8, 12, 8)
-        self.details_view = InertBrowser(details)
-        self.details_view.setAccessibleName("Scenario details")
-        row.addWidget(self.details_view, 1)
-        buttons = QVBoxLayout()
-        self.practice_button = QPushButton("Start in practice mode", details)
-        self.practice_button.setObjectName("primary")
-        self.practice_button.setAccessibleName("Start in practice mode")
-        self.practice_button.setToolTip("You can step back and try another response.")
-        self.assessment_button = QPushButton("Start in assessment mode", details)
-        self.assessment_button.setAccessibleName("Start in assessment mode")
-        self.assessment_button.setToolTip("Every choice stands; no stepping back.")
-        self.resume_button = QPushButton("Resume", details)
-        self.resume_button.setObjectName("primary")
-        self.resume_button.setToolTip("Carry on where you paused, reflection drafts included.")
-        self.start_over_button = QPushButton("Start over", details)
-        self.start_over_button.setToolTip("Set the paused attempt aside (it stays in your "
-                                          "history) and begin again.")
-        self.present_button = QPushButton("Present to a group…", details)
-        self.present_button.setAccessibleName("Present to a group")
-        self.present_button.setToolTip("Facilitator mode for a projector and a room.")
-        for b in (self.resume_button, self.start_over_button, self.practice_button,
-                  self.assessment_button, self.present_button):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
-        row.addLayout(buttons)
+        self.details = DetailsCard(self.splitter)
+        self.details_view = self.details.view
+        self.practice_button = self.details.practice_button
+        self.assessment_button = self.details.assessment_button
+        self.resume_button = self.details.resume_button
+        self.start_over_button = self.details.start_over_button
+        self.present_button = self.details.present_button
         self.splitter.addWidget(self.table)
-        self.splitter.addWidget(details)
+        self.splitter.addWidget(self.details)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
-        outer.addWidget(self.splitter, 1)
+        col.addWidget(self.splitter, 1)
 
-        self.problems_frame = QFrame(self)
-        self.problems_frame.setObjectName("problems")
-        plays = QVBoxLayout(self.problems_frame)
-        plays.setContentsMargins(12, 8, 12, 8)
-        self.problems_label = QLabel(self.problems_frame)
-        self.problems_label.setWordWrap(True)
-        plays.addWidget(self.problems_label)
-        self.problems_view = QListView(self.problems_frame)
-        self.problems_view.setAccessibleName("Scenario files that could not be loaded")
-        self.problems_view.setModel(self.problem_model)
-        self.problems_view.setWordWrap(True)
-        self.problems_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.problems_view.setMaximumHeight(140)
-        plays.addWidget(self.problems_view)
-        self.problems_frame.hide()
-        outer.addWidget(self.problems_frame)
+        self.problems_frame = ProblemsPanel(self.problem_model, body)
+        self.problems_label = self.problems_frame.label
+        self.problems_view = self.problems_frame.view
+        col.addWidget(self.problems_frame)
+        self._find = QShortcut(QKeySequence.StandardKey.Find, self)
+        self._find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self._fit_rows()
 
     def _connect_signals(self) -> None:
         self.search_edit.textChanged.connect(self.on_search_edit_text_changed)
-        self.competency_combo.currentIndexChanged.connect(self.on_filter_changed)
-        self.tag_combo.currentIndexChanged.connect(self.on_filter_changed)
-        self.status_combo.currentIndexChanged.connect(self.on_filter_changed)
+        self.filters.changed.connect(self.on_filters_changed)
+        self.columns.fitted.connect(self.on_columns_fitted)
+        self.filters_button.clicked.connect(self.on_filters_button_clicked)
+        self._find.activated.connect(self.on_find_activated)
         self.table.selectionModel().selectionChanged.connect(self.on_table_selection_changed)
         self.table.activated.connect(self.on_table_activated)
         self.practice_button.clicked.connect(self.on_practice_button_clicked)
@@ -254,6 +241,7 @@ class LibraryScreen(QWidget):
         self.ctx.profile_changed.connect(self.on_ctx_profile_changed)
         self.ctx.text_size_changed.connect(self.on_ctx_text_size_changed)
         self._progress_timer.timeout.connect(self.progress.show)
+        self._filters_timer.timeout.connect(self._fit_filters)
 
     # ---------------------------------------------------------------- queries
 
@@ -277,8 +265,7 @@ class LibraryScreen(QWidget):
         proxy_index = self.proxy.mapFromSource(self.model.index(row, 0))
         if not proxy_index.isValid():
             self.search_edit.clear()
-            for combo in (self.competency_combo, self.tag_combo, self.status_combo):
-                combo.setCurrentIndex(0)
+            self.filters.reset()
             proxy_index = self.proxy.mapFromSource(self.model.index(row, 0))
         self.table.selectRow(proxy_index.row())
         self.table.scrollTo(proxy_index)
@@ -306,50 +293,110 @@ class LibraryScreen(QWidget):
                 "<p>Choose a scenario above to see what it is about.</p>" if count
                 else "<p>No scenarios yet.</p>")
             return
-        comps = "".join(f"<li>{n}. {esc(COMPETENCIES[n].title)}</li>"
-                        for n in sc.competencies if n in COMPETENCIES)
-        warnings = ", ".join(esc(w) for w in sc.content_warnings) or "none"
-        tags = ", ".join(esc(t) for t in sc.tags) or "none"
         result = describe_result(self.model.result(sc.id)) or "not played yet"
-        self.details_view.setHtml(
-            f"<h2>{esc(sc.title)}</h2>{md(sc.summary)}"
-            f"<p><b>About {sc.minutes} minutes</b> · {sc.decision_count} decisions · "
-            f"<b>Content warnings:</b> {warnings} · <b>Tags:</b> {tags}</p>"
-            f"<p><b>Your last result:</b> {esc(result)}</p>"
-            f"<p><b>Competencies practised:</b></p><ul>{comps}</ul>")
+        self.details_view.setHtml(details_html(sc, result))
 
-    def _fill_tags(self, library: Library) -> None:
-        current = self.tag_combo.currentData()
-        self.tag_combo.blockSignals(True)
-        self.tag_combo.clear()
-        self.tag_combo.addItem("All tags", None)
-        for tag in sorted({t for s in library.scenarios for t in s.tags}, key=str.casefold):
-            self.tag_combo.addItem(tag, tag)
-        found = self.tag_combo.findData(current) if current is not None else 0
-        self.tag_combo.setCurrentIndex(max(found, 0))
-        self.tag_combo.blockSignals(False)
-        self.proxy.set_tag(self.tag_combo.currentData())
+    def _fit_rows(self) -> None:
+        """Room for MIN_VISIBLE_ROWS rows, counting the tallest (wrapped) ones."""
+        rows = self.table.verticalHeader()
+        heights = sorted((rows.sectionSize(r) for r in range(self.proxy.rowCount())),
+                         reverse=True)[:MIN_VISIBLE_ROWS]
+        one_line = self.table.fontMetrics().height() + 10
+        heights += [one_line] * (MIN_VISIBLE_ROWS - len(heights))
+        header = self.table.horizontalHeader().sizeHint().height()
+        frame = 2 * self.table.frameWidth()
+        self.table.setMinimumHeight(header + frame + sum(heights))
 
-    def _show_problems(self) -> None:
-        files = self.problem_model.file_count
-        self.problems_frame.setVisible(files > 0)
-        if files:
-            noun = "file" if files == 1 else "files"
-            self.problems_label.setText(
-                f"⚠ {files} scenario {noun} could not be loaded. The rest of the library "
-                "works; fix the lines below and press Reload.")
+    def _fit_filters(self) -> None:
+        """Show the filters if the trainee asked, or if six rows of the list fit below them."""
+        show = self._filters_wanted
+        if show is None:
+            body = self.page_scroll.widget()
+            col = body.layout() if body is not None else None
+            if col is None:
+                return
+            width = self.page_scroll.viewport().width()
+            margins = col.contentsMargins()
+            width -= margins.left() + margins.right()
+            # Everything stacked above the table, at this width, then the table's six rows.
+            used = margins.top()
+            for i in range(col.count()):
+                item = col.itemAt(i)
+                widget = item.widget() if item is not None else None
+                if item is None or widget is self.splitter:
+                    break
+                if widget is self.filters:
+                    # Measured as shown even while folded (a hidden item measures -1).
+                    used += col.spacing() + self.filters.heightForWidth(width)
+                elif widget is None or not widget.isHidden():
+                    used += col.spacing() + (item.heightForWidth(width)
+                                             if item.hasHeightForWidth()
+                                             else item.sizeHint().height())
+            show = used + self.table.minimumHeight() <= self.page_scroll.viewport().height()
+        self.filters.setVisible(show)
+        self._show_filters_button()
+
+    def _show_filters_button(self) -> None:
+        # Only offered when the filters had to fold away (or were folded by hand).
+        folded = self.filters.isHidden()
+        active = self.filters.active_count()
+        text = "Hide filters" if not folded else (
+            f"Show filters ({active} on)" if active else "Show filters")
+        self.filters_button.setText(text)
+        self.filters_button.setAccessibleName(text)
+        self.filters_button.setVisible(folded or self._filters_wanted is not None)
+        # A text set while hidden leaves the layout's cached size behind: refresh it.
+        self.filters_button.updateGeometry()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._filters_timer.start()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # Sizes read while the page was hidden (a text-size change elsewhere) are stale;
+        # measure once the layouts have settled.
+        self._filters_timer.start()
+
+    def _update_count(self, *, spoken: bool = False) -> None:
+        """Show how many scenarios are listed; say it too when the trainee narrowed them."""
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        noun = "scenario" if total == 1 else "scenarios"
+        if shown == total:
+            text = f"{total} {noun}"
+        elif shown == 0:
+            text = f"No scenario matches (of {total})"
+        else:
+            text = f"{shown} of {total} {noun}"
+        if text != self.count_label.text():
+            self.count_label.setText(text)
+            if spoken:
+                self.search_edit.announce_count(text)
 
     # ------------------------------------------------------------------ slots
 
     @Slot(str)
     def on_search_edit_text_changed(self, text: str) -> None:
         self.proxy.set_search(text)
+        self._update_count(spoken=True)
 
-    @Slot(int)
-    def on_filter_changed(self, _index: int) -> None:
-        self.proxy.set_competency(self.competency_combo.currentData())
-        self.proxy.set_tag(self.tag_combo.currentData())
-        self.proxy.set_status(self.status_combo.currentData())
+    @Slot()
+    def on_filters_changed(self) -> None:
+        self.filters.apply(self.proxy)
+        self._update_count(spoken=True)
+        self._show_filters_button()
+
+    @Slot()
+    def on_filters_button_clicked(self) -> None:
+        self._filters_wanted = self.filters.isHidden()
+        self._fit_filters()
+        if self._filters_wanted:
+            self.competency_combo.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @Slot()
+    def on_find_activated(self) -> None:
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
 
     @Slot(QItemSelection, QItemSelection)
     def on_table_selection_changed(self, _selected: QItemSelection,
@@ -424,14 +471,15 @@ class LibraryScreen(QWidget):
         self.reload_button.setEnabled(True)
         selected = self.selected_scenario()
         self.controller.library_loaded(library)
-        self._fill_tags(library)
-        self._show_problems()
+        self.filters.fill(library)
+        self.filters.apply(self.proxy)
+        self._update_count()
+        self.problems_frame.refresh()
         if selected is None or not self.select_scenario(selected.id):
             if self.proxy.rowCount() > 0:
                 self.table.selectRow(0)
             else:
                 self._show_details(None)
-        self.table.resizeColumnToContents(Column.LAST_RESULT)
 
     @Slot(object)
     def on_ctx_storage_changed(self, change: Change) -> None:
@@ -440,11 +488,18 @@ class LibraryScreen(QWidget):
         self.controller.storage_changed(change)
         if change.kind is ChangeKind.ATTEMPTS:
             self._show_details(self.selected_scenario())
+            self._update_count()
 
     @Slot(int)
-    def on_ctx_text_size_changed(self, step: int) -> None:
-        # With large text the summary column has no room; the details pane shows it in full.
-        self.table.setColumnHidden(Column.SUMMARY, step >= LARGE_TEXT_STEP)
+    def on_ctx_text_size_changed(self, _step: int) -> None:
+        # Columns that no longer fit give way (the details pane shows them all).
+        self._filters_wanted = None
+        self.columns.fit()
+
+    @Slot()
+    def on_columns_fitted(self) -> None:
+        self._fit_rows()
+        self._filters_timer.start()
 
     @Slot(object)
     def on_ctx_profile_changed(self, _profile: ProfileRecord) -> None:

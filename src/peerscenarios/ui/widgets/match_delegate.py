@@ -9,12 +9,14 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize
 from PySide6.QtGui import QAbstractTextDocumentLayout, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from peerscenarios.ui.models.history import ReflectionHitRole
+from peerscenarios.ui.models.reflections import ReflectionHitRole
 
 if TYPE_CHECKING:
     from peerscenarios.storage import ReflectionHit
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+# The stylesheet gives table cells 4 px of padding; the snippet keeps the same inset.
+PADDING = 4
 
 
 def snippet_html(hit: ReflectionHit) -> str:
@@ -35,7 +37,7 @@ class MatchDelegate(QStyledItemDelegate):
         doc.setDocumentMargin(2)
         doc.setHtml(snippet_html(hit))
         # Never narrower than 80 px: a squeezed column would ask for an endless height.
-        doc.setTextWidth(max(option.rect.width(), 80))
+        doc.setTextWidth(max(option.rect.width() - 2 * PADDING, 80))
         return doc
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
@@ -55,8 +57,10 @@ class MatchDelegate(QStyledItemDelegate):
         role = (QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
         ctx.palette.setColor(QPalette.ColorRole.Text, opt.palette.color(role))
         painter.save()
-        painter.translate(opt.rect.topLeft())
-        painter.setClipRect(QRectF(0, 0, opt.rect.width(), opt.rect.height()))
+        # Centred in the row and inset like the plain cells beside it.
+        top = max(0.0, (opt.rect.height() - doc.size().height()) / 2)
+        painter.translate(opt.rect.left() + PADDING, opt.rect.top() + top)
+        painter.setClipRect(QRectF(0, -top, opt.rect.width() - PADDING, opt.rect.height()))
         doc.documentLayout().draw(painter, ctx)
         painter.restore()
 
@@ -64,7 +68,8 @@ class MatchDelegate(QStyledItemDelegate):
         doc = self._document(option, index)
         if doc is None:
             return super().sizeHint(option, index)
-        return QSize(int(doc.idealWidth()), int(doc.size().height()))
+        return QSize(int(doc.idealWidth()) + 2 * PADDING,
+                     int(doc.size().height()) + 2 * PADDING)
 
 
 def install(view: QWidget, column: int) -> MatchDelegate:
