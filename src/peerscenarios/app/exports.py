@@ -40,6 +40,7 @@ def export_portfolio(storage: Storage, library: Library, profile_id: int, fmt: s
 
     def gathered(done: int, total: int) -> None:
         if progress is not None:
+            # No attempts to gather: that part of the bar is done at once.
             progress(share * done // total if total else share, PROGRESS_TOTAL)
 
     def rendered(done: int, total: int) -> None:
@@ -49,6 +50,7 @@ def export_portfolio(storage: Storage, library: Library, profile_id: int, fmt: s
     portfolio = build_portfolio(storage, library, profile_id, since=since, until=until,
                                 progress=gathered)
     path = write_portfolio(portfolio, fmt, Path(out_path), progress=rendered, page_size=page_size)
+    # Markdown and CSV report no pages: their part of the bar is filled here.
     if progress is not None:
         progress(PROGRESS_TOTAL, PROGRESS_TOTAL)
     return path

@@ -41,6 +41,7 @@ def next_seed(previous: int | None) -> int:
     """The seed of a trainee's next attempt: the same base, the next turn (new if none)."""
     if previous is None:
         return secrets.randbits(SEED_BITS - TURN_BITS) << TURN_BITS
+    # The base bits kept, the turn advanced; after 64 plays it wraps to the first order.
     return (previous >> TURN_BITS << TURN_BITS) | ((previous + 1) % _TURNS)
 
 
@@ -54,6 +55,8 @@ def _draw(seed: int, node_id: str, step: int, bound: int) -> int:
 def permutation(seed: int, node_id: str, count: int) -> tuple[int, ...]:
     """Indices ``0..count-1`` in the shuffled order for one decision."""
     order = list(range(count))
+    # Keyed by node id, so each decision shuffles on its own: adding a decision to a
+    # scenario leaves the orders of the others as they were.
     for i in range(count - 1, 0, -1):
         j = _draw(seed, node_id, i, i + 1)
         order[i], order[j] = order[j], order[i]

@@ -133,6 +133,7 @@ class PlayerModel:
         """A new attempt: the content warnings first if there are any, else its first node."""
         warnings = scenario_warnings(scenario)
         if warnings:
+            # Nothing is stored yet: skipping at the warnings leaves no attempt behind.
             self._pending = (scenario, mode)
             return self._set(PlayerView(Phase.WARNINGS, scenario, mode, warnings=warnings))
         return self._begin(training, scenario, mode)
@@ -155,6 +156,8 @@ class PlayerModel:
         self.playthrough = playthrough
         orphans = playthrough.orphan_drafts()
         if orphans:
+            # Written at earlier nodes: the current node's story above them would put them
+            # beside the wrong moment, so none is shown.
             return self._reflect(orphans, "Save and continue", _Then.SHOW_NODE, story=False)
         return self._show_node()
 
@@ -176,6 +179,8 @@ class PlayerModel:
         pt = self._playing()
         if self.phase is not Phase.DECISION:
             raise RuntimeError("responses can only be chosen at a decision")
+        # Kept before the engine moves on: the feedback and the prompts that follow
+        # belong to the decision just answered, not to the node it leads to.
         self._decided = pt.node
         outcome = pt.choose(choice_id)
         assert self.view is not None
@@ -194,6 +199,8 @@ class PlayerModel:
         pt = self._playing()
         phase = self.phase
         if phase is Phase.FEEDBACK:
+            # A decision's prompts come after its feedback, never with the responses: the
+            # trainee reflects on a choice once they have seen what it meant.
             decided = self._decided
             prompts = pt.prompts_for(decided) if decided is not None else []
             if prompts:
@@ -214,10 +221,12 @@ class PlayerModel:
         """Keep (or drop) each answer, then go where the reflection was leading."""
         pt = self._playing()
         for a in answers:
+            # An empty answer is no reflection: its draft goes, as with "don't keep".
             if a.keep and a.text.strip():
                 pt.save_reflection(a.prompt_id, a.text)
             else:
                 pt.discard_draft(a.prompt_id)
+        # Used once: the next reflection names its own destination.
         then, self._then = self._then, _Then.SHOW_NODE
         if then is _Then.ADVANCE:
             pt.advance()
@@ -252,6 +261,7 @@ class PlayerModel:
         sc = pt.scenario
         # The path ends at the current node; count the decisions passed on the way.
         before = sum(1 for nid in pt.state.path[:-1] if sc.node(nid).kind is NodeKind.DECISION)
+        # The longest route ahead: "2 of 4" may end after three, but never becomes "5 of 4".
         return f"Decision {before + 1} of {before + decisions_ahead(sc, node.id)}"
 
     def _context(self, pt: Playthrough) -> tuple[SpeakerLine, ...]:
@@ -268,12 +278,14 @@ class PlayerModel:
         base = PlayerView(Phase.NARRATIVE, pt.scenario, pt.mode, node=node,
                           attempt_id=pt.attempt.id)
         if node.kind is NodeKind.DECISION:
+            # Keys 1-9 pick responses; a tenth (the validator warns of it) is not offered.
             shown = tuple(ShownChoice(i, c) for i, c in enumerate(pt.choices_shown()[:9], 1))
             return self._set(replace(base, phase=Phase.DECISION, choices=shown,
                                      context=self._context(pt), progress=self._progress(pt)))
         if node.kind is NodeKind.ENDING:
             prompts = pt.prompts_for(node)
             if prompts:
+                # An ending's prompts come with its text, before the debrief sums it up.
                 return self._reflect(prompts, "Save and see the debrief", _Then.FINISH)
             return self._set(replace(base, phase=Phase.ENDING,
                                      continue_label="See the debrief"))

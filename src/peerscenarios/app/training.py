@@ -86,6 +86,8 @@ class Playthrough:
         """
         seed = order_seed
         if seed is None:
+            # The next turn of this trainee's order for the scenario: over replays each
+            # response takes every place once (see app.order).
             seed = next_seed(storage.last_order_seed(profile_id, scenario.id))
         attempt = storage.start_attempt(profile_id, scenario.id, scenario.content_hash,
                                         mode.value, order_seed=seed)
@@ -100,6 +102,8 @@ class Playthrough:
         recorded route no longer fits it.
         """
         events = storage.attempt_choices(attempt.id)
+        # Replayed through the engine rather than read back as a saved state, so an
+        # edited scenario is caught here and not played from a place it no longer has.
         state = engine.replay(scenario, Mode(attempt.mode.value),
                               [(e.node_id, e.choice_id, e.stepped_back) for e in events])
         standing = [e.id for e in events if not e.stepped_back]
@@ -144,6 +148,7 @@ class Playthrough:
         drafts = self.storage.drafts_for_attempt(self.attempt.id)
         saved = {r.prompt_id: r.text
                  for r in self.storage.attempt_detail(self.attempt.id).reflections}
+        # A draft is always newer than the saved text (saving deletes the draft): it wins.
         return [PendingPrompt(node.id, p, drafts.get(p.id, saved.get(p.id, "")))
                 for p in node.reflect]
 
@@ -154,6 +159,7 @@ class Playthrough:
         """
         drafts = self.storage.drafts_for_attempt(self.attempt.id)
         out: list[PendingPrompt] = []
+        # Each node once, in the order passed: a loop may have visited one twice.
         for node_id in dict.fromkeys(self.state.path[:-1]):
             node = self.scenario.node(node_id)
             out.extend(PendingPrompt(node_id, p, drafts[p.id])
@@ -166,6 +172,8 @@ class Playthrough:
         """Pick a response: the engine moves on and the choice is recorded at once."""
         outcome = engine.choose(self.state, choice_id)
         choice = outcome.choice
+        # Stored before the feedback is shown, so a crash right after the click keeps the
+        # choice; the feedback goes with it, readable in history after the file changes.
         record = self.storage.record_choice(self.attempt.id, self.state.node_id, choice.id,
                                             choice.role, choice.effects, feedback_text(choice))
         self._standing.append(record.id)
@@ -178,6 +186,7 @@ class Playthrough:
         if not self.can_step_back:
             raise engine.EngineError("there is no choice to step back from")
         event_id = self._standing.pop()
+        # Marked, never deleted: the first try stays in the record, shown as stepped back.
         self.storage.mark_stepped_back(event_id)
         self.state = engine.step_back(self.state)
         self.last_outcome = None
@@ -244,13 +253,15 @@ class Training:
     def resume(self, attempt_id: int) -> Playthrough:
         """Pick a paused attempt up again.
 
-        Raises ScenarioChangedError (after setting the attempt aside, its choices
-        kept in history) when its scenario is gone or was edited so that the
-        recorded route no longer fits.
+        Raises ScenarioChangedError when its scenario is gone from the library
+        (the attempt stays paused) or was edited so that the recorded route no
+        longer fits (the attempt is set aside, its choices kept in history).
         """
         attempt = self.storage.get_attempt(attempt_id)
         scenario = self.library.by_id(attempt.scenario_id)
         if scenario is None:
+            # Left paused: the file may only have been moved, or be on a drive that is
+            # not plugged in, and come back.
             raise ScenarioChangedError(
                 f"“{attempt.scenario_id}” is no longer in your library, so this attempt "
                 "cannot be picked up again.",
@@ -258,6 +269,7 @@ class Training:
         try:
             return Playthrough.resume(self.storage, attempt, scenario)
         except engine.EngineError:
+            # Set aside, so the Library stops offering a place that no longer exists.
             self.storage.abandon_attempt(attempt_id)
             log.info("attempt %d set aside: its scenario changed", attempt_id)
             raise ScenarioChangedError(

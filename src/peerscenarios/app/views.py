@@ -50,6 +50,8 @@ def attempt_entry(detail: AttemptDetail, library: Library) -> AttemptEntry:
     s = detail.summary
     scenario = library.by_id(s.scenario_id)
     state = scenario_state(scenario, s.content_hash)
+    # Where a response sat, and among how many, only while the file is the one played:
+    # an edited decision may offer other responses, and its order would be a guess.
     decisions = tuple(
         DecisionEntry(
             seq=c.seq, node_id=c.node_id, choice_id=c.choice_id,
@@ -77,6 +79,7 @@ def attempt_entry(detail: AttemptDetail, library: Library) -> AttemptEntry:
         ending_title=ending_title(scenario, s.ending_node_id),
         estimated_minutes=scenario.minutes if finished and scenario is not None else None,
         decisions=decisions, reflections=reflections,
+        # A stepped-back choice was rethought: it stays listed, but out of the tally.
         role_tally=tally(d.role for d in decisions if not d.stepped_back),
     )
 
@@ -144,6 +147,7 @@ def build_portfolio(storage: Storage, library: Library, profile_id: int, *,
             seen.add(summary.id)
             entries.append(attempt_entry(storage.attempt_detail(summary.id), library))
             if progress is not None:
+                # Attempts started while paging can take "done" past the first count.
                 progress(len(entries), max(total, len(entries)))
     # Storage pages newest first; a portfolio reads as a story, oldest first.
     entries.sort(key=lambda a: (a.started_at, a.id))
@@ -165,6 +169,8 @@ def _decision(d: GroupDecisionRecord, scenario: Scenario | None,
     # responses the scenario no longer has come after, lettered in id order.
     ids = [c.id for c in shown_choices(node, order_seed)] if node is not None else []
     ids += sorted(set(d.votes) - set(ids))
+    # The response followed may have had no votes (the facilitator chose the path) and be
+    # gone from the file: it still gets a letter.
     if d.chosen_choice_id not in ids:
         ids.append(d.chosen_choice_id)
     entries = []
@@ -173,7 +179,7 @@ def _decision(d: GroupDecisionRecord, scenario: Scenario | None,
         if node is not None:
             try:
                 role = role_label(node.choice(cid).role.value)
-            except KeyError:
+            except KeyError:  # a response since removed from the file: its role is unknown
                 role = None
         entries.append(VoteEntry(
             letter=letter(i), choice_id=cid, choice_text=choice_text(scenario, d.node_id, cid),

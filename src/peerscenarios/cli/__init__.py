@@ -76,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--out", type=Path, required=True, metavar="FILE")
     e.add_argument("--group-session", metavar="ID|latest",
                    help="export this group session (pdf or csv) instead of a portfolio")
+    # str.lower runs before the choices are checked: "A4" and "Letter" work as printed.
     e.add_argument("--page-size", choices=("a4", "letter"), type=str.lower,
                    help="PDF paper size (default: Letter in the US, Canada and other "
                         "Letter countries of your locale, A4 elsewhere)")
@@ -86,6 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
     pr = sub.add_parser("present", help="run a scenario with a group (facilitator mode)")
     _add_location_args(pr)
     pr.add_argument("scenario_id", nargs="?", metavar="SCENARIO_ID")
+    # Three states: no --phones leaves voting off (None); a bare --phones ("") picks the
+    # laptop's own address; --phones ADDRESS uses that one.
     pr.add_argument("--phones", nargs="?", const="", default=None, metavar="ADDRESS",
                     help="let the class vote from their phones, on this laptop's address "
                          "(default: its Wi-Fi or wired address; 127.0.0.1 for a demo)")
@@ -97,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_location_args(rs)
     rs.add_argument("backup_file", type=Path, metavar="BACKUP")
 
+    # The course commands define their own options; their module imports no driver.
     from peerscenarios.course.cli import configure_parser
 
     configure_parser(sub.add_parser("course", help="set up a course server and its people"))
@@ -107,7 +111,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    # Before any command runs: every path is resolved from the data folder this sets.
     _apply_locations(args)
+    # Each command imports what it needs inside it: validating a file must not wait for
+    # SQLAlchemy, and nothing but the windows needs Qt.
     cmd = args.command
     if cmd == "validate":
         return cmd_validate(args)
@@ -125,6 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from peerscenarios.course.cli import cmd_course
 
         return cmd_course(args)
+    # No command, or "present": both open windows, and run_app tells them apart.
     from peerscenarios.ui.app import run_app
 
     return run_app(args)
@@ -180,6 +188,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             _print(report.to_text())
             _print("")
             _print(tells_text(tells))
+    # Finding nothing fails: a mistyped folder in a CI step must not pass silently.
     if not lib.files:
         print("peerscenarios validate: no scenario files (*.yaml, *.yml) found", file=sys.stderr)
         return 1
@@ -208,6 +217,7 @@ def cmd_paths(args: argparse.Namespace) -> int:
         what = "not a plain file" if args.file.exists() else "no such file"
         print(f"peerscenarios paths: {what}: {args.file}", file=sys.stderr)
         return 2
+    # Routes do not depend on the wording, so the language lint is skipped.
     loaded = check_file(args.file, with_lint=False)
     if loaded.scenario is None:
         for d in loaded.diagnostics:

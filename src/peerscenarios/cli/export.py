@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from peerscenarios.core.library import Library
     from peerscenarios.storage import Storage
 
+# Python 3.11's fromisoformat also takes "20260302" and "2026-W10-1"; the flags promise
+# YYYY-MM-DD, so that is the only form they accept.
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Sessions named in the message when an id is not found.
 _SHOWN_SESSIONS = 5
@@ -69,6 +71,7 @@ def _check_usage(args: argparse.Namespace) -> tuple[date | None, date | None]:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Run ``export``: 0 written, 1 expected problem (message on stderr), 2 bad usage."""
+    # Usage is checked before the database is opened: a wrong combination costs nothing.
     try:
         since, until = _check_usage(args)
     except _UsageError as exc:
@@ -106,6 +109,8 @@ def _library() -> Library:
     from peerscenarios import paths
     from peerscenarios.app.library_service import load_library
 
+    # The app's own sources and cache: titles and words come from the files the trainee
+    # played, and a missing or edited file is reported as the app reports it.
     return load_library([paths.user_scenarios_dir()], builtin=[paths.builtin_scenarios_dir()],
                         cache_dir=paths.cache_dir())
 
@@ -124,11 +129,13 @@ def _export(args: argparse.Namespace, since: date | None, until: date | None) ->
         if not profiles:
             return _fail("there are no profiles yet, so there is nothing to export.")
         if wanted is not None:
+            # The database holds names unique regardless of case, so this finds one at most.
             key = " ".join(wanted.split()).casefold()
             match = [p for p in profiles if p.name.casefold() == key]
             if not match:
                 return _fail(f"there is no profile called “{wanted}”. Profiles: {names}.")
             profile = match[0]
+        # Never a guess on a shared laptop: with several profiles the person names theirs.
         elif len(profiles) > 1:
             return _fail(f"there are several profiles; choose one with --profile NAME. "
                          f"Profiles: {names}.")
@@ -136,6 +143,7 @@ def _export(args: argparse.Namespace, since: date | None, until: date | None) ->
             profile = profiles[0]
         start, end = local_bounds(since, until)
         count = storage.count_attempts(profile.id, start, end)
+        # An empty portfolio is more likely a wrong --since or --until than a wish: say so.
         if count == 0:
             return _fail(f"“{profile.name}” has no attempts ({range_text(since, until)}).")
         out = Path(args.out).expanduser()
@@ -168,6 +176,7 @@ def _export_group(args: argparse.Namespace) -> int:
     if storage is None:
         return 1
     try:
+        # The newest few: "latest" is the first, and a wrong number lists them to pick from.
         recent = storage.list_group_sessions(limit=_SHOWN_SESSIONS)
         if not recent:
             return _fail("there are no group sessions yet, so there is nothing to export. "

@@ -26,6 +26,8 @@ FORMATS: dict[str, str] = {"pdf": ".pdf", "md": ".md", "csv": ".csv"}
 def write_pdf(portfolio: Portfolio, path: Path, *, progress: Progress | None = None,
               page_size: str | None = None) -> Path:
     """Write the portfolio as a PDF (see :func:`peerscenarios.export.pdf.write_pdf`)."""
+    # Imported here: Qt's GUI module costs about 80 ms to import, which a Markdown or
+    # CSV export (and the command line that makes one) need not pay.
     from peerscenarios.export import pdf
 
     return pdf.write_pdf(portfolio, path, progress=progress, page_size=page_size)

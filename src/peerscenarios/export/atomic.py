@@ -93,6 +93,8 @@ def _atomic(path: Path, wrap: Callable[[IO[bytes]], _F]) -> Iterator[_F]:
         raise translate(exc, path) from exc
     tmp = Path(tmp_name)
     try:
+        # mkstemp asked for 0600, but a umask can still take bits away (0400 with an odd
+        # one): set it exactly. Windows has no fchmod here; the folder's permissions apply.
         if hasattr(os, "fchmod"):
             os.fchmod(fd, PRIVATE_MODE)
         fh = wrap(os.fdopen(fd, "wb"))
@@ -102,6 +104,7 @@ def _atomic(path: Path, wrap: Callable[[IO[bytes]], _F]) -> Iterator[_F]:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException as exc:
+        # BaseException: Ctrl+C in the middle of a write must not leave a .part file either.
         with contextlib.suppress(OSError):
             tmp.unlink()
         if isinstance(exc, OSError):

@@ -18,6 +18,8 @@ from peerscenarios.export.text import fmt_time, h, h_inline, plain, text_bar
 
 # ------------------------------------------------------------------------ CSV
 
+# One flat sheet, like the portfolio's: the session's columns repeat on every vote row,
+# so a row filtered out in a spreadsheet still says which session it belongs to.
 GROUP_COLUMNS: tuple[str, ...] = (
     "record", "session", "scenario_id", "scenario", "scenario_version", "started", "finished",
     "ending", "step", "node_id", "letter", "choice_id", "choice", "role_label", "votes",
@@ -34,6 +36,7 @@ def group_rows(report: GroupReport) -> Iterator[dict[str, object]]:
         "started": fmt_time(r.started_at), "finished": fmt_time(r.finished_at),
         "ending": plain(r.ending_title or r.ending_node_id or ""),
     }
+    # The notes once, on the session row: repeated on every vote row they would swamp it.
     yield {**base, "record": "session", "time": fmt_time(r.started_at), "notes": r.notes}
     for d in r.decisions:
         total = d.total_votes
@@ -84,6 +87,7 @@ def group_html(report: GroupReport) -> str:
             f"{'<br><b>Followed by the group</b>' if v.chosen else ''}</td>"
             f"<td>{h(v.role_label or '')}</td><td align='right'>{v.votes}</td>"
             f"<td align='right'>{percent(v.votes, total)}</td>"
+            # Eight cells: the bar shares its row with the response's words, so it stays short.
             f"<td class='bar'>{text_bar(v.votes, most, 8)}</td></tr>"
             for v in d.votes
         )
@@ -108,6 +112,7 @@ def group_html(report: GroupReport) -> str:
 def group_pdf(report: GroupReport, *, page_size: str | None = None) -> bytes:
     """The session record as PDF bytes (``page_size`` ``"a4"`` or ``"letter"``, default:
     the locale's)."""
+    # Imported here: pdf_layout loads Qt's GUI module, which a CSV record never needs.
     from peerscenarios.export.pdf_layout import default_page_size, render_pdf
 
     title = plain(report.scenario_title)

@@ -9,6 +9,7 @@ from peerscenarios.core.reporting import STATE_NOTES, AttemptEntry, Portfolio, R
 from peerscenarios.export.atomic import atomic_text
 from peerscenarios.export.text import fmt_time, md_escape, md_quote, plain
 
+# Printed under every total: a supervisor must not read the figure as logged time.
 ESTIMATE_NOTE = ("Practice time is an estimate: the stated length of each finished "
                  "scenario, added up. It is not measured.")
 
@@ -40,6 +41,7 @@ def _summary(p: Portfolio) -> Iterator[str]:
     yield f"| Decisions | {t.decisions} (plus {t.stepped_back} stepped back and retried) |"
     yield f"| Reflections written | {t.reflections} |"
     yield f"| Estimated practice time | {hours_text(t.estimated_minutes)} |"
+    # A blank line ends each table and list: without it the next line would join them.
     yield ""
     note = ESTIMATE_NOTE
     if t.unestimated_finished:
@@ -62,6 +64,8 @@ def _summary(p: Portfolio) -> Iterator[str]:
 def _attempt(a: AttemptEntry) -> Iterator[str]:
     yield f"### Attempt {a.number}: {md_escape(plain(a.scenario_title))}"
     yield ""
+    # Twelve hex digits name the scenario's version as a short Git hash does: enough to
+    # tell the versions of one file apart, short enough to read out.
     yield f"- Scenario: `{a.scenario_id}` (version {a.content_hash[:12] or 'unknown'})"
     yield f"- Mode: {a.mode}; status: {a.status}"
     yield f"- Started: {fmt_time(a.started_at)}"
@@ -80,8 +84,10 @@ def _attempt(a: AttemptEntry) -> Iterator[str]:
         yield "#### Decisions"
         yield ""
         for d in a.decisions:
+            # A stepped-back choice stays in the record: trying, then rethinking, is practice.
             back = " (stepped back and tried another)" if d.stepped_back else ""
             yield f"{d.seq}. **{md_escape(plain(d.choice_display))}**"
+            # Indented to sit under the numbered item's text ("1. " is three wide).
             yield f"   - Role: {md_escape(d.role_label)}{back}"
             if d.feedback.strip():
                 yield f"   - Feedback: {md_escape(plain(d.feedback))}"
@@ -92,6 +98,7 @@ def _attempt(a: AttemptEntry) -> Iterator[str]:
         for r in a.reflections:
             yield f"**{md_escape(plain(r.prompt_display))}**"
             yield ""
+            # A block quote sets the trainee's own words apart from the app's, as typed.
             yield md_quote(r.text)
             yield ""
 
@@ -103,6 +110,7 @@ def portfolio_markdown(portfolio: Portfolio) -> Iterator[str]:
     yield ""
     yield f"- Attempts: {p.range_text}"
     yield f"- Generated: {fmt_time(p.generated_at)} (times are local)"
+    # For a supervisor who has never heard of the app and is handed this file.
     yield "- Made with PeerScenarios, an offline practice tool for peer support specialists."
     yield ""
     yield from _summary(p)
@@ -120,6 +128,7 @@ def write_markdown(portfolio: Portfolio, path: Path) -> Path:
 
     Returns the absolute path; raises ExportError if it cannot be written.
     """
+    # "\n" on every system: the same portfolio makes the same bytes on Windows too.
     with atomic_text(Path(path), newline="\n") as fh:
         for line in portfolio_markdown(portfolio):
             fh.write(line + "\n")

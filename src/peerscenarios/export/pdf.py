@@ -68,6 +68,7 @@ def _decisions_table(a: AttemptEntry) -> str:
         role = h(d.role_label)
         choice = h_inline(d.choice_display)
         if d.stepped_back:
+            # Kept in the table (trying, then rethinking, is practice) but read as set aside.
             role += "<br><span class='back'>stepped back</span>"
             choice = f"<span class='back'>{choice}</span>"
         rows.append(f"<tr><td align='right'>{d.seq}</td><td>{choice}</td>"
@@ -100,6 +101,7 @@ def _attempt_html(a: AttemptEntry) -> str:
     if a.reflections:
         parts.append("<h4>Reflections</h4>")
         for r in a.reflections:
+            # The answer keeps the trainee's line breaks (h); the prompt is scenario text.
             # A shaded one-cell table: a paragraph's background would have no padding.
             parts.append(f"<p class='prompt'>{h_inline(r.prompt_display)}</p>"
                          f"<table class='quote' width='100%'><tr><td>{h(r.text)}</td></tr>"
@@ -132,6 +134,8 @@ def write_pdf(portfolio: Portfolio, path: Path, *, progress: Progress | None = N
     ``page_size`` is ``"a4"`` or ``"letter"`` (default: the locale's). Returns
     the absolute path; raises ExportError if it cannot be written.
     """
+    # The footer names whose portfolio and which dates: a printed page that comes loose
+    # from the rest still says where it belongs.
     data = render_pdf(portfolio_html(portfolio),
                       title=f"Learner portfolio: {portfolio.profile_name}",
                       footer=f"Learner portfolio · {portfolio.profile_name} · "

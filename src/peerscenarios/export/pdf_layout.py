@@ -236,7 +236,10 @@ def render_pdf(body_html: str, *, title: str, footer: str, page_size: str = "a4"
             painter.translate(0, header_h)
             flow.draw(painter, index, QColor(TEXT_COLOR), context)
             painter.restore()
+            # Sections end in page order: dropping the painted ones keeps a long
+            # portfolio from holding every laid-out document until the last page.
             flow.release(index + 1)
+            # Page 1 opens with the title as a heading; a running title would repeat it.
             if index:
                 band = QRectF(0, 0, width, header_h * 0.6)
                 _draw_margin_text(painter, band, title, "", margin_font, band.bottom())
@@ -250,5 +253,6 @@ def render_pdf(body_html: str, *, title: str, footer: str, page_size: str = "a4"
     buffer.close()
     data = bytes(buffer.data().data())
     log.debug("pdf rendered: %d pages, %d bytes", pages, len(data))
+    # Held until here: the layout's timers needed the dispatcher for the whole render.
     del idle_loop
     return data

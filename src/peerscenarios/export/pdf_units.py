@@ -18,7 +18,9 @@ from dataclasses import dataclass
 
 from peerscenarios.export.pdf_style import PROMPT_SPACE_PT, TABLE_MARGIN_PT
 
+# A lookahead, so that split() leaves each heading at the start of the piece it opens.
 _SECTION_START = re.compile(r"(?=<h[1-6][ >])")
+# A piece of nothing but headings ("Attempts" directly above "Attempt 1") is no section yet.
 _HEADINGS_ONLY = re.compile(r"(?:<h([1-6])[^>]*>.*?</h\1>)+", re.DOTALL)
 _BODY = re.compile(r"<body[^>]*>(.*)</body>", re.DOTALL)
 _GRID = re.compile(r"<table class='grid'[^>]*>(<thead>.*?</thead>)(.*?)</table>", re.DOTALL)
@@ -60,6 +62,8 @@ def sections(body_html: str) -> list[str]:
 
 def _row_table(cells: str, widths: list[str]) -> str:
     """One row as a table of its own, its columns as wide as the header's."""
+    # Cut from its table, a row would size its columns to its own text; the header's
+    # widths keep it lined up with the rows placed above it.
     index = iter(widths)
 
     def width(match: re.Match[str]) -> str:
@@ -102,7 +106,10 @@ def units(section: str, lead_rows: int = 1) -> list[Unit]:
             widths = _WIDTH.findall(head)
             header = f"{table_open}{head}</table>"
             out.extend(Unit(_row_table(cells, widths), header=header) for cells in rows[keep:])
+            # Rows placed as tables of their own lose the grid's bottom margin: the
+            # text after them gets it back as space before.
             lead, space = "", TABLE_MARGIN_PT
+        # lead_rows counts rows measured on the page, which only the first table has.
         keep = 1
         rest = rest[match.end():]
     lead += rest

@@ -45,6 +45,8 @@ class SingleInstance(QObject):
         self._lock = QLockFile(str(folder / "app.lock"))
         # Stale only when the owning process has died, never by age: a session may last hours.
         self._lock.setStaleLockTime(0)
+        # A hash of the folder: one name per data folder, short enough for a socket path,
+        # and without the slashes that would make Qt read the name as a path.
         digest = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
         self.server_name = f"peerscenarios-{digest}"
         self._server: QLocalServer | None = None  # made by listen(), after the first paint
@@ -67,6 +69,7 @@ class SingleInstance(QObject):
             return
         QLocalServer.removeServer(self.server_name)  # left over after a crash
         self._server = QLocalServer(self)
+        # This user only: on a shared computer nobody else can poke the window.
         self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         if not self._server.listen(self.server_name):
             log.warning("single-instance socket unavailable: %s", self._server.errorString())

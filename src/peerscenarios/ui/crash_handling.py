@@ -29,6 +29,7 @@ def setup_logging(level: int = logging.INFO) -> Path:
     log_file = paths.private_file(paths.log_dir() / LOG_FILENAME)
     handler = logging.handlers.RotatingFileHandler(log_file, maxBytes=1_000_000, backupCount=3,
                                                    encoding="utf-8")
+    # Rotation recreates the log file; this keeps the new one 0600 like the first.
     handler.rotator = paths.rotate_privately
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger("peerscenarios")
@@ -72,6 +73,7 @@ class ExceptionHandler:
     def __call__(self, exc_type: type[BaseException], exc: BaseException,
                  tb: TracebackType | None) -> None:
         if issubclass(exc_type, KeyboardInterrupt):
+            # Ctrl+C in the terminal that started the app ends it, as one expects there.
             QApplication.quit()
             return
         # Imported when needed: the dialogs' Qt classes cost start-up time to set up.

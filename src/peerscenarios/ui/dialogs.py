@@ -37,6 +37,8 @@ class ProfileNameDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Welcome to PeerScenarios" if first_run else "New profile")
         layout = QVBoxLayout(self)
+        # A first name or initials is enough: the name heads every exported portfolio and
+        # may sit on a computer others use.
         intro = QLabel(
             "Your practice history and reflections stay on this computer. "
             "Which name should they be kept under? A first name or initials is enough."
@@ -45,7 +47,7 @@ class ProfileNameDialog(QDialog):
         layout.addWidget(intro)
         self.name_edit = QLineEdit(self)
         self.name_edit.setAccessibleName("Profile name")
-        self.name_edit.setMaxLength(80)
+        self.name_edit.setMaxLength(80)  # the database's limit (storage PROFILE_NAME_MAX)
         self.name_edit.setPlaceholderText("e.g. Sam or S.R.")
         layout.addWidget(self.name_edit)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
@@ -80,6 +82,7 @@ class ProfileChoice:
 class ProfilePickerDialog(QDialog):
     """Switch to another profile on this computer, or create one."""
 
+    # Stored profile ids start at 1, so this marker can never be one of them.
     _NEW = -1
 
     def __init__(self, parent: QWidget | None, profiles: list[ProfileRecord],
@@ -159,6 +162,7 @@ class ResumeDialog:
         if clicked is discard:
             return ResumeAnswer.DISCARD
         del later
+        # Not now, Esc and the close button all keep it: nothing ends by accident.
         return ResumeAnswer.LATER
 
 
@@ -185,6 +189,8 @@ class PausedDialog:
             "Abandon it and it ends here; what you chose stays in your history.")
         keep = box.addButton("Keep it for later", QMessageBox.ButtonRole.AcceptRole)
         abandon = box.addButton("Abandon it", QMessageBox.ButtonRole.DestructiveRole)
+        # Cancel takes the reject role, so Esc and the close button change nothing; Enter
+        # keeps the attempt, never ends it.
         box.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(keep)
         box.exec()
@@ -249,6 +255,7 @@ class MessageDialog:
         fresh = box.addButton("Move it aside and start fresh",
                               QMessageBox.ButtonRole.AcceptRole)
         box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+        # The default may be the fresh start: moving aside deletes nothing.
         box.setDefaultButton(fresh)
         box.exec()
         return box.clickedButton() is fresh
@@ -266,12 +273,14 @@ class CrashDialog(QDialog):
             "saved is safe, and you can keep working.\n\n"
             f"{summary}\n\nDetails were written to the log file:\n{log_file}")
         text.setWordWrap(True)
+        # Selectable, so the log file's path can be copied into a request for help.
         text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(text)
         self.details = QPlainTextEdit(self)
         self.details.setReadOnly(True)
         self.details.setPlainText(details)
         self.details.setAccessibleName("Technical details")
+        # Hidden at first: a traceback means nothing to most trainees, and alarms some.
         self.details.hide()
         layout.addWidget(self.details)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)

@@ -79,6 +79,7 @@ class ExportDialog(QDialog):
         form.addRow("F&rom:", self.since_edit)
         form.addRow("&Until:", self.until_edit)
         row = QHBoxLayout()
+        # Letters and digits only from the name: "S/R" must not name a folder.
         safe = "".join(c if c.isalnum() else "-" for c in profile_name).strip("-") or "portfolio"
         self.path_edit = QLineEdit(str(paths.exports_default_dir() / f"{safe}-portfolio.pdf"),
                                    self)
@@ -159,6 +160,8 @@ class ExportRunner(QObject):
         """Start the export; ``export_finished`` or ``export_failed`` reports the end."""
         from peerscenarios.app.exports import export_portfolio
 
+        # Read now, on the main thread: the job never touches the context from the worker,
+        # and a profile switched meanwhile cannot change whose portfolio this is.
         storage, library, profile_id = self.ctx.storage, self.ctx.library, self.ctx.profile_id
         progress = QProgressDialog("Writing your portfolio…", "", 0, 100, self._widget)
         progress.setWindowTitle("Export")

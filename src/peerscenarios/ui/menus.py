@@ -77,15 +77,15 @@ def build_menus(window: QMainWindow, slots: dict[str, Callable[..., object]]) ->
         go_play=_action(window, "&Scenario", "Ctrl+2", slots["go_play"]),
         go_history=_action(window, "&History", "Ctrl+3", slots["go_history"]),
         larger=_action(window, "&Larger text", "Ctrl+=", slots["larger"], extra=("Ctrl++",)),
+        # M: in the View menu S is the Scenario page's.
         smaller=_action(window, "S&maller text", "Ctrl+-", slots["smaller"]),
         default_size=_action(window, "&Default text size", "Ctrl+0", slots["default_size"]),
         contrast=_action(window, "High &contrast", None, slots["contrast"]),
         where=_action(window, "&Where is my data?", None, slots["where"]),
         about=_action(window, "&About PeerScenarios", None, slots["about"]),
     )
+    # Checkable, so a screen reader says whether it is on.
     a.contrast.setCheckable(True)
-    # The larger/smaller actions repeat the wording of the menu itself; "Larger text"
-    # and "Smaller text" would both claim L/S if the mnemonics were the first letters.
     bar = window.menuBar()
     _fill(bar.addMenu("&File"), (a.new_profile, a.switch_profile, None, a.export, None, a.quit))
     _fill(bar.addMenu("S&cenarios"), (a.reload, a.open_folder, a.present, a.pause))

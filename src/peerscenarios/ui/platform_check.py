@@ -19,6 +19,7 @@ XCB_CURSOR = "libxcb-cursor.so.0"
 
 
 def _loadable(name: str) -> bool:
+    # Loading it as Qt's plugin would is the sure test: its path differs per distribution.
     try:
         ctypes.CDLL(name)
     except OSError:
@@ -42,6 +43,7 @@ def display_problem(env: Mapping[str, str] | None = None, platform: str | None =
                 "nor WAYLAND_DISPLAY is set). Start it from your desktop, not from a remote "
                 "terminal. The command-line tools (validate, export, backup, where) work "
                 "without a screen.")
+    # Only a plain X11 session needs it: under Wayland Qt can use its wayland plugin.
     if env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY") and not loadable(XCB_CURSOR):
         return ("PeerScenarios cannot open its window: the system library libxcb-cursor "
                 "is missing (Qt needs it on X11 desktops). Install it, then start again:\n"

@@ -56,6 +56,7 @@ class PlayController(QObject):
         training = self.training()
         attempt = training.storage.get_attempt(attempt_id)
         pt = self.player.playthrough
+        # The attempt set aside is the one open here: nothing to ask about it.
         if pt is not None and pt.attempt.id == attempt_id:
             self.player.close_attempt()
         elif not self._let_go_of_open_attempt():
@@ -80,7 +81,7 @@ class PlayController(QObject):
 
             MessageDialog.report(self.parent_widget, "This attempt cannot be picked up again",
                                  exc.message, exc.hint)
-            self.changed.emit()
+            self.changed.emit()  # it may have been set aside: lists that show it refresh
             return
         self.player.resume(playthrough)
         self.show_player.emit()
@@ -91,6 +92,8 @@ class PlayController(QObject):
             return
         wanted = self.ctx.settings.open_attempt_id
         paused = next((p for p in self.training().paused() if p.attempt.id == wanted), None)
+        # Only the attempt on screen at the last stop, and only while its file is here;
+        # other paused attempts wait in the Library without a question at start-up.
         if paused is None or paused.scenario is None:
             return
         from peerscenarios.ui.dialogs import ResumeAnswer, ResumeDialog

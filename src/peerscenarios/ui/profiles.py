@@ -37,6 +37,8 @@ class ProfileController:
             created = self._create(first_run=True)
             return created is not None
         remembered = self.ctx.settings.profile_id
+        # The remembered profile may have been deleted (or the settings copied from
+        # another computer): the first one stands in.
         chosen = next((p for p in profiles if p.id == remembered), profiles[0])
         self.ctx.set_profile(chosen)
         return True
@@ -45,6 +47,7 @@ class ProfileController:
         from peerscenarios.ui.dialogs import MessageDialog, ProfileNameDialog
 
         name: str | None = None
+        # Asked again after a refused name (taken, or not allowed), the reason shown first.
         while True:
             name = ProfileNameDialog.ask(self.parent, first_run=first_run)
             if name is None:

@@ -21,6 +21,7 @@ class Settings:
     """
 
     def __init__(self, qsettings: QSettings | None = None) -> None:
+        # Made 0600 before Qt writes to it: it names the last profile and attempt.
         self._q = qsettings or QSettings(str(paths.private_file(paths.data_dir() / "settings.ini")),
                                          QSettings.Format.IniFormat)
 
@@ -33,6 +34,8 @@ class Settings:
     def text_step(self) -> int:
         """Text size step: 0 is the default size, each step one size larger or smaller."""
         value = self._int("view/text_step", 0)
+        # Clamped on reading too: a hand-edited file must not ask for a size the menu
+        # could not step back from.
         return max(TEXT_STEP_MIN, min(TEXT_STEP_MAX, value))
 
     @text_step.setter
@@ -43,6 +46,7 @@ class Settings:
     def theme(self) -> str:
         """``system`` (light or dark as the desktop says) or ``high-contrast``."""
         value = str(self._q.value("view/theme", THEME_SYSTEM, type=str))
+        # An unknown name (a newer version's theme, a typo) falls back to the desktop's.
         return value if value in (THEME_SYSTEM, THEME_HIGH_CONTRAST) else THEME_SYSTEM
 
     @theme.setter

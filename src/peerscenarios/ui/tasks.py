@@ -23,6 +23,8 @@ class _Relay(QObject):
     progressed = Signal(int, int)
 
     def __init__(self, on_done: Done, on_error: Failed, on_progress: Progress | None) -> None:
+        # Made by run() on the main thread, it belongs to that thread: signals emitted on
+        # the worker are queued and its slots run here.
         super().__init__()
         self._on_done = on_done
         self._on_error = on_error
@@ -55,6 +57,7 @@ class _Job(QRunnable):
 
     def run(self) -> None:
         try:
+            # Runs on the worker: the function sees only the progress emitter, never a widget.
             result = self._fn(self._relay.progressed.emit)
         except BaseException as exc:  # every failure must reach the main thread
             self._relay.failed.emit(exc)

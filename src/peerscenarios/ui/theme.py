@@ -91,6 +91,7 @@ def role_colour(colours: Colours, role: Role) -> str:
 def stylesheet(colours: Colours, step: int) -> str:
     """The app stylesheet for these colours and this text size."""
     base = point_size(step)
+    # $name placeholders rather than str.format(): a style sheet is full of braces.
     template = Template((assets_dir() / "themes" / "app.qss").read_text(encoding="utf-8"))
     values = {k: getattr(colours, k) for k in Colours.__dataclass_fields__ if k != "dark"}
     # Sizes are $size, $h1..; $base is the colour of text fields (they once shared a name,

@@ -39,8 +39,10 @@ class ThemeMixin:
         assert isinstance(app, QApplication)
         colours = theme.apply(app, self.ctx.settings.theme, self.ctx.settings.text_step)
         self.ctx.colours = colours
+        # The chart paints by hand, so it is told the colours; it may not exist yet.
         if self._screens_built:
             self.history.chart.colours = colours
+        # Screens that hide or show things by text size (the Library's summary) follow.
         self.ctx.text_size_changed.emit(self.ctx.settings.text_step)
         step = self.ctx.settings.text_step
         self.menu_actions.larger.setEnabled(step < TEXT_STEP_MAX)

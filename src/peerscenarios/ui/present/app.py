@@ -46,16 +46,19 @@ def start_presentation(parent: QWidget | None, scenario: Scenario, storage: Stor
 
     manager = ScreenManager(audience, provider, settings, laptop)
     presenter = PresenterWindow(controller, audience, manager, settings, parent)
-    # The presenter owns the session's objects, so they live and die with it.
+    # The presenter owns the session's objects, so they live and die with it. The flags
+    # go along: setParent() alone would make the audience view a child drawn inside it.
     audience.setParent(presenter, audience.windowFlags())
     controller.setParent(presenter)
     manager.setParent(presenter)
-    if screens is None:
+    if screens is None:  # a provider a test passed in stays the test's
         provider.setParent(presenter)
+    # Shown before begin(): placing the audience view asks which screen the presenter is on.
     presenter.show()
     presenter.begin()
     if phones is not None:
         presenter.phones.turn_on(phones or None)
+    # The full-screen audience view opened last; the laptop's keyboard belongs to the presenter.
     presenter.raise_()
     presenter.activateWindow()
     return presenter

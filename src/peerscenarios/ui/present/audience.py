@@ -46,6 +46,7 @@ class StageCanvas(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # Every paint covers the whole area with a frame: Qt need not clear it first.
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setAccessibleName("What the room sees")
         self.renderer = StageWidget(self)
@@ -149,6 +150,8 @@ class StageCanvas(QWidget):
     # ------------------------------------------------------------- frames
 
     def _key(self, state: StageState) -> _FrameKey:
+        # Everything that changes the picture: a frame made for another size, screen
+        # scale, theme or timer band is never shown.
         return (state, self.width(), self.height(), self.devicePixelRatioF(),
                 self.renderer.theme, self._timer.visible)
 
@@ -170,6 +173,8 @@ class StageCanvas(QWidget):
         self._rendering = True
         try:
             self.renderer.resize(size)
+            # The countdown's room is kept but its text left out: it is painted live over
+            # the frame, so a tick never makes a cached frame stale.
             self.renderer.set_timer(TimerView(visible=self._timer.visible, text=""))
             self.renderer.show_state(state)
             frame = QPixmap(QSize(max(1, round(size.width() * ratio)),

@@ -111,6 +111,8 @@ class DiscussionTimer(QObject):
     def on_tick_timeout(self) -> None:
         if self.countdown.settle():
             self._tick.stop()
+        # Ticks come five times a second; only a new "m:ss" is sent on, as every signal
+        # repaints both views.
         if self.countdown.text != self._last_text or not self.countdown.running:
             self._emit()
 
@@ -136,6 +138,8 @@ class PresentationController(QObject):
         super().__init__(parent)
         self.scenario = scenario
         self.storage = storage
+        # Shuffled as a trainee's attempt is (the author's order would give the answer
+        # away), and stored with the record so its letters read back the same.
         self.session = GroupSession(scenario, storage, order_seed=new_seed())
         self.blank = Blank.NONE
         self.timer = DiscussionTimer(timer_seconds, clock, self)
@@ -143,6 +147,7 @@ class PresentationController(QObject):
         self._notes_timer = QTimer(self)
         self._notes_timer.setSingleShot(True)
         self._notes_timer.setInterval(NOTES_SAVE_DELAY_MS)
+        # The last storage problem told, so a failing disk is said once, not at every step.
         self._reported = ""
         self._connect_signals()
 
@@ -178,6 +183,7 @@ class PresentationController(QObject):
 
     def upcoming_states(self) -> list[StageState]:
         """Steps worth rendering ahead: the next one, then the previous one."""
+        # Forward first: it is by far the likelier key; back is for reading a step again.
         return [s for s in (self.flow.peek_forward(), self.flow.peek_back()) if s is not None]
 
     def timer_view(self) -> TimerView:
@@ -197,9 +203,11 @@ class PresentationController(QObject):
             return blocker
         self._after_write()
         if moved is not None and moved.ended_at is not None:
+            # An ending reached: the discussion is over, so the countdown stops.
             self.timer.pause()
             if self.session.record_closed and self.session.session_id is not None:
                 self.session_finished.emit(self.session.session_id)
+        # A new step is shown, as slide software does: a screen left blank would hide it.
         self._unblank()
         self._emit_stage()
         return None
@@ -234,6 +242,8 @@ class PresentationController(QObject):
     def _after_votes(self, changed: bool) -> bool:
         if changed:
             self.votes_changed.emit()
+            # The room sees votes only at the tally and the feedback; at other steps only
+            # the presenter's panel changes.
             if self.flow.current.step in (Step.TALLY, Step.FEEDBACK):
                 self._emit_stage()
         return changed

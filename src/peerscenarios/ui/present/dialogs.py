@@ -42,6 +42,7 @@ class LeaveDialog:
         answer = QMessageBox.question(
             parent, "End the session", text,
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            # No by default: a stray Enter must not end the class's session.
             QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes
 
@@ -59,6 +60,7 @@ class ExportPathDialog:
         if not chosen:
             return None
         path = Path(chosen)
+        # A name typed without its extension gets one: the writers never add it.
         if path.suffix.lower() != f".{fmt}":
             path = path.with_name(path.name + f".{fmt}")
         return path
@@ -70,6 +72,7 @@ class ErrorMessage:
     @classmethod
     def show(cls, parent: QWidget | None, title: str, message: str, hint: str = "") -> None:
         """Show the message and wait for OK."""
+        # A box of its own rather than QMessageBox.warning(): the hint goes under the message.
         box = QMessageBox(QMessageBox.Icon.Warning, title, message,
                           QMessageBox.StandardButton.Ok, parent)
         if hint:
@@ -87,6 +90,7 @@ class ScenarioPicker(QDialog):
         self.model = QStandardItemModel(self)
         for i, sc in enumerate(self._scenarios):
             item = QStandardItem(f"{sc.title}  ({sc.minutes} min)")
+            # The index into the list: rows move as the filter hides others.
             item.setData(i, Qt.ItemDataRole.UserRole)
             item.setToolTip(sc.summary)
             item.setEditable(False)
@@ -108,12 +112,14 @@ class ScenarioPicker(QDialog):
         layout.addWidget(self.filter)
         layout.addWidget(self.view)
         layout.addWidget(self.buttons)
+        # A row is current from the start, so Enter presents without a click.
         if self.proxy.rowCount():
             self.view.setCurrentIndex(self.proxy.index(0, 0))
         self.resize(560, 420)
         self._connect_signals()
 
     def _connect_signals(self) -> None:
+        # Fixed string, not a pattern: a title with "?" or "(" filters as typed.
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -142,6 +148,7 @@ class CheatSheet(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Facilitator keys")
+        # Built from the key map itself, so the list cannot name a key that does nothing.
         rows = "".join(f"<tr><td style='padding-right:14px'><b>{k}</b></td><td>{v}</td></tr>"
                        for k, v in cheat_sheet_rows())
         self.table = QLabel(f"<table cellspacing='4'>{rows}</table>", self)

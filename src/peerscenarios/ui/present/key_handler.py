@@ -29,7 +29,9 @@ from peerscenarios.ui.present.keys import Action, lookup, vote_index
 if TYPE_CHECKING:
     from peerscenarios.ui.present.presenter import PresenterWindow
 
+# Where letters are text (notes, vote counts, the timer's length): keys typed there stay.
 _TYPING = (QAbstractSpinBox, QLineEdit, QPlainTextEdit, QTextEdit)
+# With these held a key is a shortcut of a menu or of the system, never a presenter key.
 _COMMAND_MODIFIERS = (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
                       | Qt.KeyboardModifier.MetaModifier)
 
@@ -65,6 +67,8 @@ class PresenterKeys(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() != QEvent.Type.KeyPress or not isinstance(watched, QWidget):
             return False
+        # The filter sees the whole application: only the two session windows' keys are
+        # ours, never a dialog's or the library window's.
         window = watched.window()
         if window is not self.presenter and window is not self.presenter.audience:
             return False
@@ -91,6 +95,8 @@ class PresenterKeys(QObject):
         if action is None:
             return False
         if action is Action.ESCAPE:
+            # The nearest thing first: the audience view on the laptop, then the text box,
+            # and only then the session (which asks before it ends).
             if p.screens.showing_here:
                 p.toggle_audience_here()
             elif typing:

@@ -46,6 +46,8 @@ class Binding:
 
 
 K = Qt.Key
+# Page Up/Down act while typing too: the facilitator holding a clicker may be nowhere
+# near the keyboard to move focus out of the notes.
 KEYMAP: tuple[Binding, ...] = (
     Binding((K.Key_PageDown,), Action.NEXT, "Page Down", "next step (clicker forward)",
             while_typing=True),
@@ -53,6 +55,8 @@ KEYMAP: tuple[Binding, ...] = (
     Binding((K.Key_PageUp,), Action.BACK, "Page Up", "previous step (clicker back)",
             while_typing=True),
     Binding((K.Key_Left,), Action.BACK, "←", "previous step"),
+    # No keys of its own: vote_index() reads the letters before this table is looked at;
+    # the entry is here for the cheat sheet.
     Binding((), Action.VOTE, "A – I", "one more vote for that choice (while the choices or "
             "tally are up); Shift + letter: one vote fewer"),
     Binding((K.Key_B, K.Key_Period), Action.BLACK, "B or .",
@@ -60,6 +64,7 @@ KEYMAP: tuple[Binding, ...] = (
             "counts votes, use ."),
     Binding((K.Key_W, K.Key_Comma), Action.WHITE, "W or ,",
             "white out the audience screen (again to show it)"),
+    # Shift + T before T: lookup() takes the first match, and plain T matches either way.
     Binding((K.Key_T,), Action.TIMER_RESET, "Shift + T", "reset the timer", shift=True),
     Binding((K.Key_T,), Action.TIMER, "T", "start or pause the discussion timer"),
     Binding((K.Key_V,), Action.TIMER_SHOWN, "V", "show or hide the timer on the audience screen"),

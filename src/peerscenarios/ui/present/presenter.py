@@ -101,7 +101,7 @@ class PresenterWindow(QMainWindow):
         self.status.setAccessibleDescription("Status")
         self.status.hide()
 
-        self.preview = StageWidget()
+        self.preview = StageWidget()  # the room's own renderer: the preview cannot differ
         self.preview.setAccessibleName("What the audience sees")
         self.preview_box = AspectBox(self.preview)
         self.preview_caption = QLabel(self)
@@ -149,7 +149,7 @@ class PresenterWindow(QMainWindow):
         self.splitter.addWidget(self.panels_area)
         self.splitter.setStretchFactor(0, 5)
         self.splitter.setStretchFactor(1, 4)
-        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setChildrenCollapsible(False)  # neither side can be dragged shut
 
         central = QWidget(self)
         layout = QVBoxLayout(central)
@@ -203,6 +203,7 @@ class PresenterWindow(QMainWindow):
         theme = self.settings.theme
         self.preview.set_theme(theme)
         self.audience.set_theme(theme)
+        # Not remembered: only a screen the facilitator picks is kept for next time.
         self.screens.choose(self.screens.initial_screen(), remember=False)
         self._refresh_screens()
         self.on_controller_stage_changed(self.controller.stage_state())
@@ -216,7 +217,7 @@ class PresenterWindow(QMainWindow):
     def on_controller_stage_changed(self, state: StageState) -> None:
         self.preview.show_state(state)
         self.audience.show_state(state)
-        self.audience.prepare(self.controller.upcoming_states())
+        self.audience.prepare(self.controller.upcoming_states())  # while the room reads
         self._refresh_controls()
 
     def _refresh_controls(self) -> None:
@@ -234,7 +235,7 @@ class PresenterWindow(QMainWindow):
             self.decision.show()
         else:
             self.decision.hide()
-        ended_early = self.controller.finished and not flow.finished
+        ended_early = self.controller.finished and not flow.finished  # left before an ending
         self.end_panel.setVisible(self.controller.finished
                                   and (entry.step is Step.ENDING or ended_early))
         if self.end_panel.isVisible():
@@ -367,9 +368,9 @@ class PresenterWindow(QMainWindow):
         self.controller.flush_notes()
         self.controller.leave()
         if self.screens.showing_here:
-            self.toggle_audience_here()
+            self.toggle_audience_here()  # the end panel is on this view
         self._refresh_controls()
-        self.end_panel.pdf.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.end_panel.pdf.setFocus(Qt.FocusReason.OtherFocusReason)  # exporting comes next
         return True
 
     def _leave(self) -> None:
@@ -379,7 +380,7 @@ class PresenterWindow(QMainWindow):
         self.phones.shut_down()  # phones are told the session ended; the port closes
         self.controller.flush_notes()
         self.controller.leave()
-        self.keys.detach()
+        self.keys.detach()  # an application-wide filter must not outlive the session
         self.audience.dispose()
         if self._cheat_sheet is not None:
             self._cheat_sheet.close()
@@ -412,7 +413,7 @@ class PresenterWindow(QMainWindow):
     @Slot(int)
     def on_timer_panel_duration_changed(self, seconds: int) -> None:
         self.controller.timer.set_duration(seconds)
-        self.settings.timer_seconds = seconds
+        self.settings.timer_seconds = seconds  # the next session starts with it
 
     @Slot(bool)
     def on_timer_panel_shown_toggled(self, shown: bool) -> None:
@@ -451,7 +452,7 @@ class PresenterWindow(QMainWindow):
 
     @Slot()
     def on_audience_settings_screen_chosen(self) -> None:
-        self.activateWindow()
+        self.activateWindow()  # showing the audience view took the focus from here
 
     @Slot(object)
     def on_audience_settings_theme_chosen(self, theme: Theme) -> None:
@@ -491,7 +492,7 @@ class PresenterWindow(QMainWindow):
             event.accept()
             return
         if LeaveDialog.ask(self, self.controller.finished):
-            event.ignore()
+            event.ignore()  # _leave() closes the window itself, once all is wound up
             self._leave()
         else:
             event.ignore()

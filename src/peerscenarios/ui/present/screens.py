@@ -56,6 +56,7 @@ class PresentSettings:
         """Length of the discussion countdown."""
         raw = self._q.value("present/timer_seconds", DEFAULT_TIMER_SECONDS, type=int)
         value = raw if isinstance(raw, int) else DEFAULT_TIMER_SECONDS
+        # The timer panel's own range: a hand-edited file cannot set a zero-length timer.
         return max(10, min(60 * 60, value))
 
     @timer_seconds.setter
@@ -162,6 +163,7 @@ class ScreenManager(QObject):
             if remembered and raw_name(s) == remembered:
                 return s
         laptop = self.laptop()
+        # Any screen but the laptop's is most likely the projector.
         for s in screens:
             if s is not laptop:
                 return s
@@ -180,6 +182,7 @@ class ScreenManager(QObject):
         screen = self.chosen or self.laptop()
         if screen is self.laptop():
             self.placement = Placement.SAME_SCREEN
+            # One screen: the audience view would cover the presenter's; it waits for S.
             if self.showing_here:
                 self.audience.show_fullscreen_on(screen)
             else:
@@ -232,5 +235,7 @@ class ScreenManager(QObject):
 
     @Slot(object)
     def on_provider_screen_added(self, screen: object) -> None:
+        # Offered, never taken: a screen plugged in mid-session may be a second monitor
+        # of the facilitator's, not the projector.
         self.screen_offered.emit(screen)
         self.placement_changed.emit()

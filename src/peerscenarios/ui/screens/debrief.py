@@ -27,6 +27,7 @@ def _situation(node: Node) -> str:
         line = node.lines[-1]
         return f"<b>{esc(line.speaker)}:</b> “{esc(to_plain(line.text))}”"
     text = to_plain(node.text)
+    # Cut at a word near 240 characters: a reminder of the moment, not the scene again.
     return esc(text if len(text) < 240 else text[:237].rsplit(" ", 1)[0] + "…")
 
 
@@ -63,6 +64,7 @@ def debrief_html(summary: Summary, reflections: tuple[ReflectionRecord, ...],
         comp_rows = "".join(
             f"<tr><td>{n}. {esc(COMPETENCIES[n].title)}</td>"
             f"<td align='right'>&nbsp;{v:+d}&nbsp;</td></tr>"
+            # A number the taxonomy no longer has (an old file) is left out, not shown bare.
             for n, v in summary.competency_totals.items() if n in COMPETENCIES)
         out.append("<h2>Competency profile for this attempt</h2>"
                    "<p>How your choices practised each core competency "
@@ -139,12 +141,13 @@ class DebriefScreen(QWidget):
         self.summary = summary
         self.attempt_id = attempt_id
         attempt = self.ctx.storage.get_attempt(attempt_id)
+        # Play again keeps this attempt's mode: an assessment is repeated as one.
         self._mode = Mode(attempt.mode.value)
         reflections = self.ctx.storage.attempt_detail(attempt_id).reflections
         self.title.setText(f"Debrief: {summary.scenario.title}")
         self.view.setHtml(debrief_html(summary, reflections, self.ctx.colours,
                                        attempt.order_seed))
-        self.view.verticalScrollBar().setValue(0)
+        self.view.verticalScrollBar().setValue(0)  # not where the last debrief was left
 
     def focus_first(self) -> None:
         """Focus the debrief itself: a stray Enter or Space must not start the scenario again."""

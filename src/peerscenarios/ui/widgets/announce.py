@@ -19,6 +19,7 @@ class Announcements(QObject):
     said = Signal(str)
 
 
+# One relay for the app, so any widget can announce without being handed it.
 announcements = Announcements()
 
 

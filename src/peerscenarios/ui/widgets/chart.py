@@ -212,7 +212,10 @@ class BoundaryChart(QWidget):
     @staticmethod
     def _fill(painter: QPainter, area: QRectF, role: Role, high_contrast: bool,
               text: QColor) -> None:
+        # High contrast draws every role in the text colour: the patterns tell them apart.
         colour = QColor(text) if high_contrast else QColor(_HUES[role])
+        # A faint wash under the hatching, so a thin segment still reads as its colour
+        # (the solid peer bar in high contrast needs none).
         if role is not Role.PEER or not high_contrast:
             painter.fillRect(area, QColor(colour.red(), colour.green(), colour.blue(), 40))
         painter.fillRect(area, QBrush(colour, _PATTERNS[role]))

@@ -36,6 +36,7 @@ class MatchDelegate(QStyledItemDelegate):
         doc.setDefaultFont(option.font)
         doc.setDocumentMargin(2)
         doc.setHtml(snippet_html(hit))
+        # Never narrower than 80 px: a squeezed column would ask for an endless height.
         doc.setTextWidth(max(option.rect.width() - 2 * PADDING, 80))
         return doc
 

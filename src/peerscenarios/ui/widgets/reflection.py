@@ -44,6 +44,7 @@ class ReflectionEditor(QFrame):
         self.editor.setAccessibleName(f"Your reflection: {pending.prompt.prompt.strip()}")
         self.editor.setPlaceholderText("Write as much or as little as you like. "
                                        "Nothing here is timed.")
+        # Tab moves on (a tab character has no place in a reflection): Save is one key away.
         self.editor.setTabChangesFocus(True)
         self.editor.setMinimumHeight(110)
         self.editor.setPlainText(pending.text)
@@ -161,6 +162,7 @@ class ReflectionPanel(QWidget):
         self._timer.stop()
         dirty, self._dirty = self._dirty, set()
         for ed in self.editors:
+            # A reflection marked "don't keep" is never written, not even as a draft.
             if ed.prompt_id in dirty and ed.keep:
                 self.draft_ready.emit(ed.prompt_id, ed.text)
 
@@ -200,6 +202,7 @@ class ReflectionPanel(QWidget):
 
     @Slot()
     def on_done_button_clicked(self) -> None:
+        # No draft is flushed: the texts go on whole, to be saved as reflections or dropped.
         self._timer.stop()
         self._dirty.clear()
         self.done.emit()

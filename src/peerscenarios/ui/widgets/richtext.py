@@ -31,6 +31,7 @@ class InertBrowser(QTextBrowser):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setDocument(InertDocument(self))
+        # A link in scenario text is shown, never followed: the app stays offline.
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.setReadOnly(True)
@@ -41,6 +42,7 @@ class InertBrowser(QTextBrowser):
         self.setTabChangesFocus(True)
 
     def loadResource(self, type: int, name: QUrl | str) -> Any:
+        # A document inside a text view asks the view for its resources: both refuse.
         return None
 
 

@@ -23,6 +23,7 @@ class AspectBox(QWidget):
         return QSize(240, 135)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
+        # The projector's shape, so the small stage wraps its lines where the room's does.
         w, h = self.width(), self.height()
         cw = min(w, h * 16 // 9)
         ch = cw * 9 // 16

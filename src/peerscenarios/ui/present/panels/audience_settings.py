@@ -39,6 +39,8 @@ class AudienceSettings(QWidget):
         self._connect_signals()
 
     def _connect_signals(self) -> None:
+        # activated, not currentIndexChanged: only the facilitator's own pick moves the
+        # audience view, never the list being refilled as screens come and go.
         self.screen_combo.activated.connect(self.on_screen_combo_activated)
         self.theme_combo.activated.connect(self.on_theme_combo_activated)
 

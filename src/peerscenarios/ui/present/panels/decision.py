@@ -62,9 +62,13 @@ class DecisionPanel(QGroupBox):
         self.reveal_all.toggled.connect(self.on_reveal_all_toggled)
 
     def show_decision(self, node: Node, visit: Visit, step: Step, editable: bool) -> None:
+        """Show the counts and path of ``visit`` at ``node``; ``editable`` while votes are open."""
+        # Rows are rebuilt only for another decision: rebuilt at every vote, they would take
+        # focus from the count being typed.
         if visit is not self._visit:
             self._build(node, visit)
         for (_, spin), count in zip(self.rows, visit.votes, strict=True):
+            # Set from the flow, so not echoed back to it as an edit.
             spin.blockSignals(True)
             spin.setValue(count)
             spin.blockSignals(False)
@@ -81,6 +85,7 @@ class DecisionPanel(QGroupBox):
         else:
             tied = ", ".join(letter(visit.choice_ids.index(c)) for c in visit.leaders)
             first = f"Tied ({tied}): pick one"
+        # Item 0 follows the vote; a letter overrides it (a tie needs one).
         self.path.addItem(first, None)
         # The visit lists the responses in the order (and letters) the room sees.
         for i, c in enumerate(node.choice(cid) for cid in visit.choice_ids):
@@ -120,9 +125,10 @@ class DecisionPanel(QGroupBox):
             label.setWordWrap(True)
             label.setToolTip(to_plain(c.text))
             spin = QSpinBox(self)
-            spin.setRange(0, 999)
+            spin.setRange(0, 999)  # hands in a room, or phones in a lecture hall
             spin.setAccessibleName(f"Votes for {letter(i)}")
             spin.setMinimumHeight(MIN_TARGET_PX)
+            # index=i binds this row's number now; a plain closure would see the last row's.
             spin.valueChanged.connect(lambda value, index=i: self.vote_edited.emit(index, value))
             label.setBuddy(spin)
             self.grid.addWidget(label, i, 0)

@@ -67,6 +67,7 @@ class EndPanel(QGroupBox):
     def export(self, controller: PresentationController, fmt: str) -> Path | None:
         """Ask where, then write the session's record as PDF or CSV; the file written, or None."""
         c = controller
+        # No stored record (the database refused the start): nothing to read back.
         if c.session_id is None:
             self.result.setText("This session could not be saved, so there is nothing to export.")
             return None
@@ -77,6 +78,7 @@ class EndPanel(QGroupBox):
         if path is None:
             return None
         try:
+            # The scenario on screen is all the record needs: no library is loaded for it.
             written = export_group_session(c.storage, Library(scenarios=(c.scenario,)),
                                            c.session_id, fmt, path)
         except PeerScenariosError as exc:
@@ -90,6 +92,7 @@ class EndPanel(QGroupBox):
         if controller.session_id is None:
             self.result.setText("This session could not be saved, so there is nothing to send.")
             return
+        # Imported on the press: most sessions never meet a course server.
         from peerscenarios.ui.course.menu import upload_session
 
         upload_session(self, controller.storage, controller.scenario, controller.session_id)

@@ -24,7 +24,9 @@ class GuidePanel(QGroupBox):
         layout.addWidget(self.text)
 
     def show_node(self, node: Node) -> None:
+        """Show the node's content warnings, facilitator notes and discussion questions."""
         parts: list[str] = []
+        # Warnings first: the facilitator reads them before the room sees the step.
         if node.content_warnings:
             parts.append("<p><b>Content warning:</b> "
                          + html.escape(", ".join(node.content_warnings)) + "</p>")

@@ -17,6 +17,7 @@ class SessionNotesPanel(QGroupBox):
         self.editor.setAccessibleName("Session notes")
         self.editor.setPlaceholderText("What came up in the discussion… "
                                        "(no names: the record is about the group)")
+        # Tab leaves the notes for the panels below; a tab character is of no use here.
         self.editor.setTabChangesFocus(True)
         self.editor.setMinimumHeight(70)
         self.editor.setMaximumHeight(160)

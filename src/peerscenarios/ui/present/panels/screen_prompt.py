@@ -11,7 +11,10 @@ from peerscenarios.ui.present.screens import screen_name
 
 
 class ScreenPrompt(QFrame):
-    """A non-modal offer, inside the presenter view, to move the audience view to a new screen."""
+    """A non-modal offer, inside the presenter view, to move the audience view to a new screen.
+
+    Not a dialog: a modal question would stop the clicker in the middle of a session.
+    """
 
     move_accepted = Signal(object)
 
@@ -35,6 +38,7 @@ class ScreenPrompt(QFrame):
         self.dismiss.clicked.connect(self.hide)
 
     def offer(self, screen: object) -> None:
+        """Name ``screen`` (a QScreen or a stand-in) and show the offer."""
         self.offered = screen
         self.text.setText(f"A screen was connected: {html.escape(screen_name(screen))}. "
                           "Show the audience view on it?")

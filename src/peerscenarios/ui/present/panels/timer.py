@@ -34,11 +34,13 @@ class DurationSpin(QSpinBox):
         try:
             if len(parts) == 2:
                 return int(parts[0] or 0) * 60 + int(parts[1] or 0)
+            # A bare number is minutes: "2" is 2:00, as a facilitator would say it.
             return int(parts[0]) * 60
         except ValueError:
             return self.value()
 
     def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
+        # Digits and one colon: every half-typed "1:" stays editable; letters never go in.
         ok = all(ch.isdigit() or ch == ":" for ch in text) and text.count(":") <= 1
         return (QValidator.State.Acceptable if ok else QValidator.State.Invalid, text, pos)
 
@@ -54,6 +56,7 @@ class TimerPanel(QGroupBox):
     def __init__(self, seconds: int, parent: QWidget | None = None) -> None:
         super().__init__("Discussion timer", parent)
         self.display = QLabel(format_seconds(seconds), self)
+        # Twice the text size: read at a glance while facing the room.
         font = self.display.font()
         font.setPointSizeF(font.pointSizeF() * 2)
         font.setBold(True)
@@ -80,6 +83,7 @@ class TimerPanel(QGroupBox):
         self.shown.toggled.connect(self.shown_toggled)
 
     def show_timer(self, text: str, running: bool, expired: bool, shown: bool) -> None:
+        """Show the countdown as ``text``, with the button and check box to match."""
         self.display.setText(text + ("  time is up" if expired else ""))
         self.start_pause.setText("Pause (T)" if running else "Start (T)")
         self.shown.blockSignals(True)

@@ -36,13 +36,17 @@ DRIFT = "drift"
 class Block(Protocol):
     """What a page needs of each block it lays out (every block is also a QWidget)."""
 
-    def set_px(self, px: int) -> None: ...
+    def set_px(self, px: int) -> None:
+        """Size the block for body size ``px`` (each part scales by its own factor)."""
 
-    def set_colours(self, c: Colours) -> None: ...
+    def set_colours(self, c: Colours) -> None:
+        """Take the projector theme's colours."""
 
-    def measure(self, width: int) -> int: ...
+    def measure(self, width: int) -> int:
+        """The block's height at ``width`` and the current size (0: it takes no room)."""
 
-    def place(self, x: int, y: int, width: int) -> int: ...
+    def place(self, x: int, y: int, width: int) -> int:
+        """Put the block at (``x``, ``y``), ``width`` wide, and show it; returns its height."""
 
     def resize(self, w: int, h: int, /) -> None: ...
 
@@ -53,7 +57,11 @@ B = TypeVar("B", bound=QWidget)
 
 
 class Pool(Generic[B]):
-    """Reusable child widgets of one kind, so switching steps creates nothing new."""
+    """Reusable child widgets of one kind, so switching steps creates nothing new.
+
+    A step change then only fills and shows widgets already made (fonts set,
+    palettes applied) instead of waiting for new ones.
+    """
 
     def __init__(self, parent: QWidget, make: Callable[[QWidget], B]) -> None:
         self._parent = parent
@@ -70,7 +78,9 @@ class Pool(Generic[B]):
 
 
 def sans(px: int, *, bold: bool = False, italic: bool = False) -> QFont:
+    """A sans-serif font ``px`` pixels tall (6 at the least)."""
     font = QFont()
+    # A hint, not a family: whatever sans-serif the presenting laptop has.
     font.setStyleHint(QFont.StyleHint.SansSerif)
     font.setPixelSize(max(6, px))
     font.setBold(bold)
@@ -100,6 +110,7 @@ class Text(QLabel):
         self.setTextFormat(Qt.TextFormat.RichText)
         self.setWordWrap(True)
         self.setAlignment(align | Qt.AlignmentFlag.AlignTop)
+        # The stage is a picture for the room: nothing on it is clicked or selected.
         self.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
 
@@ -117,6 +128,8 @@ class Text(QLabel):
 
     def set_px(self, px: int) -> None:
         size = max(6, round(px * self.factor))
+        # Fitting tries several sizes per step: an unchanged font is not set again, as
+        # setting it lays the label out anew.
         if size != self._px:
             self._px = size
             self.setFont(sans(size, bold=self._bold, italic=self._italic))
@@ -132,7 +145,7 @@ class Text(QLabel):
 
     def measure(self, width: int) -> int:
         if not self.text():
-            return 0
+            return 0  # an empty block takes no room, and no gap either (fit.stack_height)
         return self.heightForWidth(max(1, width))
 
     def place(self, x: int, y: int, width: int) -> int:
@@ -174,7 +187,7 @@ class Badge(QLabel):
         radius = r.height() * 0.18
         p.drawRoundedRect(QRectF(r), radius, radius)
         p.end()
-        super().paintEvent(event)
+        super().paintEvent(event)  # QLabel draws the letter over the fill
 
 
 class Card(QWidget):
@@ -200,6 +213,7 @@ class Card(QWidget):
         edge = max(1.0, self.px * (0.14 if self.highlight else 0.05))
         p.setPen(QPen(self._chosen_edge if self.highlight else self._edge, edge))
         p.setBrush(self._fill)
+        # A pen straddles its path: inset by half its width, or the widget clips the edge.
         r = QRectF(self.rect()).adjusted(edge / 2, edge / 2, -edge / 2, -edge / 2)
         radius = self.px * 0.35
         p.drawRoundedRect(r, radius, radius)
@@ -207,7 +221,11 @@ class Card(QWidget):
 
 
 class ChoiceCard(Card):
-    """Letter badge and the response's words; the role tag is never part of it."""
+    """Letter badge and the response's words; the role tag is never part of it.
+
+    The room votes on the words alone, as a trainee chooses: the role is the
+    feedback's to name.
+    """
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
@@ -285,6 +303,7 @@ class LineBlock(QWidget):
         return h
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        # The stripe sets spoken words apart from the narration around them.
         p = QPainter(self)
         p.fillRect(0, 0, max(2, round(self.px * 0.15)), self.height(), self._stripe)
         p.end()
@@ -370,6 +389,7 @@ class TallyChart(QWidget):
 
     def show_tally(self, tally: TallyView, choices: Sequence[ChoiceView]) -> None:
         self.tally = tally
+        # Plain words on one line each: the chart draws them elided above the bars.
         self.labels = tuple(" ".join(plain(c.text_html).split()) for c in choices)
         self.setAccessibleName("Tally of the vote")
         self.setAccessibleDescription(self.describe())
@@ -413,12 +433,14 @@ class TallyChart(QWidget):
         total = max(self.tally.total, 1)
         count_font = sans(round(self.px * 1.05), bold=True)
         label_font = sans(round(self.px * 0.62))
+        # Room for the widest count text, so every row's bar is on the same scale.
         count_w = QFontMetrics(count_font).horizontalAdvance("000 (100%)") + self.px * 0.6
         bar_x = side + self.px * 0.7
         bar_full = max(1.0, self.width() - bar_x - count_w)
         for i, count in enumerate(self.tally.counts):
             top = i * row
             chosen = self.tally.chosen == i
+            # The letter badge as on the choice cards, so the room matches bar to card.
             badge = QRectF(0, top + (row - side) / 2, side, side)
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(c.accent)
@@ -437,10 +459,12 @@ class TallyChart(QWidget):
                        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, elided)
             bar_top = top + row * 0.44
             bar_h = row * 0.44
+            # Scaled to the most votes, not the total: the leader fills the row, so the
+            # differences are as wide as they can be.
             length = bar_full * count / most
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(c.bar_chosen if chosen else c.bar)
-            if count:
+            if count:  # one vote still shows as a sliver; none draws nothing
                 p.drawRoundedRect(QRectF(bar_x, bar_top, max(length, 2.0), bar_h),
                                   bar_h * 0.15, bar_h * 0.15)
             p.setFont(count_font)

@@ -37,6 +37,7 @@ class Page(QWidget):
     """One kind of step: header blocks full width, then cards in one or two columns."""
 
     max_columns = 1
+    # A short step may grow past the base size: a few words should fill the room's view.
     max_grow = 1.25
 
     def __init__(self, parent: QWidget) -> None:
@@ -107,11 +108,13 @@ class Page(QWidget):
             h = max(b.measure(col_w) for b in row)
             for j, b in enumerate(row):
                 b.place(j * (col_w + gap), y, col_w)
-                b.resize(col_w, h)
+                b.resize(col_w, h)  # a row's cards share its tallest height: edges line up
             y += h + gap
 
     def fit(self, width: int, height: int, base: int) -> None:
         """Take the largest body size on the ladder (and column count) at which the page fits."""
+        # Each try sizes the blocks for real (measuring needs the fonts set); the chosen
+        # size is set again below, after the search left the last one tried.
         def height_at(px: int, cols: int) -> int:
             self.set_px(px)
             return self.measure(width, cols)
@@ -125,6 +128,8 @@ class Page(QWidget):
 
 
 class SituationPage(Page):
+    """The situation: the narration, then each character's line."""
+
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
         self.text = Text(self, factor=1.0)
@@ -136,6 +141,7 @@ class SituationPage(Page):
         self._shown = self._lines.take(len(state.lines))
         for block, line in zip(self._shown, state.lines, strict=True):
             block.show_line(line)
+            # A block the pool made just now has no theme yet.
             block.set_colours(self._colours)
 
     def head_blocks(self) -> list[Block]:
@@ -146,6 +152,9 @@ class SituationPage(Page):
 
 
 class ChoicesPage(Page):
+    """The question, then a lettered card per response (no roles: the room votes on words)."""
+
+    # Two columns when a long list would otherwise shrink the type below readable.
     max_columns = 2
 
     def __init__(self, parent: QWidget) -> None:
@@ -172,6 +181,8 @@ class ChoicesPage(Page):
 
 
 class TallyPage(Page):
+    """The question and the room's votes as a bar chart."""
+
     max_grow = 1.0
 
     def __init__(self, parent: QWidget) -> None:
@@ -194,6 +205,8 @@ class TallyPage(Page):
 
 
 class FeedbackPage(Page):
+    """The feedback on the response followed, or on every response when all are revealed."""
+
     max_columns = 2
 
     def __init__(self, parent: QWidget) -> None:
@@ -207,6 +220,7 @@ class FeedbackPage(Page):
         self._shown = self._cards.take(len(state.feedback))
         for card, fb in zip(self._shown, state.feedback, strict=True):
             card.set_colours(self._colours)
+            # One or two cards have room to quote the response; more drop it (FeedbackCard).
             card.show_feedback(fb, self._colours,
                                quote=len(state.feedback) <= 2)
 
@@ -221,6 +235,8 @@ class FeedbackPage(Page):
 
 
 class EndingPage(Page):
+    """The ending: its title, text and debrief, and the path the room took to it."""
+
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
         self.kicker = Text(self, factor=0.6, tone=MUTED, bold=True)
@@ -242,6 +258,7 @@ class EndingPage(Page):
         for block, line in zip(self._shown_lines, state.lines, strict=True):
             block.show_line(line)
             block.set_colours(self._colours)
+        # Empty text measures 0, so without a path the heading takes no room.
         self.path_heading.setText("The room's path" if state.group_path else "")
         self._shown_path = self._path.take(len(state.group_path))
         for label, item in zip(self._shown_path, state.group_path, strict=True):

@@ -83,6 +83,7 @@ class StageWidget(QWidget):
         self._state = state
         page = self.pages[state.step]
         page.show_state(state)
+        # Pages are made once: a new step shows one and hides the rest, creating nothing.
         for step, other in self.pages.items():
             if step is not state.step:
                 other.hide()
@@ -121,6 +122,7 @@ class StageWidget(QWidget):
             label.set_colours(c)
         for page in self.pages.values():
             page.set_colours(c)
+        # Shown again: some colours are written into the step's HTML (the room's path).
         if self._state is not None:
             self.show_state(self._state)
         self.update()
@@ -154,6 +156,7 @@ class StageWidget(QWidget):
         self._relayout()
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        # Only a blank is painted here; the children are hidden then (_apply_blank).
         if self._blank is Blank.NONE:
             return
         p = QPainter(self)
@@ -172,9 +175,10 @@ class StageWidget(QWidget):
     def _relayout(self) -> None:
         w, h = self.width(), self.height()
         if self._state is None or w < 20 or h < 20:
-            return
+            return  # not sized yet (or collapsed): nothing sensible fits
         base = base_body_px(w, h)
         self.body_px = base
+        # Margins as shares of the screen: projectors often crop or keystone the edges.
         margin_x = round(w * 0.04)
         margin_y = round(h * 0.045)
         header_px = max(6, round(base * 0.55))
@@ -183,6 +187,7 @@ class StageWidget(QWidget):
             label.set_px(header_px)
         self.timer_label.set_px(timer_px)
         inner_w = w - 2 * margin_x
+        # While shown, the countdown keeps room for "mm:ss" so the header never runs under it.
         timer_w = round(timer_px * 3.6) if self._timer.visible else 0
         header_h = max(self.header_title.measure(inner_w // 2), round(timer_px * 1.25)
                        if self._timer.visible else 0)
