@@ -177,3 +177,27 @@ def test_resume_puts_the_caret_at_the_end_of_the_draft(
     assert editor.textCursor().position() == len("half a thought")
     qtbot.keyClicks(editor, ", and the rest")
     assert editor.toPlainText() == "half a thought, and the rest"
+
+
+def _mnemonic(text: str) -> str | None:
+    """The letter after a single '&' (Alt+letter), or None."""
+    i = text.replace("&&", "").find("&")
+    return text.replace("&&", "")[i + 1].lower() if i >= 0 else None
+
+
+def test_every_menu_has_one_letter_per_item(make_window: WindowFactory) -> None:
+    """Alt+letter picks one item: two items on one letter only cycle between them."""
+    w = make_window()
+    bar = w.menuBar()
+    titles = [a.text() for a in bar.actions()]
+    letters = [_mnemonic(t) for t in titles]
+    assert None not in letters, titles
+    assert len(set(letters)) == len(letters), titles
+    for top in bar.actions():
+        menu = top.menu()
+        assert menu is not None
+        items = [a.text() for a in menu.actions() if not a.isSeparator()]
+        assert items, top.text()
+        keys = [_mnemonic(t) for t in items]
+        assert None not in keys, (top.text(), items)
+        assert len(set(keys)) == len(keys), (top.text(), items)

@@ -76,7 +76,7 @@ def build_menus(window: QMainWindow, slots: dict[str, Callable[..., object]]) ->
         go_library=_action(window, "&Library", "Ctrl+1", slots["go_library"]),
         go_play=_action(window, "&Scenario", "Ctrl+2", slots["go_play"]),
         go_history=_action(window, "&History", "Ctrl+3", slots["go_history"]),
-        larger=_action(window, "&Larger text", "Ctrl+=", slots["larger"], extra=("Ctrl++",)),
+        larger=_action(window, "La&rger text", "Ctrl+=", slots["larger"], extra=("Ctrl++",)),
         # M: in the View menu S is the Scenario page's.
         smaller=_action(window, "S&maller text", "Ctrl+-", slots["smaller"]),
         default_size=_action(window, "&Default text size", "Ctrl+0", slots["default_size"]),
