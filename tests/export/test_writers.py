@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import logging
 import os
 import re
@@ -191,3 +192,25 @@ def test_unknown_format(tmp_path: Path, storage: Storage, library: Library,
 
     with pytest.raises(ExportError, match="docx"):
         export_portfolio(storage, library, portfolio.profile_id, "docx", tmp_path / "x.docx")
+
+
+def test_markdown_lists_stay_one_list_past_decision_nine(tmp_path: Path,
+                                                         portfolio: Portfolio) -> None:
+    """From "10." on, a nested line needs four spaces: three ended the list there."""
+    from markdown_it import MarkdownIt
+
+    first = portfolio.attempts[0]
+    one = first.decisions[0]
+    many = tuple(dataclasses.replace(one, seq=n) for n in range(1, 13))
+    long = dataclasses.replace(portfolio, attempts=(dataclasses.replace(first, decisions=many),))
+    text = write_markdown(long, tmp_path / "long.md").read_text(encoding="utf-8")
+    tokens = MarkdownIt("commonmark").parse(text)
+    ordered = [t for t in tokens if t.type == "ordered_list_open"]
+    assert len(ordered) == 1  # one list for the twelve decisions
+    start = tokens.index(ordered[0])
+    end = next(i for i, t in enumerate(tokens) if t.type == "ordered_list_close")
+    inside = tokens[start:end]
+    items = sum(t.type == "list_item_open" and t.level == ordered[0].level + 1 for t in inside)
+    nested = sum(t.type == "bullet_list_open" for t in inside)
+    assert items == 12
+    assert nested == 12  # role and feedback sit under every decision, the tenth too

@@ -86,11 +86,14 @@ def _attempt(a: AttemptEntry) -> Iterator[str]:
         for d in a.decisions:
             # A stepped-back choice stays in the record: trying, then rethinking, is practice.
             back = " (stepped back and tried another)" if d.stepped_back else ""
-            yield f"{d.seq}. **{md_escape(plain(d.choice_display))}**"
-            # Indented to sit under the numbered item's text ("1. " is three wide).
-            yield f"   - Role: {md_escape(d.role_label)}{back}"
+            marker = f"{d.seq}. "
+            yield f"{marker}**{md_escape(plain(d.choice_display))}**"
+            # Indented to sit under the numbered item's text: as wide as its marker ("1. "
+            # is three, "10. " four); three under "10." ended the list at decision ten.
+            pad = " " * len(marker)
+            yield f"{pad}- Role: {md_escape(d.role_label)}{back}"
             if d.feedback.strip():
-                yield f"   - Feedback: {md_escape(plain(d.feedback))}"
+                yield f"{pad}- Feedback: {md_escape(plain(d.feedback))}"
         yield ""
     if a.reflections:
         yield "#### Reflections"
