@@ -46,6 +46,7 @@ class FilterBar(QWidget):
         self.combos = tuple(combos)
         fill_combo(self.competency_combo, "All competencies",
                    ((competency_name(n), n, competency_title(n)) for n in COMPETENCIES))
+        # Tags, settings and populations come from the scenarios: filled by fill() on load.
         fill_combo(self.tag_combo, "All tags", ())
         fill_combo(self.status_combo, "Any status",
                    (("New", STATUS_NEW, None), ("Paused", STATUS_PAUSED, None),
@@ -60,12 +61,14 @@ class FilterBar(QWidget):
         scenarios = library.scenarios
         tags = sorted({t for s in scenarios for t in s.tags}, key=str.casefold)
         fill_combo(self.tag_combo, "All tags", ((t, t, None) for t in tags))
+        # Sorted by the words shown, not the ids in the files.
         settings = sorted({s.setting for s in scenarios if s.setting}, key=setting_label)
         fill_combo(self.setting_combo, "Any setting",
                    ((setting_label(s), s, None) for s in settings))
         people = sorted({p for s in scenarios for p in s.population}, key=population_label)
         fill_combo(self.population_combo, "All populations",
                    ((population_label(p), p, None) for p in people))
+        # New words change each box's width; the flow layout re-wraps on the next pass.
         for combo in self.combos:
             combo.updateGeometry()
 

@@ -32,6 +32,8 @@ class FilterCombo(QComboBox):
         opt = QStyleOptionComboBox()
         self.initStyleOption(opt)
         fm = self.fontMetrics()
+        # One average character of slack: advance widths leave out a glyph's overhang,
+        # and a cut final letter reads as a different word.
         inner = QSize(text_width + fm.averageCharWidth(), fm.height())
         return self.style().sizeFromContents(QStyle.ContentsType.CT_ComboBox, opt, inner, self)
 
@@ -42,10 +44,13 @@ class FilterCombo(QComboBox):
         return size.expandedTo(QSize(0, super().sizeHint().height()))
 
     def minimumSizeHint(self) -> QSize:
+        # Never squeezed below its words: the flow layout moves the filter to the next
+        # line instead, which keeps every choice readable at the largest text.
         return self.sizeHint()
 
     @Slot(int)
     def on_current_index_changed(self, _index: int) -> None:
+        # A longer choice widens the box; the layout only asks again when told.
         self.updateGeometry()
 
 
@@ -80,6 +85,8 @@ def fill_combo(combo: QComboBox, everything: str,
     ``everything``. No change signal is sent: the caller applies the filter.
     """
     current = combo.currentData()
+    # A refill after a library reload is not the trainee's choice: no signal, so the
+    # list is filtered (and the count announced) only once, by the caller.
     combo.blockSignals(True)
     combo.clear()
     combo.addItem(everything, None)
@@ -87,6 +94,8 @@ def fill_combo(combo: QComboBox, everything: str,
         combo.addItem(text, data)
         if tip:
             combo.setItemData(combo.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
+    # A tag that left the library with its last scenario falls back to "All": keeping
+    # a choice that is no longer offered would hide every scenario with no visible cause.
     found = combo.findData(current) if current is not None else 0
     combo.setCurrentIndex(max(found, 0))
     combo.blockSignals(False)
