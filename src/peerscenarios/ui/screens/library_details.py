@@ -26,21 +26,24 @@ from peerscenarios.ui.widgets.richtext import InertBrowser, esc, md
 
 def details_html(sc: Scenario, result_text: str) -> str:
     """The details pane for a scenario: summary, facts, setting, people and competencies."""
+    # The short name first (as in the table and the filter), then SAMHSA's own words.
     comps = "".join(f"<li><b>{esc(competency_name(n))}</b>: {esc(COMPETENCIES[n].title)}</li>"
                     for n in sc.competencies if n in COMPETENCIES)
+    # Every field says "none" rather than vanishing: an absent warning line could be read
+    # as "not checked" by someone who needs to know before starting.
     warnings = ", ".join(esc(w) for w in sc.content_warnings) or "none"
     tags = ", ".join(esc(t) for t in sc.tags) or "none"
     where = (f"<b>Setting:</b> {esc(setting_label(sc.setting))}" if sc.setting else "")
     who = ", ".join(esc(population_label(p)) for p in sc.population)
     people = f"<b>Population:</b> {who}" if who else ""
     context = " · ".join(part for part in (where, people) if part)
+    # The summary is author Markdown: md() renders it and the view never follows links.
     return (f"<h2>{esc(sc.title)}</h2>{md(sc.summary)}"
             f"<p><b>About {sc.minutes} minutes</b> · {sc.decision_count} decisions</p>"
             + (f"<p>{context}</p>" if context else "")
             + f"<p><b>Content warnings:</b> {warnings} · <b>Tags:</b> {tags}</p>"
             f"<p><b>Your last result:</b> {esc(result_text)}</p>"
             f"<p><b>Competencies practised:</b></p><ul>{comps}</ul>")
-
 
 
 class DetailsCard(QFrame):
@@ -55,6 +58,8 @@ class DetailsCard(QFrame):
         self.setObjectName("card")
         row = QHBoxLayout(self)
         row.setContentsMargins(12, 8, 12, 8)
+        # A text view, not labels: a screen reader can move through it line by line and
+        # nothing in it is a link that could leave the app.
         self.view = InertBrowser(self)
         self.view.setAccessibleName("Scenario details")
         row.addWidget(self.view, 1)
@@ -77,6 +82,7 @@ class DetailsCard(QFrame):
         self.present_button = QPushButton("Present to a group…", self)
         self.present_button.setAccessibleName("Present to a group")
         self.present_button.setToolTip("Facilitator mode for a projector and a room.")
+        # In this order so that Tab reaches the primary action first, whichever is shown.
         for b in (self.resume_button, self.start_over_button, self.practice_button,
                   self.assessment_button, self.present_button):
             buttons.addWidget(b)
@@ -101,6 +107,8 @@ class ProblemsPanel(QFrame):
         self.view.setModel(model)
         self.view.setWordWrap(True)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # A few problems show at once; more scroll, so a bad folder never pushes the
+        # scenarios that did load off the screen.
         self.view.setMaximumHeight(140)
         col.addWidget(self.view)
         self.hide()
