@@ -6,15 +6,15 @@ The pure steps live in ``core.library``; the cache and the worker processes in
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
-
-from scenario_samples import VALID
 
 from peerscenarios.app import library_service as service
 from peerscenarios.app.library_service import load_library
 from peerscenarios.core import library
 from peerscenarios.core.library import find_files
+from scenario_samples import VALID
 
 BUILTIN = Path(__file__).resolve().parents[2] / "scenarios"
 
@@ -143,6 +143,22 @@ def test_lazy_nodes_from_the_cache_behave_like_the_original(tmp_path: Path) -> N
 
     again = pickle.loads(service.dumps(warm))
     assert again == cold
+
+
+def test_a_cached_scenario_knows_its_decision_count_without_unpacking(tmp_path: Path) -> None:
+    """The Library shows the count for the first row; that must not unpack its nodes."""
+    (tmp_path / "a.yaml").write_text(VALID)
+    cache = tmp_path / "cache"
+    cold = load_library([tmp_path / "a.yaml"], cache_dir=cache).scenarios[0]
+    warm = load_library([tmp_path / "a.yaml"], cache_dir=cache).scenarios[0]
+    nodes = warm.nodes
+    assert isinstance(nodes, service.LazyNodes)
+    assert warm.decision_count == cold.decision_count == 1
+    assert nodes._data is None  # still packed
+    # A cache written before the count was stored still answers, from the nodes.
+    old = service.LazyNodes(nodes.blob())
+    assert old.decision_count is None
+    assert dataclasses.replace(warm, nodes=old).decision_count == 1
 
 
 def test_core_loader_gives_the_same_library_without_cache_or_workers(tmp_path: Path) -> None:

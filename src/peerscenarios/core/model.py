@@ -145,6 +145,12 @@ class Scenario:
     @property
     def decision_count(self) -> int:
         """How many decision points the scenario has."""
+        # Nodes still packed in the library cache carry their count: the Library shows it
+        # for a scenario that may never be opened, and unpacking them just for this
+        # cost the first paint about 30 ms.
+        known = getattr(self.nodes, "decision_count", None)
+        if isinstance(known, int):
+            return known
         return sum(1 for n in self.nodes.values() if n.choices)
 
     def prompt(self, prompt_id: str) -> tuple[Node, ReflectionPrompt]:

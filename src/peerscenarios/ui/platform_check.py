@@ -9,7 +9,6 @@ here first, with words and a command that fix them.
 
 from __future__ import annotations
 
-import ctypes
 import os
 import sys
 from collections.abc import Callable, Mapping
@@ -20,6 +19,9 @@ XCB_CURSOR = "libxcb-cursor.so.0"
 
 def _loadable(name: str) -> bool:
     # Loading it as Qt's plugin would is the sure test: its path differs per distribution.
+    # ctypes is imported here, not at the top: most starts never get this far.
+    import ctypes
+
     try:
         ctypes.CDLL(name)
     except OSError:
