@@ -35,7 +35,8 @@ from typing import Any
 T0_ENV = "PEERSCENARIOS_BENCH_T0"
 MARK = "BENCH_FIRST_PAINT_MS"
 MARK_WINDOW = "BENCH_WINDOW_PAINT_MS"  # the app window's first paint of anything
-RATIO_GOAL = 2.0
+# Issue 16's goal: the library listed within 1.5 times a bare window's first paint.
+RATIO_GOAL = 1.5
 CHILD_TIMEOUT_S = 60.0
 BARE_SIZE = (1280, 800)
 

@@ -37,7 +37,9 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-CHOICE_GOAL_MS = 16.0
+# Issue 16's goals: half a 60 Hz frame at the median, well inside one at p99.
+CHOICE_P50_GOAL_MS = 6.0
+CHOICE_GOAL_MS = 10.0
 RSS_GOAL_MB = 300.0
 ATTEMPT_CLICKS = 25  # clicks (each stepped back) per attempt in the choice benchmark
 
@@ -275,8 +277,8 @@ def _row(name: str, value: float | None, unit: str, goal: float | None,
     return row
 
 
-def choice_latency(quick: bool, *, verbose: bool = True) -> dict[str, Any]:
-    """The choice-to-feedback row."""
+def choice_latency(quick: bool, *, verbose: bool = True) -> list[dict[str, Any]]:
+    """The choice-to-feedback rows: p99 (with the distribution in its note) and p50."""
     from bench_startup import make_data_dir
 
     iterations, warmup = (60, 10) if quick else (300, 20)
@@ -285,20 +287,26 @@ def choice_latency(quick: bool, *, verbose: bool = True) -> dict[str, Any]:
         try:
             got = _spawn(["choice", str(iterations), str(warmup)], data, 300)
         except RuntimeError as exc:
-            return _row("choice_latency_p99_ms", None, "ms", CHOICE_GOAL_MS,
-                        f"not available: {exc}")
+            return [_row("choice_latency_p99_ms", None, "ms", CHOICE_GOAL_MS,
+                         f"not available: {exc}"),
+                    _row("choice_latency_p50_ms", None, "ms", CHOICE_P50_GOAL_MS,
+                         f"not available: {exc}")]
     t = got["times_ms"]
     h = got["handler_ms"]
     if verbose:
         print(f"\ncProfile of {got['profiled']} more clicks (click to feedback painted):")
         print("\n".join(line for line in got["profile"].splitlines() if line.strip()))
-    return _row("choice_latency_p99_ms", _pct(t, 99), "ms", CHOICE_GOAL_MS,
-                f"click to feedback painted, incl. record_choice commit; {len(t)} clicks after "
-                f"{warmup} warm-up, practice mode with step back, a new attempt every "
-                f"{ATTEMPT_CLICKS} clicks, '{got['scenario']}', window "
-                f"{got['size'][0]}x{got['size'][1]} offscreen; p50 {_pct(t, 50):.2f}, "
-                f"p90 {_pct(t, 90):.2f}, max {max(t):.2f} ms; of which the click's slot (engine, "
-                f"commit, widget updates) p50 {_pct(h, 50):.2f}, p99 {_pct(h, 99):.2f} ms")
+    p99 = _row("choice_latency_p99_ms", _pct(t, 99), "ms", CHOICE_GOAL_MS,
+               f"click to feedback painted, incl. record_choice commit; {len(t)} clicks after "
+               f"{warmup} warm-up, practice mode with step back, a new attempt every "
+               f"{ATTEMPT_CLICKS} clicks, '{got['scenario']}', window "
+               f"{got['size'][0]}x{got['size'][1]} offscreen; p50 {_pct(t, 50):.2f}, "
+               f"p90 {_pct(t, 90):.2f}, max {max(t):.2f} ms; of which the click's slot (engine, "
+               f"commit, widget updates) p50 {_pct(h, 50):.2f}, p99 {_pct(h, 99):.2f} ms")
+    p50 = _row("choice_latency_p50_ms", _pct(t, 50), "ms", CHOICE_P50_GOAL_MS,
+               "the median of the same clicks (the p99 row's note splits a click into its slot and "
+               "the paint)")
+    return [p99, p50]
 
 
 def rss_peak(quick: bool) -> dict[str, Any]:
@@ -365,7 +373,7 @@ def _remember_profile(data: Path, profile_id: int) -> None:
 def run(quick: bool) -> list[dict[str, Any]]:
     """Both UI measurements, one row each."""
     sys.path.insert(0, str(HERE))
-    return [choice_latency(quick), rss_peak(quick)]
+    return [*choice_latency(quick), rss_peak(quick)]
 
 
 def main() -> int:
