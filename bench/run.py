@@ -204,6 +204,30 @@ def _module_child(module_name: str, quick: bool, rows_to: Path) -> int:
     return 0
 
 
+def _merged(out: Path, result: dict[str, Any]) -> dict[str, Any]:
+    """A partial run (``--only``) replaces its own modules' rows in the last results file.
+
+    Overwriting it would leave a file that looks like a whole run but holds a few rows.
+    Rows kept from the earlier run keep its machine line under ``earlier_machine``; a
+    file from the other mode (quick or full), or unreadable, is not merged.
+    """
+    try:
+        old = json.loads(out.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return result
+    if not isinstance(old, dict) or old.get("quick") != result["quick"]:
+        return result
+    ran = set(result["durations_s"])
+    kept = [r for r in old.get("results", [])
+            if isinstance(r, dict) and r.get("module") not in ran]
+    if not kept:
+        return result
+    return {**result,
+            "results": kept + result["results"],
+            "durations_s": {**old.get("durations_s", {}), **result["durations_s"]},
+            "earlier_machine": old.get("earlier_machine", old.get("machine"))}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run every benchmark module, print the table, write bench/results.json."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -239,13 +263,15 @@ def main(argv: list[str] | None = None) -> int:
                 broken = True
                 got = _unavailable(names, error)
         durations[module_name] = round(time.perf_counter() - t0, 1)
-        got = [_clean(r) for r in got]
+        got = [{**_clean(r), "module": module_name} for r in got]
         for r in got:
             print(f"  {r['name']}: {_fmt_value(r.get('value'))} {r.get('unit', '')}", flush=True)
         rows.extend(got)
     total = time.perf_counter() - started
     result = {"machine": info, "quick": args.quick, "results": rows,
               "durations_s": durations, "total_s": round(total, 1)}
+    if args.only:
+        result = _merged(args.out, result)
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print("\n" + table(rows))
     print(f"\nmachine: {describe(info)}")
