@@ -214,3 +214,31 @@ def test_markdown_lists_stay_one_list_past_decision_nine(tmp_path: Path,
     nested = sum(t.type == "bullet_list_open" for t in inside)
     assert items == 12
     assert nested == 12  # role and feedback sit under every decision, the tenth too
+
+
+def test_every_format_says_where_the_chosen_response_stood(
+        tmp_path: Path, storage: Storage, library: Library) -> None:
+    """Responses are shuffled per attempt; the record says where the chosen one was shown."""
+    from peerscenarios.app.order import position_of, shown_choices
+
+    profile = storage.create_profile("Ren")
+    walt = library.by_id("benefits-form")
+    assert walt is not None
+    seed = 987654321
+    attempt = storage.start_attempt(profile.id, walt.id, walt.content_hash, "practice",
+                                    order_seed=seed)
+    node = walt.node(walt.start)
+    shown = shown_choices(node, seed)
+    picked = shown[-1]  # the last one on screen
+    storage.record_choice(attempt.id, node.id, picked.id, picked.role, picked.effects,
+                          picked.feedback.why)
+    place = f"response {position_of(node, seed, picked.id)} of {len(shown)}"
+    assert place == f"response {len(shown)} of {len(shown)}"
+    portfolio = build_portfolio(storage, library, profile.id)
+
+    md = write_markdown(portfolio, tmp_path / "p.md").read_text(encoding="utf-8")
+    assert f"({place} on screen)" in md
+    assert f"{place} on screen" in portfolio_html(portfolio)
+    with write_csv(portfolio, tmp_path / "p.csv").open(encoding="utf-8-sig", newline="") as fh:
+        (choice,) = [r for r in csv.DictReader(fh) if r["record"] == "choice"]
+    assert (choice["shown_position"], choice["shown_of"]) == (str(len(shown)), str(len(shown)))

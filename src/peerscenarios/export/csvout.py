@@ -16,8 +16,9 @@ from peerscenarios.export.text import csv_cell, fmt_time, plain
 COLUMNS: tuple[str, ...] = (
     "record", "profile", "attempt", "scenario_id", "scenario", "scenario_version",
     "scenario_changed", "mode", "status", "started", "finished", "ending",
-    "estimated_minutes", "step", "node_id", "choice_id", "choice", "role", "role_label",
-    "stepped_back", "feedback", "prompt_id", "prompt", "reflection", "time",
+    "estimated_minutes", "step", "node_id", "choice_id", "choice", "shown_position",
+    "shown_of", "role", "role_label", "stepped_back", "feedback", "prompt_id", "prompt",
+    "reflection", "time",
 )
 
 # Excel only reads a CSV as UTF-8 when it starts with a byte-order mark.
@@ -43,6 +44,9 @@ def portfolio_rows(portfolio: Portfolio) -> Iterator[dict[str, object]]:
         for d in a.decisions:
             yield {**base, "record": "choice", "step": d.seq, "node_id": d.node_id,
                    "choice_id": d.choice_id, "choice": plain(d.choice_text or ""),
+                   # Its place among the responses as shown (blank for attempts recorded
+                   # before the order was kept).
+                   "shown_position": d.position or "", "shown_of": d.options or "",
                    "role": d.role, "role_label": d.role_label,
                    "stepped_back": "yes" if d.stepped_back else "no",
                    "feedback": plain(d.feedback), "time": fmt_time(d.made_at)}

@@ -87,7 +87,9 @@ def _attempt(a: AttemptEntry) -> Iterator[str]:
             # A stepped-back choice stays in the record: trying, then rethinking, is practice.
             back = " (stepped back and tried another)" if d.stepped_back else ""
             marker = f"{d.seq}. "
-            yield f"{marker}**{md_escape(plain(d.choice_display))}**"
+            # The responses are shuffled per attempt: say where this one stood.
+            place = f" ({d.place_text} on screen)" if d.place_text else ""
+            yield f"{marker}**{md_escape(plain(d.choice_display))}**{place}"
             # Indented to sit under the numbered item's text: as wide as its marker ("1. "
             # is three, "10. " four); three under "10." ended the list at decision ten.
             pad = " " * len(marker)

@@ -71,6 +71,10 @@ def _decisions_table(a: AttemptEntry) -> str:
             # Kept in the table (trying, then rethinking, is practice) but read as set aside.
             role += "<br><span class='back'>stepped back</span>"
             choice = f"<span class='back'>{choice}</span>"
+        if d.place_text:
+            # Where it stood among the shuffled responses, as the trainee saw them: a
+            # supervisor can tell a considered choice from the first one on the list.
+            choice += f"<br><span class='back'>{h(d.place_text)} on screen</span>"
         rows.append(f"<tr><td align='right'>{d.seq}</td><td>{choice}</td>"
                     f"<td>{role}</td><td>{h_inline(d.feedback)}</td></tr>")
     # <thead>: the layout repeats the header row on every page the table continues on.
