@@ -67,6 +67,19 @@ def test_navigation_buttons_are_buttons_not_check_boxes(
     check_screen(w)
 
 
+def test_the_window_is_named_for_the_app_and_the_profile(make_window: WindowFactory) -> None:
+    """The bus reads the bare window title; the frame names the app as well as the person."""
+    from PySide6.QtGui import QAccessible
+
+    w = make_window()
+    frame = QAccessible.queryAccessibleInterface(w)
+    assert frame is not None
+    name = frame.text(QAccessible.Text.Name)
+    assert name.startswith("PeerScenarios, ")
+    assert w.ctx.profile is not None
+    assert name.endswith(w.ctx.profile.name)
+
+
 def test_feedback_and_page_changes_are_announced_once(
         qtbot: QtBot, make_window: WindowFactory) -> None:
     from peerscenarios.ui.widgets.announce import announcements

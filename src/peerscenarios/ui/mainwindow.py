@@ -390,6 +390,9 @@ class MainWindow(ThemeMixin, QMainWindow):
         self.profile_label.setText(f"Profile: {profile.name}")
         # Qt adds the application's display name ("— PeerScenarios") itself.
         self.setWindowTitle(profile.name)
+        # The accessibility bus reads the bare title: a screen reader announced the window
+        # as "Ana, frame", which says nothing about which app it is.
+        self.setAccessibleName(f"PeerScenarios, {profile.name}")
         # Another person's attempt must not stay on screen (it stays paused for them).
         pt = self.player.playthrough
         if pt is not None and pt.attempt.profile_id != profile.id:
