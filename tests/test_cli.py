@@ -156,7 +156,9 @@ def test_paths_json_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
 def test_validate_warns_when_an_id_clashes_with_a_built_in(tmp_path: Path, capsys) -> None:
     builtin = sorted(BUILTIN.glob("*.yaml"))[0]
     copy = tmp_path / "my-copy.yaml"
-    copy.write_bytes(builtin.read_bytes())
+    # An author's edited copy that kept the id: the app would set it aside.
+    copy.write_text(builtin.read_text(encoding="utf-8").replace("title: ", "title: My ", 1),
+                    encoding="utf-8")
     assert main(["validate", str(copy)]) == 0
     out = capsys.readouterr().out
     sid = builtin.stem
@@ -164,9 +166,15 @@ def test_validate_warns_when_an_id_clashes_with_a_built_in(tmp_path: Path, capsy
             "scenario") in out
     assert "so the app will refuse this file: give it its own id" in out
     assert main(["validate", "--strict", str(copy)]) == 1
-    # Checking the built-in folder itself is no clash.
+    # Checking the built-in folder itself is no clash, and neither is an unchanged copy:
+    # the same bytes are the built-in (this is how the repository's scenarios/ looks
+    # next to an installed, not editable, copy of the app).
     capsys.readouterr()
     assert main(["validate", str(builtin)]) == 0
+    unchanged = tmp_path / "unchanged" / builtin.name
+    unchanged.parent.mkdir()
+    unchanged.write_bytes(builtin.read_bytes())
+    assert main(["validate", "--strict", str(unchanged)]) == 0
     assert "PS024" not in capsys.readouterr().out
 
 

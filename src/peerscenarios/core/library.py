@@ -146,11 +146,16 @@ def with_builtin_clashes(lib: Library, builtins: Library) -> Library:
     The app loads built-ins first and refuses such a file (PS024); an author
     validating a copy of a built-in should hear that before opening the app.
     """
-    taken = {s.id: (f.path, s.title) for f in builtins.files if (s := f.scenario) is not None}
+    taken = {s.id: (f.path, s.title, s.content_hash)
+             for f in builtins.files if (s := f.scenario) is not None}
     files = []
     for f in lib.files:
         hit = taken.get(f.scenario.id) if f.scenario is not None else None
-        if hit is not None and f.scenario is not None and not _same_file(f.path, hit[0]):
+        # The same bytes are the built-in itself: the source folder of an installed copy
+        # (the repository's scenarios/ against site-packages), or an unchanged copy whose
+        # refusal loses nothing. Only a file that differs would be silently set aside.
+        if (hit is not None and f.scenario is not None and not _same_file(f.path, hit[0])
+                and f.scenario.content_hash != hit[2]):
             sid = f.scenario.id
             warn = Diagnostic(f.path, 1, 1, Severity.WARNING,
                               f"scenario id '{sid}' is already used by the built-in scenario "
