@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from scenario_samples import VALID
-
 from peerscenarios.core.diagnostics import Severity
 from peerscenarios.core.lint import estimate_minutes, lint
 from peerscenarios.core.validator import validate_bytes
+from scenario_samples import VALID
 
 
 def run(text: str):

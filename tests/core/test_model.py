@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from scenario_samples import VALID
 
 from peerscenarios.core.model import NodeKind
 from peerscenarios.core.taxonomy import COMPETENCIES, ROLE_INFO, Role, role_from_tag
 from peerscenarios.core.validator import validate_bytes
+from scenario_samples import VALID
 
 
 def test_node_kinds_and_lookups() -> None:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scenario_samples import VALID
-
 from peerscenarios.core.coverage import coverage
 from peerscenarios.core.library import load_library
 from peerscenarios.core.markup import to_html, to_plain
 from peerscenarios.core.routes import enumerate_routes
 from peerscenarios.core.taxonomy import Role
 from peerscenarios.core.validator import validate_bytes
+from scenario_samples import VALID
 
 BUILTIN = Path(__file__).resolve().parents[2] / "scenarios"
 

@@ -14,13 +14,13 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
-from scenario_samples import VALID
 
 from peerscenarios import paths
 from peerscenarios.core import validator
 from peerscenarios.core.diagnostics import Severity
 from peerscenarios.core.scenario_schema import build_schema, schema_text
 from peerscenarios.core.taxonomy import COMPETENCIES, POPULATIONS, SETTINGS, Role
+from scenario_samples import VALID
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads(paths.scenario_schema_path().read_text(encoding="utf-8"))

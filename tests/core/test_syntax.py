@@ -8,9 +8,9 @@ invisible characters that move line numbers.
 from __future__ import annotations
 
 import pytest
-from scenario_samples import VALID
 
 from peerscenarios.core.validator import validate_bytes
+from scenario_samples import VALID
 
 
 def line_of(text: str, snippet: str) -> int:
