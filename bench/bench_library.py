@@ -87,8 +87,9 @@ def _child_profile(folder: Path, files: int) -> None:
                    if path.endswith(module_suffix) and name == func)
 
     parts = {
-        "fast path: libyaml events to plain values (fast._load)":
+        "fast path: reading to plain values, by yaml-rs or libyaml events (fast._load)":
             cum("core/validate/fast.py", "_load"),
+        "of which yaml-rs itself (yaml_rs loads)": cum("yaml_rs/_lib.py", "loads"),
         "fast path: every check, and the model (fast._scenario)":
             cum("core/validate/fast.py", "_scenario"),
         "full walk, for files the fast path leaves (safeyaml.compose)":
@@ -138,14 +139,20 @@ def _child_libyaml(folder: Path, part: int, parts: int, how: str) -> None:
 
     ``raw``: libyaml alone, in C, building nothing (PyYAML's ``raw_parse``).
     ``events``: the same parse handing each event to Python as an object, as
-    every PyYAML-based reader (ours included) must.
+    every PyYAML-based reader must.
+    ``yaml_rs``: yaml-rs reading the same text to Python values, in compiled code (the
+    library's quick reader for plainly written files, before any check).
     """
+    import yaml_rs
     from yaml._yaml import CParser
 
     files = sorted(folder.glob("*.yaml"))[part::parts]
     datas = [f.read_bytes() for f in files]
     t0 = time.perf_counter()
     for data in datas:
+        if how == "yaml_rs":
+            yaml_rs.loads(data.decode("utf-8"), parse_datetime=False)
+            continue
         if how == "raw":
             parser = CParser(data)
             parser.raw_parse()
@@ -258,6 +265,7 @@ def run(quick: bool, *, verbose: bool = True) -> list[dict[str, Any]]:
         warm = [_spawn("load", str(folder), str(cache)) for _ in range(warm_runs)]
         limit = _libyaml_limit(folder, "raw")
         events = _libyaml_limit(folder, "events")
+        quick_reader = _libyaml_limit(folder, "yaml_rs")
         lint40 = _spawn("lint", str(folder), "10" if quick else "40")
         prof = profile_summary(folder, 30 if quick else PROFILE_FILES)
         warm_prof = _spawn("profile-warm", str(folder), str(cache))
@@ -299,7 +307,9 @@ def run(quick: bool, *, verbose: bool = True) -> list[dict[str, Any]]:
              f"nothing, two processes at once (wall, incl. their start; parsing alone "
              f"{limit['parse_s']:.2f} s). With each event handed to Python as an object, as "
              f"any PyYAML-based reader needs: {events['wall_s']:.2f} s (parsing "
-             f"{events['parse_s']:.2f} s){machine}" + tag),
+             f"{events['parse_s']:.2f} s). yaml-rs, which the load uses for plainly written "
+             f"files, reading the same text to Python values: {quick_reader['wall_s']:.2f} s "
+             f"(reading {quick_reader['parse_s']:.2f} s){machine}" + tag),
         _row("library_load_1000_warm_s", warm_s, "s", WARM_GOAL_S,
              f"{base}; cache from the cold run; median of {warm_runs}; profile: unpickling "
              f"{warm_prof['unpickle_s'] / warm_prof['total_s']:.0%} (dataclass __setstate__ "

@@ -14,7 +14,9 @@ from scenario_samples import VALID
 BASE = VALID.encode()
 TOKENS = [b"\n", b": ", b"- ", b"[", b"]", b"{", b"}", b"&a ", b"*a", b"!!str ", b"'", b'"',
           b"#", b"|", b">", b"  ", b"\t", b"no", b"1.10", b"~", b"next: start", b"role: x",
-          b"\x00", b"\xff", b"---\n", b"...\n", b"? ", b"<<: ", b"%YAML 1.1\n"]
+          b"\x00", b"\xff", b"---\n", b"...\n", b"? ", b"<<: ", b"%YAML 1.1\n",
+          # Spellings YAML 1.1 (the full walk) and 1.2 (the quick reader) read differently.
+          b"017", b"0o17", b"+5", b"-0", b"1_000", b"yes", b"1:30", b"2001-01-01", b"1e3"]
 
 
 def _outcome_is_clean(data: bytes) -> None:

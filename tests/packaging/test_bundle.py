@@ -370,9 +370,11 @@ def test_bundle_holds_the_app_and_only_the_qt_it_uses(bundle: Bundle) -> None:
              "peerscenarios.course.migrations.versions"}
     assert ours - modules == set(), "modules missing from the bundle"
     # Imported late or chosen by name at run time: the course server's driver and the
-    # password store's backend; the phones' web server and QR code.
+    # password store's backend; the phones' web server and QR code; the library's
+    # quick reader (imported in a try, so a missing one would only make loads slower).
     assert {"psycopg", "psycopg_binary", "sqlalchemy.dialects.postgresql.psycopg",
-            "keyring.backends.SecretService", "secretstorage", "aiohttp", "segno"} <= modules
+            "keyring.backends.SecretService", "secretstorage", "aiohttp", "segno",
+            "yaml_rs", "yaml_rs._lib"} <= modules
     assert not {m for m in modules if m.split(".")[0] in {"pytest", "_pytest", "hypothesis",
                                                           "pytestqt", "tests", "tkinter"}}
     internal = bundle.folder / "_internal"

@@ -300,8 +300,17 @@ def _compact(loaded: LoadedFile) -> LoadedFile:
     Cold and warm loads then hold the same thing, and a library of a thousand
     scenarios does not keep every node object alive in memory.
     """
-    if loaded.scenario is None:
+    scenario = loaded.scenario
+    if scenario is None:
         return loaded
+    from peerscenarios.core.validate.fast import PlainNodes
+
+    if isinstance(scenario.nodes, PlainNodes):
+        # A clean file (most are): pack its plain values as the pickler would, without
+        # the round trip through pickle for the rest (a tenth of a millisecond a file).
+        blob = pickle.dumps((_PLAIN, scenario.nodes.plain), protocol=pickle.HIGHEST_PROTOCOL)
+        nodes = LazyNodes(blob, scenario.decision_count)
+        return dataclasses.replace(loaded, scenario=dataclasses.replace(scenario, nodes=nodes))
     result = pickle.loads(dumps(loaded))
     assert isinstance(result, LoadedFile)
     return result

@@ -1,10 +1,11 @@
-"""The fast path: a clean file read straight from libyaml's events into the model.
+"""The fast path: a clean file read straight into plain values and then the model.
 
 Composing YAML into position-carrying nodes costs most of a cold library load
 (libyaml calls back into Python for every node and both of its marks, and the
 walk then visits each node again). A file that is valid does not need the
-positions: nothing is reported about it. So a file is first read from the
-parser's events into plain values and checked against every rule at once;
+positions: nothing is reported about it. So a file is first read into plain
+values (by yaml-rs, compiled, when its text is plainly written; otherwise from
+libyaml's events) and checked against every rule at once;
 only if that finds anything at all (an error, a warning, a value it is not
 sure of) does the caller fall back to the full, position-aware walk, which
 finds and explains the same problem. Each check here mirrors one in
@@ -159,6 +160,109 @@ def _load(text: str) -> tuple[Any, Pos]:
     """The document as dicts, lists, str and int, and where its top-level 'id' key is."""
     if safeyaml.deep_or_suspicious(text):
         raise UnsureError("nesting")
+    if _rs_loads is not None:
+        lined = "\n" + text
+        if _plainly_written(lined):
+            return _load_rs(text, lined)
+    return _load_events(text)
+
+
+# -- the quickest reader, for plainly written files -----------------------------------
+#
+# yaml-rs builds the plain values in compiled code, about three times faster than
+# libyaml's events reach Python. It reads YAML 1.2, where PyYAML (and so the full
+# walk) reads YAML 1.1, and it gives no positions; so it is used only for a file
+# whose text rules out every way the two could differ, and its values are checked
+# where they are used (_text, _number, _fields). Anything else, or any doubt, goes to
+# the events reader.
+
+_rs_loads: Callable[..., Any] | None
+try:
+    from yaml_rs import DuplicateKeyPolicy as _DuplicateKeyPolicy
+    from yaml_rs import loads as _rs_loads
+except ImportError:  # pragma: no cover - an install without it reads every file by events
+    _rs_loads = None
+_NO_DUPLICATES = None if _rs_loads is None else _DuplicateKeyPolicy.Error
+
+# Characters only a file needing the full walk has: anchors, tags, tabs, line breaks
+# other than "\n" (PyYAML counts them as new lines), a byte-order mark.
+_RS_AVOID = ("&", "!", "\t", "\r", "\x85", "\u2028", "\u2029", "\ufeff")
+# Numbers the two YAML versions read differently: 017, 0o17, 0x1F, -0, +5, 1_000. Each
+# pattern starts with a fixed character, which the regex engine finds quickly; whether
+# a "0x" starts a value (not "bench-00") is then decided by the character before it.
+_ZERO_ON = re.compile(r"0\w")
+_MINUS_ZERO = re.compile(r"-0")
+_VALUE_START = frozenset(" \n[{,:?")
+_PLUS_DIGIT = re.compile(r"\+[0-9]")
+_DIGITS = frozenset("0123456789")
+# A line at column 1 that is not blank, a comment or a top-level "key:" (a second
+# document, a directive, a root that is not a block mapping, a quoted key...). The
+# text is searched with a newline in front, so the first line is a line like the rest.
+_ODD_TOP_LINE = re.compile(r"\n(?!\Z|[\n #]|[A-Za-z_][\w-]*[ ]*:(?:[ \n]|\Z))")
+_TOP_ID = re.compile(r"\nid[ ]*:")
+# Strings whose first character can make YAML 1.1 read a plain scalar as another type.
+_RISKY_START = frozenset(_RESOLVERS) - {None}
+_BIG = 10**20
+
+
+def _plainly_written(lined: str) -> bool:
+    """True if nothing in the text (with a newline in front) needs the events reader."""
+    if any(c in lined for c in _RS_AVOID) or _ODD_TOP_LINE.search(lined) is not None:
+        return False
+    if "+" in lined and _PLUS_DIGIT.search(lined) is not None:
+        return False
+    at = lined.find("_")
+    while at != -1:
+        if lined[at - 1] in _DIGITS:
+            return False
+        at = lined.find("_", at + 1)
+    for match in _ZERO_ON.finditer(lined):
+        at = match.start()
+        before = lined[at - 1]
+        if before in "+-":
+            before = lined[at - 2]
+        if before in _VALUE_START:
+            return False
+    return not any(lined[m.start() - 1] in _VALUE_START for m in _MINUS_ZERO.finditer(lined))
+
+
+def _load_rs(text: str, lined: str) -> tuple[Any, Pos]:
+    assert _rs_loads is not None
+    try:
+        root = _rs_loads(text, parse_datetime=False, duplicate_key_policy=_NO_DUPLICATES)
+    except Exception as exc:  # a syntax error, a repeated key, anything: the walk says
+        raise UnsureError("yaml-rs") from exc
+    ids = [m.start() for m in _TOP_ID.finditer(lined)]
+    if type(root) is not dict or len(ids) != 1:
+        raise UnsureError("shape")
+    # The values' types are checked where they are used (_text, _number, _fields...).
+    # The id's line: the newlines before it in the text (the one put in front included).
+    return root, (lined.count("\n", 0, ids[0] + 1), 1)
+
+
+def _was_quoted(value: str) -> bool:
+    """True if yaml-rs reads the bare word as a number or null: then this text was quoted.
+
+    ("1.1" or "" in quotes are text to both readers; a bare yes, 1:30 or a date is
+    text to yaml-rs alone, so those stay unsure.)
+    """
+    if _rs_loads is None:
+        return True  # then every file is read by events, which resolved bare words already
+    found = _QUOTED.get(value)
+    if found is None:
+        try:
+            found = _rs_loads(value, parse_datetime=False).__class__ is not str
+        except Exception:
+            found = False
+        if len(value) <= 64 and len(_QUOTED) <= _PLAIN_LIMIT:
+            _QUOTED[value] = found
+    return found
+
+
+_QUOTED: dict[str, bool] = {}
+
+
+def _load_events(text: str) -> tuple[Any, Pos]:
     parser = CParser(text)
     try:
         # Anchors and tags need '&' or '!': most files have neither, and then no event
@@ -246,14 +350,31 @@ def _fields(value: Any, allowed: frozenset[str],
 
 
 def _text(value: Any) -> str:
-    if type(value) is int:
+    if value.__class__ is str:
+        # Every string passes here. Written plainly, YAML 1.1 might read it as a truth
+        # value, a date or a number (the full walk's reading); then it must have come
+        # from quotes, or the readers differ. (Only a date with a time holds a space.)
+        if value and value[0] in _RISKY_START and (" " not in value or value[0] in _DIGITS):
+            _check_quoted(value)
+        text = value.strip()
+        if not text:
+            raise UnsureError("empty")
+        return text
+    if value.__class__ is int:
+        if not -_BIG < value < _BIG:
+            raise UnsureError("big number")
         return str(value)  # 'text: 911': YAML's digits, kept as text as the full walk does
-    if type(value) is not str:
-        raise UnsureError("text")
-    text = value.strip()
-    if not text:
-        raise UnsureError("empty")
-    return text
+    raise UnsureError("text")
+
+
+def _check_quoted(value: str) -> None:
+    found = _PLAIN.get(value, _MISSING)
+    if found is _MISSING:
+        found = _resolve(value)
+        if len(value) <= 64 and len(_PLAIN) <= _PLAIN_LIMIT:
+            _PLAIN[value] = found
+    if found.__class__ is not str and not _was_quoted(value):
+        raise UnsureError("type")
 
 
 def _ident(value: Any) -> str:
@@ -339,14 +460,17 @@ def _node(item: Any) -> Node:
             raise UnsureError("order")
         fixed = order == "fixed"
     return Node(
-        id=nid, text=_text(f["text"]) if "text" in f else "",
-        lines=tuple(_line(li) for li in _list(f["lines"])) if "lines" in f else (),
-        choices=choices, next=_ident(f["next"]) if "next" in f else None, ending=ending,
-        reflect=tuple(_prompt(p) for p in _list(f["reflect"])) if "reflect" in f else (),
-        facilitator=_facilitator(f["facilitator"]) if "facilitator" in f else FacilitatorNotes(),
-        content_warnings=_texts(f["content_warnings"]) if "content_warnings" in f else (),
-        fixed_order=fixed,
+        nid, _text(f["text"]) if "text" in f else "",
+        tuple([_line(li) for li in _list(f["lines"])]) if "lines" in f else (),
+        choices, _ident(f["next"]) if "next" in f else None, ending,
+        tuple([_prompt(p) for p in _list(f["reflect"])]) if "reflect" in f else (),
+        _facilitator(f["facilitator"]) if "facilitator" in f else _NO_NOTES,
+        _texts(f["content_warnings"]) if "content_warnings" in f else (),
+        fixed,
     )
+
+
+_NO_NOTES = FacilitatorNotes()
 
 
 def _list(value: Any) -> list[Any]:
@@ -377,7 +501,7 @@ def _choices(value: Any) -> tuple[Choice, ...]:
     items = _list(value)
     if not MIN_CHOICES <= len(items) <= MAX_CHOICES:
         raise UnsureError("choice count")
-    choices = tuple(_choice(c) for c in items)
+    choices = tuple([_choice(c) for c in items])
     if len({c.id for c in choices}) != len(choices) or all(c.role.is_drift for c in choices):
         raise UnsureError("choices")
     return choices
