@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from yaml._yaml import CParser
@@ -79,33 +79,40 @@ _PLAIN_LIMIT = 20_000
 
 
 class PlainNodes(Mapping[str, Node]):
-    """A clean scenario's nodes, with the plain values they were read from.
+    """A clean scenario's nodes, kept as the plain values they were read from.
 
     The plain values (dicts, lists and strings) pickle several times faster
     than the node objects, so the library service sends those between
-    processes and into its cache, and builds the nodes again with
-    :func:`nodes_from_plain` when a scenario is opened.
+    processes and into its cache. The node objects are built from them (by
+    :func:`nodes_from_plain`) only when the nodes are first used: a library
+    load checks every node but opens none.
     """
 
-    __slots__ = ("_nodes", "plain")
+    __slots__ = ("_nodes", "decision_count", "plain")
 
-    def __init__(self, nodes: dict[str, Node], plain: list[Any]) -> None:
-        self._nodes = nodes
+    def __init__(self, plain: list[Any], decision_count: int) -> None:
+        self._nodes: dict[str, Node] | None = None
         self.plain = plain
+        self.decision_count = decision_count
+
+    def _built(self) -> dict[str, Node]:
+        if self._nodes is None:
+            self._nodes = nodes_from_plain(self.plain)
+        return self._nodes
 
     def __getitem__(self, key: str) -> Node:
-        return self._nodes[key]
+        return self._built()[key]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._nodes)
+        return iter(self._built())
 
     def __len__(self) -> int:
-        return len(self._nodes)
+        return len(self.plain)
 
 
 def nodes_from_plain(plain: list[Any]) -> dict[str, Node]:
     """The nodes of a scenario that passed the fast path, from its plain values."""
-    return {node.id: node for node in map(_node, plain)}
+    return {node.id: node for node in (_node(item, _MODEL) for item in plain)}
 
 
 class UnsureError(Exception):
@@ -378,10 +385,17 @@ def _check_quoted(value: str) -> None:
 
 
 def _ident(value: Any) -> str:
+    if value.__class__ is str and value in _GOOD_IDS:
+        return value  # ids repeat (every "next" names a node): each is checked once
     text = _text(value)
     if not ID_RE.match(text):
         raise UnsureError("id")
+    if text == value and len(_GOOD_IDS) < _PLAIN_LIMIT:
+        _GOOD_IDS.add(text)
     return text
+
+
+_GOOD_IDS: set[str] = set()
 
 
 def _texts(value: Any) -> tuple[str, ...]:
@@ -417,18 +431,19 @@ def _scenario(root: Any, data: bytes, path: str) -> Scenario:
     items = top["nodes"]
     if type(items) is not list or not items:
         raise UnsureError("nodes")
-    nodes: dict[str, Node] = {}
+    nodes: dict[str, Any] = {}
     for item in items:
-        node = _node(item)
+        node = _node(item, _CHECK)
         if node.id in nodes:
             raise UnsureError("node id")
         nodes[node.id] = node
     start = _ident(top["start"]) if "start" in top else next(iter(nodes))
     _check_graph(nodes, start)
+    decisions = sum(1 for node in nodes.values() if node.choices)
     return Scenario(
         id=sid, title=_text(top["title"]), summary=_text(top["summary"]),
         minutes=_number(top["minutes"], 1, 60), competencies=tuple(competencies),
-        nodes=PlainNodes(nodes, items), start=start,
+        nodes=PlainNodes(items, decisions), start=start,
         tags=_texts(top["tags"]) if "tags" in top else (),
         content_warnings=_texts(top["content_warnings"]) if "content_warnings" in top else (),
         language=_text(top["language"]) if "language" in top else "en",
@@ -439,7 +454,44 @@ def _scenario(root: Any, data: bytes, path: str) -> Scenario:
     )
 
 
-def _node(item: Any) -> Node:
+class _Make(NamedTuple):
+    """What the checks build: the model's objects, or only what the graph check reads."""
+
+    node: Callable[..., Any]
+    choice: Callable[..., Any]
+    feedback: Callable[[str, str], Any]
+    line: Callable[[str, str], Any]
+    effects: Callable[[dict[int, int]], Any]
+
+
+class _CheckedNode:
+    __slots__ = ("choices", "ending", "id", "next", "reflect")
+
+    def __init__(self, nid: str, _text: str, _lines: Any, choices: Any, nxt: str | None,
+                 ending: Any, reflect: Any, _notes: Any, _warnings: Any, _fixed: bool) -> None:
+        self.id, self.choices, self.next, self.ending, self.reflect = (
+            nid, choices, nxt, ending, reflect)
+
+
+class _CheckedChoice:
+    __slots__ = ("id", "next", "role")
+
+    def __init__(self, cid: str, _text: str, role: Role, _feedback: Any, nxt: str,
+                 _effects: Any) -> None:
+        self.id, self.role, self.next = cid, role, nxt
+
+
+def _nothing(*_args: Any) -> None:
+    return None
+
+
+# A library load checks every node of every file but opens none: building the frozen
+# model objects it would throw away was a fifth of the checks' time.
+_MODEL = _Make(Node, Choice, Feedback, SpeakerLine, MappingProxyType)
+_CHECK = _Make(_CheckedNode, _CheckedChoice, _nothing, _nothing, _nothing)
+
+
+def _node(item: Any, mk: _Make) -> Any:
     f = _fields(item, _NODE, _ID_ONLY)
     nid = _ident(f["id"])
     if "allow_terms" in f:
@@ -448,7 +500,7 @@ def _node(item: Any) -> Node:
         raise UnsureError("no text")
     if ("choices" in f) + ("next" in f) + ("ending" in f) != 1:
         raise UnsureError("way on")
-    choices = _choices(f["choices"]) if "choices" in f else ()
+    choices = _choices(f["choices"], mk) if "choices" in f else ()
     ending = None
     if "ending" in f:
         ef = _fields(f["ending"], _ENDING, _ENDING)
@@ -459,9 +511,9 @@ def _node(item: Any) -> Node:
         if order not in ORDER_VALUES or (order == "fixed" and not choices):
             raise UnsureError("order")
         fixed = order == "fixed"
-    return Node(
+    return mk.node(
         nid, _text(f["text"]) if "text" in f else "",
-        tuple([_line(li) for li in _list(f["lines"])]) if "lines" in f else (),
+        tuple([_line(li, mk) for li in _list(f["lines"])]) if "lines" in f else (),
         choices, _ident(f["next"]) if "next" in f else None, ending,
         tuple([_prompt(p) for p in _list(f["reflect"])]) if "reflect" in f else (),
         _facilitator(f["facilitator"]) if "facilitator" in f else _NO_NOTES,
@@ -479,11 +531,11 @@ def _list(value: Any) -> list[Any]:
     return value
 
 
-def _line(value: Any) -> SpeakerLine:
+def _line(value: Any, mk: _Make) -> Any:
     f = _fields(value, _LINE, _LINE_NEEDS)
     if "allow_terms" in f:
         _texts(f["allow_terms"])
-    return SpeakerLine(_text(f["speaker"]), _text(f["text"]))
+    return mk.line(_text(f["speaker"]), _text(f["text"]))
 
 
 def _prompt(value: Any) -> ReflectionPrompt:
@@ -497,17 +549,17 @@ def _facilitator(value: Any) -> FacilitatorNotes:
                             _texts(f["discuss"]) if "discuss" in f else ())
 
 
-def _choices(value: Any) -> tuple[Choice, ...]:
+def _choices(value: Any, mk: _Make) -> tuple[Any, ...]:
     items = _list(value)
     if not MIN_CHOICES <= len(items) <= MAX_CHOICES:
         raise UnsureError("choice count")
-    choices = tuple([_choice(c) for c in items])
+    choices = tuple([_choice(c, mk) for c in items])
     if len({c.id for c in choices}) != len(choices) or all(c.role.is_drift for c in choices):
         raise UnsureError("choices")
     return choices
 
 
-def _choice(value: Any) -> Choice:
+def _choice(value: Any, mk: _Make) -> Any:
     f = _fields(value, _CHOICE, _CHOICE_NEEDS)
     if "allow_terms" in f:
         _texts(f["allow_terms"])
@@ -524,12 +576,12 @@ def _choice(value: Any) -> Choice:
             if k not in COMPETENCIES or type(k) is not int:
                 raise UnsureError("competency")
             effects[k] = _number(v, EFFECT_MIN, EFFECT_MAX)
-    return Choice(_ident(f["id"]), _text(f["text"]), role,
-                  Feedback(_text(ff["why"]), _text(ff["better"]) if "better" in ff else ""),
-                  _ident(f["next"]), MappingProxyType(effects))
+    return mk.choice(_ident(f["id"]), _text(f["text"]), role,
+                     mk.feedback(_text(ff["why"]), _text(ff["better"]) if "better" in ff else ""),
+                     _ident(f["next"]), mk.effects(effects))
 
 
-def _check_graph(nodes: dict[str, Node], start: str) -> None:
+def _check_graph(nodes: dict[str, Any], start: str) -> None:
     """Targets exist, prompts are unique, every node is reachable and can reach an ending."""
     # Stricter than the graph phase needs to be for errors: an unreachable node is only
     # a warning there, but a warning is something to report, so not for this path.
