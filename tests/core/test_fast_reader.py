@@ -140,10 +140,53 @@ def test_both_fast_readers_agree_on_every_sample_file() -> None:
 
 def test_without_yaml_rs_the_events_reader_gives_the_same(monkeypatch: pytest.MonkeyPatch
                                                           ) -> None:
-    monkeypatch.setattr(fast, "_rs_loads", None)
+    from peerscenarios.core.validate import quick
+
+    monkeypatch.setattr(quick, "loads", None)
+    monkeypatch.setattr(quick, "ready", lambda: False)
     for text in _variants()[::7]:
         _same(text.encode())
     data = VALID.encode()
     decoded = safeyaml.decode(data)
     assert isinstance(decoded, str)
     assert fast.fast_scenario(data, decoded, "f.yaml") is not None
+
+
+WORKER_THREADS = """
+import sys, threading
+from pathlib import Path
+root = Path(sys.argv[1])
+
+def load():
+    # What the app's library load does on a worker thread of its pool.
+    from peerscenarios.app.library_service import load_library
+    lib = load_library([root / "scenarios"], cache_dir=None)
+    print(len(lib.scenarios), "quick" if sys.modules.get("yaml_rs") else "events")
+
+for _ in range(3):  # each load on a new thread, the one before it ended
+    t = threading.Thread(target=load)
+    t.start()
+    t.join()
+from peerscenarios.core.validate import quick
+assert quick.ready()  # the main thread may import it; workers then use it
+for _ in range(2):
+    t = threading.Thread(target=load)
+    t.start()
+    t.join()
+"""
+
+
+def test_loads_on_worker_threads_never_crash_the_process(tmp_path: Path) -> None:
+    # yaml-rs 0.1.6 segfaults when the thread that imported it has ended before it is
+    # used: a worker must never be the one to import it.
+    import subprocess
+    import sys
+
+    script = tmp_path / "workers.py"
+    script.write_text(WORKER_THREADS)
+    done = subprocess.run([sys.executable, str(script), str(ROOT)], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.split()
+    count = len(list((ROOT / "scenarios").glob("*.yaml")))
+    assert lines == [str(count), "events"] * 3 + [str(count), "quick"] * 2

@@ -219,6 +219,11 @@ def run_app(args: argparse.Namespace) -> int:
         if app.windowIcon().isNull():
             app.setWindowIcon(app_icon())
         instance.listen()
+        # The library's quick YAML reader may only be imported here, on the main thread
+        # (see core.validate.quick); loads on the worker thread use it from then on.
+        from peerscenarios.core.validate import quick
+
+        quick.ready()
 
     main.library_listed.connect(after_first_paint)
     # Also when the list never paints (a minimized window, a slow cold load).

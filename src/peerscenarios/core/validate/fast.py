@@ -43,6 +43,7 @@ from peerscenarios.core.taxonomy import (
     SETTINGS,
     Role,
 )
+from peerscenarios.core.validate import quick
 from peerscenarios.core.validate.common import Pos, content_hash
 from peerscenarios.core.validate.graph import reach
 from peerscenarios.core.validate.keys import (
@@ -167,7 +168,7 @@ def _load(text: str) -> tuple[Any, Pos]:
     """The document as dicts, lists, str and int, and where its top-level 'id' key is."""
     if safeyaml.deep_or_suspicious(text):
         raise UnsureError("nesting")
-    if _rs_loads is not None:
+    if quick.loads is not None or quick.ready():
         lined = "\n" + text
         if _plainly_written(lined):
             return _load_rs(text, lined)
@@ -182,14 +183,6 @@ def _load(text: str) -> tuple[Any, Pos]:
 # whose text rules out every way the two could differ, and its values are checked
 # where they are used (_text, _number, _fields). Anything else, or any doubt, goes to
 # the events reader.
-
-_rs_loads: Callable[..., Any] | None
-try:
-    from yaml_rs import DuplicateKeyPolicy as _DuplicateKeyPolicy
-    from yaml_rs import loads as _rs_loads
-except ImportError:  # pragma: no cover - an install without it reads every file by events
-    _rs_loads = None
-_NO_DUPLICATES = None if _rs_loads is None else _DuplicateKeyPolicy.Error
 
 # Characters only a file needing the full walk has: anchors, tags, tabs, line breaks
 # other than "\n" (PyYAML counts them as new lines), a byte-order mark.
@@ -234,9 +227,9 @@ def _plainly_written(lined: str) -> bool:
 
 
 def _load_rs(text: str, lined: str) -> tuple[Any, Pos]:
-    assert _rs_loads is not None
+    assert quick.loads is not None
     try:
-        root = _rs_loads(text, parse_datetime=False, duplicate_key_policy=_NO_DUPLICATES)
+        root = quick.loads(text, parse_datetime=False, duplicate_key_policy=quick.NO_DUPLICATES)
     except Exception as exc:  # a syntax error, a repeated key, anything: the walk says
         raise UnsureError("yaml-rs") from exc
     ids = [m.start() for m in _TOP_ID.finditer(lined)]
@@ -253,12 +246,12 @@ def _was_quoted(value: str) -> bool:
     ("1.1" or "" in quotes are text to both readers; a bare yes, 1:30 or a date is
     text to yaml-rs alone, so those stay unsure.)
     """
-    if _rs_loads is None:
-        return True  # then every file is read by events, which resolved bare words already
+    if quick.loads is None:
+        return True  # then every file so far was read by events, which resolved bare words
     found = _QUOTED.get(value)
     if found is None:
         try:
-            found = _rs_loads(value, parse_datetime=False).__class__ is not str
+            found = quick.loads(value, parse_datetime=False).__class__ is not str
         except Exception:
             found = False
         if len(value) <= 64 and len(_QUOTED) <= _PLAIN_LIMIT:
