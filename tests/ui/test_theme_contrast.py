@@ -54,3 +54,29 @@ def test_the_focused_continue_button_really_draws_the_ring(
     image = button.grab().toImage()
     left_edge = {image.pixelColor(1, y).name() for y in range(4, button.height() - 4)}
     assert w.ctx.colours.focus in left_edge
+
+
+@pytest.mark.parametrize("colours", [LIGHT, DARK, HIGH_CONTRAST], ids=lambda c: c.name)
+def test_hint_text_in_an_empty_field_is_told_apart_from_typed_text(colours: Colours) -> None:
+    # High contrast once drew "Search titles, summaries, tags..." in the same white as
+    # typed words: an empty search field looked filled in.
+    assert QColor(colours.placeholder) != QColor(colours.text)
+    assert contrast(colours.placeholder, colours.base) >= 4.5
+    assert contrast(colours.text, colours.base) > contrast(colours.placeholder, colours.base)
+
+
+def test_the_search_field_draws_its_hint_in_the_hint_colour(
+        qtbot: QtBot, make_window: WindowFactory) -> None:
+    w = make_window()
+    w.menu_actions.contrast.trigger()
+    assert w.ctx.colours is HIGH_CONTRAST
+    edit = w.library.search_edit
+    edit.clear()
+    assert edit.placeholderText()
+    assert edit.palette().color(edit.palette().ColorRole.PlaceholderText) == QColor(
+        HIGH_CONTRAST.placeholder)
+    image = edit.grab().toImage()
+    drawn = {image.pixelColor(x, y).name() for x in range(image.width())
+             for y in range(image.height())}
+    assert HIGH_CONTRAST.placeholder in drawn
+    assert HIGH_CONTRAST.text not in drawn - {HIGH_CONTRAST.border}

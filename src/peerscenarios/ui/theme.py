@@ -44,6 +44,9 @@ class Colours:
     warning: str
     peer: str
     drift: str
+    # Hint text in an empty field: set apart from typed text (which is ``text``), and still
+    # 4.5:1 against ``base`` so it can be read.
+    placeholder: str
     dark: bool
 
 
@@ -51,17 +54,17 @@ LIGHT = Colours("light", window="#f4f3ef", base="#ffffff", nav="#e9e7e1", button
                 text="#1b1b1b", muted="#585858", border="#8a8a8a", accent="#1d5ea8",
                 accentText="#ffffff", selection="#c9ddf5", selectionText="#0d0d0d",
                 focus="#0b57d0", warning="#a15c00", peer="#1f7a3a", drift="#b23c17",
-                dark=False)
+                placeholder="#585858", dark=False)
 DARK = Colours("dark", window="#1d1f23", base="#26292e", nav="#2c3036", button="#30343a",
                text="#ededed", muted="#b3b3b3", border="#7b8089", accent="#8ab4f8",
                accentText="#0d1b2a", selection="#3c5a85", selectionText="#ffffff",
                focus="#ffd166", warning="#f0a040", peer="#7fd69a", drift="#ff9a76",
-               dark=True)
+               placeholder="#b3b3b3", dark=True)
 HIGH_CONTRAST = Colours("high-contrast", window="#000000", base="#000000", nav="#000000",
                         button="#000000", text="#ffffff", muted="#ffffff", border="#ffffff",
                         accent="#ffff00", accentText="#000000", selection="#ffff00",
                         selectionText="#000000", focus="#00ffff", warning="#ffff00",
-                        peer="#ffffff", drift="#ffffff", dark=True)
+                        peer="#ffffff", drift="#ffffff", placeholder="#b3b3b3", dark=True)
 
 
 def point_size(step: int) -> int:
@@ -110,7 +113,7 @@ def palette(colours: Colours) -> QPalette:
         role.AlternateBase: colours.nav, role.Text: colours.text, role.Button: colours.button,
         role.ButtonText: colours.text, role.Highlight: colours.selection,
         role.HighlightedText: colours.selectionText, role.ToolTipBase: colours.base,
-        role.ToolTipText: colours.text, role.PlaceholderText: colours.muted,
+        role.ToolTipText: colours.text, role.PlaceholderText: colours.placeholder,
         role.Link: colours.accent, role.BrightText: colours.warning,
     }
     for r, c in pairs.items():
