@@ -83,13 +83,21 @@ def test_the_number_spellings_that_differ_never_reach_the_quick_reader() -> None
         assert fast._plainly_written("\n" + text), word
 
 
+def _unindented(text: str) -> str:
+    """The same scenario with its node list written at column 1 ("nodes:" then "- id:")."""
+    head, nodes = text.split("nodes:\n", 1)
+    return head + "nodes:\n" + "\n".join(line[2:] for line in nodes.split("\n"))
+
+
 @pytest.mark.parametrize("text", [
+    _unindented(VALID),  # list items at column 1 are read the quick way too
+    _unindented(VALID).replace("- id: start", "- id: start\n---\n"),  # but not a document end
     VALID.replace("format: 1\n", "# A scenario\n\nformat: 1\n"),  # the id further down
     "# first\n" + VALID.replace("id: test-scenario\n", "") + "id: test-scenario\n",
     VALID.replace("id: test-scenario", "id :  test-scenario"),
 ])
 def test_the_id_is_placed_where_the_full_walk_places_it(text: str) -> None:
-    assert fast._plainly_written("\n" + text)
+    assert fast._plainly_written("\n" + text) == ("---" not in text)
     _same(text.encode())
 
 

@@ -195,10 +195,11 @@ _MINUS_ZERO = re.compile(r"-0")
 _VALUE_START = frozenset(" \n[{,:?")
 _PLUS_DIGIT = re.compile(r"\+[0-9]")
 _DIGITS = frozenset("0123456789")
-# A line at column 1 that is not blank, a comment or a top-level "key:" (a second
-# document, a directive, a root that is not a block mapping, a quoted key...). The
-# text is searched with a newline in front, so the first line is a line like the rest.
-_ODD_TOP_LINE = re.compile(r"\n(?!\Z|[\n #]|[A-Za-z_][\w-]*[ ]*:(?:[ \n]|\Z))")
+# A line at column 1 that is not blank, a comment, a top-level "key:" or a list item
+# ("nodes:" then "- id: ..." is a common way to write it): a second document, a
+# directive, a quoted key... The text is searched with a newline in front, so the
+# first line is a line like the rest.
+_ODD_TOP_LINE = re.compile(r"\n(?!\Z|[\n #]|-[ \n]|[A-Za-z_][\w-]*[ ]*:(?:[ \n]|\Z))")
 _TOP_ID = re.compile(r"\nid[ ]*:")
 # Strings whose first character can make YAML 1.1 read a plain scalar as another type.
 _RISKY_START = frozenset(_RESOLVERS) - {None}
