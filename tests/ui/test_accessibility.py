@@ -138,3 +138,26 @@ def test_focus_never_passes_through_the_navigation_on_a_page_change(
         app.focusChanged.disconnect(on_focus)
     assert visited, "focus never moved"
     assert not [v for v in visited if v in nav]
+
+
+def test_a_list_is_read_before_its_details(make_window: WindowFactory) -> None:
+    # The Library and History put a table above the details of its selected row; a
+    # screen reader read the details first ("Scenario details", then "Scenarios").
+    from PySide6.QtGui import QAccessible
+    from PySide6.QtWidgets import QSplitter
+
+    w = make_window()
+    order = [n.name for n in walk(w.library) if n.name in ("Scenarios", "Scenario details")]
+    assert order == ["Scenarios", "Scenario details"]
+    w.on_nav_history_clicked()
+    splitters = w.findChildren(QSplitter)
+    assert len(splitters) >= 5  # the Library's, and one on each History tab
+    for splitter in splitters:
+        shown = [splitter.widget(i) for i in range(splitter.count())]
+        iface = QAccessible.queryAccessibleInterface(splitter)
+        assert iface is not None
+        read = [iface.child(i).object() for i in range(iface.childCount())]
+        parts = [obj for obj in read if obj in shown]
+        assert parts == shown, splitter.parent()
+    names = [n.name for n in walk(w.history) if n.name in ("My attempts", "Attempt details")]
+    assert names == ["My attempts", "Attempt details"]

@@ -50,6 +50,7 @@ from peerscenarios.course.snapshot import (
 from peerscenarios.errors import PeerScenariosError
 from peerscenarios.ui.course.common import Background, MessageLine, plain_error
 from peerscenarios.ui.course.viewer import DocumentPreview
+from peerscenarios.ui.widgets.common import read_in_order
 
 Build = Callable[[date | None, date | None], Portfolio]
 Send = Callable[[Snapshot], SubmissionSummary]
@@ -204,6 +205,7 @@ class SubmitPortfolioDialog(QDialog):
         # The preview gets most of the height: it is what the trainee has to check.
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 3)
+        read_in_order(split)
         layout.addWidget(split, 1)
 
         self.message = MessageLine(self)

@@ -41,7 +41,7 @@ from peerscenarios.ui.present.phones_panel import PhonesPanel
 from peerscenarios.ui.present.screens import Placement, PresentSettings, ScreenManager
 from peerscenarios.ui.present.stage import StageWidget
 from peerscenarios.ui.present.theme import Theme
-from peerscenarios.ui.widgets.common import comfortable_targets
+from peerscenarios.ui.widgets.common import comfortable_targets, read_in_order
 
 
 class PresenterWindow(QMainWindow):
@@ -150,6 +150,7 @@ class PresenterWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 5)
         self.splitter.setStretchFactor(1, 4)
         self.splitter.setChildrenCollapsible(False)  # neither side can be dragged shut
+        read_in_order(self.splitter)
 
         central = QWidget(self)
         layout = QVBoxLayout(central)

@@ -33,7 +33,7 @@ from peerscenarios.ui.models.history import (
 from peerscenarios.ui.screens.history_text import attempt_html, group_html
 from peerscenarios.ui.widgets.chart import BoundaryChart, ProfileTable
 from peerscenarios.ui.widgets.columns import ColumnFitter, ColumnPlan
-from peerscenarios.ui.widgets.common import heading
+from peerscenarios.ui.widgets.common import heading, read_in_order
 from peerscenarios.ui.widgets.filters import labelled_combo
 from peerscenarios.ui.widgets.match_delegate import install as install_match_delegate
 from peerscenarios.ui.widgets.richtext import InertBrowser
@@ -135,6 +135,7 @@ class HistoryScreen(QWidget):
         split.addWidget(self.attempt_detail)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        read_in_order(split)
         self.tabs.addTab(split, "&Attempts")
 
         # Reflections: the recent ones at once; typing narrows them to a search.
@@ -162,6 +163,7 @@ class HistoryScreen(QWidget):
         ssplit.addWidget(self.hit_detail)
         ssplit.setStretchFactor(0, 3)
         ssplit.setStretchFactor(1, 2)
+        read_in_order(ssplit)
         sl.addWidget(ssplit, 1)
         self.tabs.addTab(search_page, "&Reflections")
 
@@ -186,6 +188,7 @@ class HistoryScreen(QWidget):
         psplit.addWidget(self.profile_view)
         psplit.setStretchFactor(0, 3)
         psplit.setStretchFactor(1, 2)
+        read_in_order(psplit)
         pl.addWidget(psplit, 1)
         self.tabs.addTab(prof_page, "&Boundary profile")
 
@@ -202,6 +205,7 @@ class HistoryScreen(QWidget):
         gsplit.addWidget(self.group_detail)
         gsplit.setStretchFactor(0, 3)
         gsplit.setStretchFactor(1, 2)
+        read_in_order(gsplit)
         self.tabs.addTab(gsplit, "&Group sessions")
         self._find = QShortcut(QKeySequence.StandardKey.Find, self)
         self._find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)

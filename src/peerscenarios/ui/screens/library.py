@@ -35,6 +35,7 @@ from peerscenarios.ui.models.library import (
 from peerscenarios.ui.screens.library_details import DetailsCard, ProblemsPanel, details_html
 from peerscenarios.ui.screens.library_filters import FilterBar
 from peerscenarios.ui.widgets.columns import ColumnFitter, ColumnPlan, SingleLineDelegate
+from peerscenarios.ui.widgets.common import read_in_order
 from peerscenarios.ui.widgets.flow_layout import FlowLayout
 from peerscenarios.ui.widgets.search_field import SearchField
 
@@ -212,6 +213,7 @@ class LibraryScreen(QWidget):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
+        read_in_order(self.splitter)
         col.addWidget(self.splitter, 1)
 
         self.problems_frame = ProblemsPanel(self.problem_model, body)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QBoxLayout,
     QComboBox,
     QLabel,
+    QSplitter,
     QWidget,
 )
 
@@ -91,3 +92,18 @@ class ButtonRow(QWidget):
         # Never wider than the widest button: the row stacks rather than force the page wide.
         widest = max((w.minimumSizeHint().width() for w in self._buttons), default=0)
         return QSize(widest, super().minimumSizeHint().height())
+
+
+def read_in_order(splitter: QSplitter) -> None:
+    """Let a screen reader meet a splitter's parts in the order they are shown.
+
+    The accessibility tree lists a widget's children in their stacking order,
+    and QSplitter puts a part created inside it before the parts made earlier,
+    so a screen reader read a list's details pane before the list. Lowering
+    each part, last first, puts them in order (they never overlap, so nothing
+    changes on screen), with the splitter's handles after them.
+    """
+    for index in reversed(range(splitter.count())):
+        part = splitter.widget(index)
+        if part is not None:
+            part.lower()
