@@ -87,8 +87,8 @@ def _child_profile(folder: Path, files: int) -> None:
                    if path.endswith(module_suffix) and name == func)
 
     parts = {
-        "fast path: reading to plain values, by yaml-rs or libyaml events (fast._load)":
-            cum("core/validate/fast.py", "_load"),
+        "fast path: reading to plain values, by yaml-rs or libyaml events (plain.load)":
+            cum("core/validate/plain.py", "load"),
         "of which yaml-rs itself (yaml_rs loads)": cum("yaml_rs/_lib.py", "loads"),
         "fast path: every check, and the model (fast._scenario)":
             cum("core/validate/fast.py", "_scenario"),

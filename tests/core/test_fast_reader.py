@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from peerscenarios.core import safeyaml
-from peerscenarios.core.validate import fast
+from peerscenarios.core.validate import fast, plain, quick
 from peerscenarios.core.validator import validate_bytes
 from scenario_samples import VALID
 
@@ -56,11 +56,11 @@ def _variants() -> list[str]:
 
 def _same(data: bytes) -> None:
     full = validate_bytes(data, "f.yaml")
-    quick = validate_bytes(data, "f.yaml", spans=False)
-    assert quick.diagnostics == full.diagnostics
-    assert quick.scenario == full.scenario
-    if quick.scenario is not None:
-        assert quick.id_mark == full.id_mark
+    loaded = validate_bytes(data, "f.yaml", spans=False)
+    assert loaded.diagnostics == full.diagnostics
+    assert loaded.scenario == full.scenario
+    if loaded.scenario is not None:
+        assert loaded.id_mark == full.id_mark
 
 
 def test_every_spelling_in_every_field_ends_as_the_full_walk_does() -> None:
@@ -68,7 +68,7 @@ def test_every_spelling_in_every_field_ends_as_the_full_walk_does() -> None:
     quick_reader = 0
     for text in variants:
         _same(text.encode())
-        if fast._plainly_written("\n" + text):
+        if quick.plainly_written("\n" + text):
             quick_reader += 1
     # Most of them were read by yaml-rs (the rest were ruled out by their spelling).
     assert quick_reader > len(variants) // 2
@@ -77,10 +77,10 @@ def test_every_spelling_in_every_field_ends_as_the_full_walk_does() -> None:
 def test_the_number_spellings_that_differ_never_reach_the_quick_reader() -> None:
     for word in ("017", "0o17", "0x1F", "0b101", "+5", "-0", "1_000", "-017"):
         text = VALID.replace("minutes: 6", f"minutes: {word}")
-        assert not fast._plainly_written("\n" + text), word
+        assert not quick.plainly_written("\n" + text), word
     for word in ("6", "-7", "bench-007", "n10", "2001"):
         text = VALID.replace("minutes: 6", f"minutes: {word}")
-        assert fast._plainly_written("\n" + text), word
+        assert quick.plainly_written("\n" + text), word
 
 
 def _unindented(text: str) -> str:
@@ -97,7 +97,7 @@ def _unindented(text: str) -> str:
     VALID.replace("id: test-scenario", "id :  test-scenario"),
 ])
 def test_the_id_is_placed_where_the_full_walk_places_it(text: str) -> None:
-    assert fast._plainly_written("\n" + text) == ("---" not in text)
+    assert quick.plainly_written("\n" + text) == ("---" not in text)
     _same(text.encode())
 
 
@@ -125,31 +125,27 @@ def _samples() -> list[Path]:
 
 
 def test_both_fast_readers_agree_on_every_sample_file() -> None:
-    quick = 0
+    read_quickly = 0
     for path in _samples():
         text = safeyaml.decode(path.read_bytes())
         if not isinstance(text, str) or safeyaml.deep_or_suspicious(text):
             continue
         lined = "\n" + text
-        if not fast._plainly_written(lined):
+        if not quick.plainly_written(lined):
             continue
-        quick += 1
+        read_quickly += 1
+        assert quick.ready()
+        by_rs = quick.read(text, lined)
         try:
-            by_rs = fast._load_rs(text, lined)
-        except fast.UnsureError:
-            by_rs = None
-        try:
-            by_events = fast._load_events(text)
-        except fast.UnsureError:
+            by_events = plain.load_events(text)
+        except plain.UnsureError:
             by_events = None
         assert by_rs == by_events, path
-    assert quick >= 20  # most built-in scenarios have neither '&' nor '!'
+    assert read_quickly >= 20  # most built-in scenarios have neither '&' nor '!'
 
 
 def test_without_yaml_rs_the_events_reader_gives_the_same(monkeypatch: pytest.MonkeyPatch
                                                           ) -> None:
-    from peerscenarios.core.validate import quick
-
     monkeypatch.setattr(quick, "loads", None)
     monkeypatch.setattr(quick, "ready", lambda: False)
     for text in _variants()[::7]:

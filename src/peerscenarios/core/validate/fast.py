@@ -4,9 +4,9 @@ Composing YAML into position-carrying nodes costs most of a cold library load
 (libyaml calls back into Python for every node and both of its marks, and the
 walk then visits each node again). A file that is valid does not need the
 positions: nothing is reported about it. So a file is first read into plain
-values (by yaml-rs, compiled, when its text is plainly written; otherwise from
-libyaml's events) and checked against every rule at once;
-only if that finds anything at all (an error, a warning, a value it is not
+values (``plain``: by yaml-rs when its text is plainly written, otherwise from
+libyaml's events) and checked here against every rule at once; only if that
+finds anything at all (an error, a warning, a value it is not
 sure of) does the caller fall back to the full, position-aware walk, which
 finds and explains the same problem. Each check here mirrors one in
 ``scenario``, ``node``, ``choice`` and ``graph``; tests hold the two paths to
@@ -15,15 +15,10 @@ the same result on the built-in, generated and mutated scenarios.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Mapping
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-import yaml
-from yaml._yaml import CParser
-
-from peerscenarios.core import safeyaml
 from peerscenarios.core.model import (
     FORMAT_VERSION,
     Choice,
@@ -60,6 +55,16 @@ from peerscenarios.core.validate.keys import (
     SCENARIO_REQUIRED,
 )
 from peerscenarios.core.validate.node import MAX_CHOICES, MIN_CHOICES
+from peerscenarios.core.validate.plain import (
+    BIG,
+    MISSING,
+    PLAIN,
+    PLAIN_LIMIT,
+    RISKY_START,
+    UnsureError,
+    load,
+    resolve,
+)
 
 _ROLES = {r.value: r for r in Role}
 # Key sets, built once: the checks below compare every mapping's keys with one.
@@ -70,13 +75,6 @@ _LINE_NEEDS = frozenset(("speaker", "text"))
 _FEEDBACK, _ENDING = frozenset(FEEDBACK_KEYS), frozenset(ENDING_KEYS)
 _PROMPT, _FACILITATOR = frozenset(PROMPT_KEYS), frozenset(FACILITATOR_KEYS)
 _ID_ONLY, _WHY_ONLY = frozenset(("id",)), frozenset(("why",))
-_RESOLVERS = yaml.resolver.Resolver.yaml_implicit_resolvers
-_INT = "tag:yaml.org,2002:int"
-_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]{0,19})\Z")
-# Resolving a plain scalar's type runs a few regular expressions; keys and short
-# values repeat across a library, so the answers are remembered (within a bound).
-_PLAIN: dict[str, str | int | None] = {}
-_PLAIN_LIMIT = 20_000
 
 
 class PlainNodes(Mapping[str, Node]):
@@ -116,228 +114,15 @@ def nodes_from_plain(plain: list[Any]) -> dict[str, Node]:
     return {node.id: node for node in (_node(item, _MODEL) for item in plain)}
 
 
-class UnsureError(Exception):
-    """Anything the fast path does not accept as certainly clean; the full walk decides."""
-
-
 def fast_scenario(data: bytes, text: str, path: str) -> tuple[Scenario, Pos] | None:
     """The scenario and where its id is, if the file is certainly clean; else None."""
     try:
-        root, id_mark = _load(text)
+        root, id_mark = load(text)
         return _scenario(root, data, path), id_mark
     except (UnsureError, KeyError, TypeError, AttributeError, ValueError):
         # A value of an unexpected type in a lookup lands here too: not clean, so the
         # full walk will say what is wrong.
         return None
-
-
-# -- events to plain values -----------------------------------------------------------
-
-
-def _plain(value: str) -> str | int:
-    """A plain scalar as YAML 1.1 reads it: text, a plainly written whole number, or UnsureError."""
-    found = _PLAIN.get(value, _PLAIN)
-    if found is _PLAIN:
-        found = _resolve(value)
-        if len(_PLAIN) > _PLAIN_LIMIT:
-            _PLAIN.clear()
-        if len(value) <= 64:
-            _PLAIN[value] = found
-    if found is None:
-        raise UnsureError(value)
-    return found  # type: ignore[return-value]  # the sentinel was replaced above
-
-
-def _resolve(value: str) -> str | int | None:
-    if not value:
-        return None  # null
-    rules = _RESOLVERS.get(value[0])
-    if rules is None:
-        return value
-    for tag, rx in rules:
-        if rx.match(value):
-            # Only a plainly written whole number (so that its digits are its text, too);
-            # 017, 0x0F, 1:00, +5, true, 1.5, ~ and dates are left to the full walk.
-            if tag == _INT and _DECIMAL.match(value) and str(int(value)) == value:
-                return int(value)
-            return None
-    return value
-
-
-def _load(text: str) -> tuple[Any, Pos]:
-    """The document as dicts, lists, str and int, and where its top-level 'id' key is."""
-    if safeyaml.deep_or_suspicious(text):
-        raise UnsureError("nesting")
-    if quick.loads is not None or quick.ready():
-        lined = "\n" + text
-        if _plainly_written(lined):
-            return _load_rs(text, lined)
-    return _load_events(text)
-
-
-# -- the quickest reader, for plainly written files -----------------------------------
-#
-# yaml-rs builds the plain values in compiled code, about three times faster than
-# libyaml's events reach Python. It reads YAML 1.2, where PyYAML (and so the full
-# walk) reads YAML 1.1, and it gives no positions; so it is used only for a file
-# whose text rules out every way the two could differ, and its values are checked
-# where they are used (_text, _number, _fields). Anything else, or any doubt, goes to
-# the events reader.
-
-# Characters only a file needing the full walk has: anchors, tags, tabs, line breaks
-# other than "\n" (PyYAML counts them as new lines), a byte-order mark.
-_RS_AVOID = ("&", "!", "\t", "\r", "\x85", "\u2028", "\u2029", "\ufeff")
-# Numbers the two YAML versions read differently: 017, 0o17, 0x1F, -0, +5, 1_000. Each
-# pattern starts with a fixed character, which the regex engine finds quickly; whether
-# a "0x" starts a value (not "bench-00") is then decided by the character before it.
-_ZERO_ON = re.compile(r"0\w")
-_MINUS_ZERO = re.compile(r"-0")
-_VALUE_START = frozenset(" \n[{,:?")
-_PLUS_DIGIT = re.compile(r"\+[0-9]")
-_DIGITS = frozenset("0123456789")
-# A line at column 1 that is not blank, a comment, a top-level "key:" or a list item
-# ("nodes:" then "- id: ..." is a common way to write it): a second document, a
-# directive, a quoted key... The text is searched with a newline in front, so the
-# first line is a line like the rest.
-_ODD_TOP_LINE = re.compile(r"\n(?!\Z|[\n #]|-[ \n]|[A-Za-z_][\w-]*[ ]*:(?:[ \n]|\Z))")
-_TOP_ID = re.compile(r"\nid[ ]*:")
-# Strings whose first character can make YAML 1.1 read a plain scalar as another type.
-_RISKY_START = frozenset(_RESOLVERS) - {None}
-_BIG = 10**20
-
-
-def _plainly_written(lined: str) -> bool:
-    """True if nothing in the text (with a newline in front) needs the events reader."""
-    if any(c in lined for c in _RS_AVOID) or _ODD_TOP_LINE.search(lined) is not None:
-        return False
-    if "+" in lined and _PLUS_DIGIT.search(lined) is not None:
-        return False
-    at = lined.find("_")
-    while at != -1:
-        if lined[at - 1] in _DIGITS:
-            return False
-        at = lined.find("_", at + 1)
-    for match in _ZERO_ON.finditer(lined):
-        at = match.start()
-        before = lined[at - 1]
-        if before in "+-":
-            before = lined[at - 2]
-        if before in _VALUE_START:
-            return False
-    return not any(lined[m.start() - 1] in _VALUE_START for m in _MINUS_ZERO.finditer(lined))
-
-
-def _load_rs(text: str, lined: str) -> tuple[Any, Pos]:
-    assert quick.loads is not None
-    try:
-        root = quick.loads(text, parse_datetime=False, duplicate_key_policy=quick.NO_DUPLICATES)
-    except Exception as exc:  # a syntax error, a repeated key, anything: the walk says
-        raise UnsureError("yaml-rs") from exc
-    ids = [m.start() for m in _TOP_ID.finditer(lined)]
-    if type(root) is not dict or len(ids) != 1:
-        raise UnsureError("shape")
-    # The values' types are checked where they are used (_text, _number, _fields...).
-    # The id's line: the newlines before it in the text (the one put in front included).
-    return root, (lined.count("\n", 0, ids[0] + 1), 1)
-
-
-def _was_quoted(value: str) -> bool:
-    """True if yaml-rs reads the bare word as a number or null: then this text was quoted.
-
-    ("1.1" or "" in quotes are text to both readers; a bare yes, 1:30 or a date is
-    text to yaml-rs alone, so those stay unsure.)
-    """
-    if quick.loads is None:
-        return True  # then every file so far was read by events, which resolved bare words
-    found = _QUOTED.get(value)
-    if found is None:
-        try:
-            found = quick.loads(value, parse_datetime=False).__class__ is not str
-        except Exception:
-            found = False
-        if len(value) <= 64 and len(_QUOTED) <= _PLAIN_LIMIT:
-            _QUOTED[value] = found
-    return found
-
-
-_QUOTED: dict[str, bool] = {}
-
-
-def _load_events(text: str) -> tuple[Any, Pos]:
-    parser = CParser(text)
-    try:
-        # Anchors and tags need '&' or '!': most files have neither, and then no event
-        # needs looking at for them.
-        return _build(parser.get_event, marked="&" in text or "!" in text)
-    except yaml.YAMLError as exc:
-        raise UnsureError("syntax") from exc
-    finally:
-        parser.dispose()
-
-
-_SCALAR, _DOC_START, _DOC_END = yaml.ScalarEvent, yaml.DocumentStartEvent, yaml.DocumentEndEvent
-_MAP_START, _MAP_END = yaml.MappingStartEvent, yaml.MappingEndEvent
-_SEQ_START, _SEQ_END = yaml.SequenceStartEvent, yaml.SequenceEndEvent
-_MISSING = object()
-
-
-def _build(get: Callable[[], Any], *, marked: bool) -> tuple[Any, Pos]:
-    """Place each event's value; this loop is most of the fast path, so it is kept plain."""
-    get()  # the stream's start
-    if get().__class__ is not _DOC_START:
-        raise UnsureError("empty")
-    known = _PLAIN
-    # The collection being filled, the key awaiting its value, and whether it is a list.
-    stack: list[tuple[Any, Any, bool]] = []
-    cur: Any = None
-    key: Any = None
-    in_list = False
-    id_mark: Pos = (1, 1)
-    root: Any = None
-    while True:
-        e = get()
-        kind = e.__class__
-        if kind is _SCALAR:
-            if marked and (e.anchor is not None or e.tag is not None):
-                raise UnsureError("anchor or tag")
-            value = e.value
-            if e.implicit[0]:  # plain, so YAML 1.1 may read it as something else
-                found = known.get(value, _MISSING)
-                value = _plain(value) if found is _MISSING or found is None else found
-        elif kind is _MAP_START or kind is _SEQ_START:
-            if marked and (e.anchor is not None or e.tag is not None):
-                raise UnsureError("anchor or tag")
-            if cur is not None and not in_list and key is None:
-                raise UnsureError("complex key")
-            stack.append((cur, key, in_list))
-            if len(stack) > safeyaml.MAX_DEPTH:
-                raise UnsureError("depth")
-            in_list = kind is _SEQ_START
-            cur, key = ([] if in_list else {}), None
-            continue
-        elif kind is _MAP_END or kind is _SEQ_END:
-            value = cur
-            cur, key, in_list = stack.pop()
-        elif kind is _DOC_END:
-            if get().__class__ is not yaml.StreamEndEvent:
-                raise UnsureError("second document")
-            return root, id_mark
-        else:  # an alias
-            raise UnsureError(kind.__name__)
-        # Place the finished value.
-        if in_list:
-            cur.append(value)
-        elif cur is None:
-            root = value
-        elif key is None:
-            if (value.__class__ is not str and value.__class__ is not int) or value in cur:
-                raise UnsureError("key")  # a collection, a repeat: the full walk explains
-            if value == "id" and len(stack) == 1:
-                id_mark = (e.start_mark.line + 1, e.start_mark.column + 1)
-            key = value
-        else:
-            cur[key] = value
-            key = None
 
 
 # -- plain values to the model --------------------------------------------------------
@@ -355,26 +140,26 @@ def _text(value: Any) -> str:
         # Every string passes here. Written plainly, YAML 1.1 might read it as a truth
         # value, a date or a number (the full walk's reading); then it must have come
         # from quotes, or the readers differ. (Only a date with a time holds a space.)
-        if value and value[0] in _RISKY_START and (" " not in value or value[0] in _DIGITS):
+        if value and value[0] in RISKY_START and (" " not in value or value[0] in quick.DIGITS):
             _check_quoted(value)
         text = value.strip()
         if not text:
             raise UnsureError("empty")
         return text
     if value.__class__ is int:
-        if not -_BIG < value < _BIG:
+        if not -BIG < value < BIG:
             raise UnsureError("big number")
         return str(value)  # 'text: 911': YAML's digits, kept as text as the full walk does
     raise UnsureError("text")
 
 
 def _check_quoted(value: str) -> None:
-    found = _PLAIN.get(value, _MISSING)
-    if found is _MISSING:
-        found = _resolve(value)
-        if len(value) <= 64 and len(_PLAIN) <= _PLAIN_LIMIT:
-            _PLAIN[value] = found
-    if found.__class__ is not str and not _was_quoted(value):
+    found = PLAIN.get(value, MISSING)
+    if found is MISSING:
+        found = resolve(value)
+        if len(value) <= 64 and len(PLAIN) <= PLAIN_LIMIT:
+            PLAIN[value] = found
+    if found.__class__ is not str and not quick.was_quoted(value):
         raise UnsureError("type")
 
 
@@ -384,7 +169,7 @@ def _ident(value: Any) -> str:
     text = _text(value)
     if not ID_RE.match(text):
         raise UnsureError("id")
-    if text == value and len(_GOOD_IDS) < _PLAIN_LIMIT:
+    if text == value and len(_GOOD_IDS) < PLAIN_LIMIT:
         _GOOD_IDS.add(text)
     return text
 

@@ -32,6 +32,7 @@ from peerscenarios.ui.models.library import (
     ScenarioTableModel,
     describe_result,
 )
+from peerscenarios.ui.screens.library_controller import LibraryController
 from peerscenarios.ui.screens.library_details import DetailsCard, ProblemsPanel, details_html
 from peerscenarios.ui.screens.library_filters import FilterBar
 from peerscenarios.ui.widgets.columns import ColumnFitter, ColumnPlan, SingleLineDelegate
@@ -54,37 +55,6 @@ COLUMN_PLAN = ColumnPlan(
     required=(Column.TITLE, Column.STATUS, Column.LAST_RESULT),
     optional=(Column.COMPETENCIES, Column.MINUTES, Column.WARNINGS),
     stretch=Column.TITLE, flexible=Column.SUMMARY, flexible_min=260, wrap_stretch=True)
-
-
-class LibraryController:
-    """Keeps the scenario model in step with the loaded library and the profile's results."""
-
-    def __init__(self, ctx: AppContext, model: ScenarioTableModel,
-                 problems: ProblemFilesModel) -> None:
-        self.ctx = ctx
-        self.model = model
-        self.problems = problems
-
-    def library_loaded(self, library: Library) -> None:
-        """Fill both models from a freshly loaded library."""
-        self.model.set_scenarios(library.scenarios)
-        self.problems.set_problems(library.problems)
-        self.refresh_results()
-
-    def refresh_results(self) -> None:
-        """Re-read the current profile's last results (only changed rows repaint)."""
-        if self.ctx.profile is None:
-            self.model.set_results({})
-            return
-        self.model.set_results(self.ctx.storage.last_results(self.ctx.profile.id))
-
-    def storage_changed(self, change: Change) -> None:
-        """A new, finished or abandoned attempt changes a status cell; nothing else does."""
-        from peerscenarios.storage import ChangeKind  # loaded by now: a change came from it
-
-        if change.kind is ChangeKind.ATTEMPTS and self.ctx.profile is not None \
-                and change.profile_id == self.ctx.profile.id:
-            self.refresh_results()
 
 
 class LibraryScreen(QWidget):
