@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from peerscenarios.core.model import Scenario
+from scenario_samples import SCENARIO_FIXTURES, load_scenario
+
 # Must be set before any QApplication exists; the test command needs no setup of its own.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_ACCESSIBILITY", "0")
@@ -31,3 +34,17 @@ def _private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv(paths.DATA_DIR_ENV, str(data))
     monkeypatch.setattr(paths, "_data_dir_override", None)
     return data
+
+
+@pytest.fixture
+def crowded() -> Scenario:
+    """A long opening node, then a decision with six long choices."""
+    return load_scenario(SCENARIO_FIXTURES / "crowded-room.yaml")
+
+
+@pytest.fixture
+def typical() -> Scenario:
+    """A built-in scenario of ordinary size."""
+    from peerscenarios import paths
+
+    return load_scenario(paths.builtin_scenarios_dir() / "back-to-school.yaml")

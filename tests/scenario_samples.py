@@ -1,4 +1,22 @@
-"""A small valid scenario that core tests mutate into broken ones."""
+"""Scenarios for tests: a small valid one that core tests mutate, and a file loader."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from peerscenarios.core.library import check_file
+from peerscenarios.core.model import Scenario
+
+# Scenario files written for the tests (a crowded room, long texts...).
+SCENARIO_FIXTURES = Path(__file__).resolve().parent / "ui" / "present" / "fixtures"
+
+
+def load_scenario(path: Path) -> Scenario:
+    """A scenario from a file (fails the test if it does not load)."""
+    loaded = check_file(path, with_lint=False)
+    assert loaded.scenario is not None, [d.format() for d in loaded.diagnostics]
+    return loaded.scenario
+
 
 VALID = """\
 format: 1

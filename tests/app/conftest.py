@@ -1,38 +1,18 @@
-"""Fixtures for app-layer tests (no QApplication): scenarios to play and a fresh Storage."""
+"""Fixtures for app-layer tests (no QApplication): a fresh Storage and the built-in library.
+
+The scenarios to play (``crowded``, ``typical``) come from ``tests/conftest.py``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from peerscenarios import paths
 from peerscenarios.app.library_service import load_library
-from peerscenarios.core.library import Library, check_file
-from peerscenarios.core.model import Scenario
+from peerscenarios.core.library import Library
 from peerscenarios.storage import Storage
-
-FIXTURES = Path(__file__).resolve().parents[1] / "ui" / "present" / "fixtures"
-
-
-def load(path: Path) -> Scenario:
-    """One scenario file, which must be valid."""
-    loaded = check_file(path, with_lint=False)
-    assert loaded.scenario is not None, [d.format() for d in loaded.diagnostics]
-    return loaded.scenario
-
-
-@pytest.fixture
-def crowded() -> Scenario:
-    """A long opening node, then a decision with six long choices."""
-    return load(FIXTURES / "crowded-room.yaml")
-
-
-@pytest.fixture
-def typical() -> Scenario:
-    """A built-in scenario of ordinary size."""
-    return load(paths.builtin_scenarios_dir() / "back-to-school.yaml")
 
 
 @pytest.fixture

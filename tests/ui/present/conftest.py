@@ -8,12 +8,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QRect
 
-from peerscenarios import paths
-from peerscenarios.core.model import Scenario
 from peerscenarios.storage import Storage
 from peerscenarios.ui.present.screens import PresentSettings
 
-from .helpers import FIXTURES, FakeScreen, FakeScreens, load
+from .helpers import FakeScreen, FakeScreens
 
 
 @pytest.fixture(autouse=True)
@@ -27,18 +25,6 @@ def _file_order(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch)
         from peerscenarios.ui.present import controller
 
         monkeypatch.setattr(controller, "new_seed", lambda: None)
-
-
-@pytest.fixture
-def crowded() -> Scenario:
-    """A long opening node, then a decision with six long choices."""
-    return load(FIXTURES / "crowded-room.yaml")
-
-
-@pytest.fixture
-def typical() -> Scenario:
-    """A built-in scenario of ordinary size."""
-    return load(paths.builtin_scenarios_dir() / "back-to-school.yaml")
 
 
 @pytest.fixture

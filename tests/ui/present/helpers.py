@@ -2,30 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QWidget
 
-from peerscenarios.core.library import check_file
-from peerscenarios.core.model import Scenario
 from peerscenarios.ui.present.screens import ScreenProvider
+from scenario_samples import SCENARIO_FIXTURES, load_scenario
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = SCENARIO_FIXTURES
+load = load_scenario  # the name these tests use
 
 # The offscreen platform cannot resize or raise windows and says so as a Qt
 # warning for every top-level window; that is the test platform talking, not the app.
 OFFSCREEN_NOISE = pytest.mark.qt_log_ignore(
     r"This plugin does not support (propagateSizeHints|raise|requestActivate)\(\)")
-
-
-def load(path: Path) -> Scenario:
-    """A scenario from a file (fails the test if it does not load)."""
-    loaded = check_file(path, with_lint=False)
-    assert loaded.scenario is not None, [d.format() for d in loaded.diagnostics]
-    return loaded.scenario
 
 
 class FakeScreen:
