@@ -139,6 +139,10 @@ def test_portfolio_pdf_reads_well(tmp_path: Path, storage: Storage, library: Lib
     if attempts >= 3:
         assert "abandoned" in text
         assert "in_progress" in text or "in progress" in text
+        # The summary counts them with the word each attempt is shown with ("stopped" once).
+        t = portfolio.totals
+        assert _flat(f"{t.abandoned} abandoned)") in _flat(text)
+        assert "stopped" not in text
 
 
 def test_long_table_repeats_its_header(tmp_path: Path, storage: Storage, library: Library,

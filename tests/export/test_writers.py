@@ -66,6 +66,7 @@ def test_markdown(tmp_path: Path, portfolio: Portfolio) -> None:
     assert "Estimated practice time" in text
     assert "estimate" in text.lower()
     assert "(stepped back and tried another)" in text
+    assert f"{portfolio.totals.abandoned} abandoned) |" in text  # the word attempts are shown with
 
 
 def test_csv_rows_match_the_database(tmp_path: Path, portfolio: Portfolio,

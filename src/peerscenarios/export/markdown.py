@@ -37,7 +37,7 @@ def _summary(p: Portfolio) -> Iterator[str]:
     yield "| Measure | Total |"
     yield "|---|---|"
     yield (f"| Attempts | {t.attempts} ({t.finished} finished, {t.in_progress} in progress, "
-           f"{t.abandoned} stopped) |")
+           f"{t.abandoned} abandoned) |")
     yield f"| Decisions | {t.decisions} (plus {t.stepped_back} stepped back and retried) |"
     yield f"| Reflections written | {t.reflections} |"
     yield f"| Estimated practice time | {hours_text(t.estimated_minutes)} |"

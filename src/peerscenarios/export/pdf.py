@@ -48,7 +48,7 @@ def _summary_html(p: Portfolio) -> str:
                  "library are not counted.")
     rows = [
         ("Attempts", f"{t.attempts} ({t.finished} finished, {t.in_progress} in progress, "
-                     f"{t.abandoned} stopped)"),
+                     f"{t.abandoned} abandoned)"),
         ("Decisions", f"{t.decisions} (plus {t.stepped_back} stepped back and retried)"),
         ("Reflections written", str(t.reflections)),
         ("Estimated practice time", hours_text(t.estimated_minutes)),
