@@ -52,6 +52,15 @@ def test_reflections_start_unticked_and_the_preview_shows_what_is_sent(
     assert not any(o in dialog.preview.toPlainText() for o in others)
     assert dialog.snapshot.reflection_count == 1
     assert "1 reflection(s)" in dialog.summary.text()
+    # A screen reader meets the list to tick before the preview below it.
+    from PySide6.QtGui import QAccessible
+    from PySide6.QtWidgets import QSplitter
+
+    (split,) = dialog.findChildren(QSplitter)
+    iface = QAccessible.queryAccessibleInterface(split)
+    read = [iface.child(i).object() for i in range(iface.childCount())]
+    assert read[:2] == [split.widget(0), split.widget(1)]
+    assert split.widget(0).isAncestorOf(dialog.ticks_view)
 
 
 def test_no_server_offers_the_file_route(qtbot: QtBot, laptop: Laptop, tmp_path: Path,
