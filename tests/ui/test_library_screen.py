@@ -26,6 +26,7 @@ from peerscenarios.ui.models.library import Column, SettingRole
 from peerscenarios.ui.screens.library import MIN_VISIBLE_ROWS
 from peerscenarios.ui.settings import TEXT_STEP_MAX, TEXT_STEP_MIN
 from peerscenarios.ui.widgets.announce import announcements
+from peerscenarios.ui.widgets.columns import content_width
 
 from .a11y import check_screen, readable
 from .conftest import GOOD, SCENARIO_ID, WindowFactory
@@ -262,6 +263,25 @@ def test_no_column_is_cut_or_hidden_behind_a_scroll_bar(
     assert body is not None
     assert body.width() <= lib.page_scroll.viewport().width()
     check_screen(w.library)
+
+
+@pytest.mark.parametrize("step", [0, TEXT_STEP_MAX])
+def test_column_widths_measured_from_the_widest_texts_match_measuring_every_cell(
+        qtbot: QtBot, make_window: WindowFactory, library_dir: Path, step: int) -> None:
+    # content_width asks the delegate about the few widest texts only (start-up speed);
+    # it must come to what Qt's own measure of every cell says.
+    w = make_window(builtin=(library_dir,), size=(1366, 768))
+    set_text_step(qtbot, w, step)
+    view = w.library.table
+    assert view.model().rowCount() == len(SCENARIOS)
+    header = view.horizontalHeader()
+    for c in range(header.count()):
+        hidden = view.isColumnHidden(c)
+        view.setColumnHidden(c, False)  # Qt measures a hidden column as nearly empty
+        every_cell = max(view.sizeHintForColumn(c), header.sectionSizeHint(c))
+        assert content_width(view, c) == every_cell, view.model().headerData(
+            c, Qt.Orientation.Horizontal)
+        view.setColumnHidden(c, hidden)
 
 
 def test_at_the_largest_text_the_filters_fold_behind_a_button(
