@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QTableView, QWidget
 
 from peerscenarios import paths
 from peerscenarios.storage import AttemptStatus, DatabaseTooNew, Storage
@@ -132,6 +132,56 @@ def test_window_lists_the_library_before_storage_opens(
     assert w.pages.count() == 4
     assert startup.status == "New"
     assert not dialogs.called("profile")
+
+
+def test_the_first_paint_lists_the_library_with_its_columns_already_fitted(
+        startup: StartupRecord, dialogs: DialogScript, monkeypatch: pytest.MonkeyPatch,
+        qapp: QApplication) -> None:
+    # The load starts before the window is built; once it is in, the first paint shows the
+    # rows with their final column widths: no empty list painted first, no widths jumping.
+    _make_profile()
+    seen: dict[str, Any] = {}
+    original_init, original_show = MainWindow.__init__, MainWindow.show
+
+    def init(self: MainWindow, ctx: Any, parent: Any = None) -> None:
+        seen["loading_before_window"] = ctx.library_loading
+        original_init(self, ctx, parent)
+
+    def show(self: MainWindow) -> None:
+        # The loader takes a few ms; wait for it so the test does not race the worker.
+        assert self.ctx.tasks.wait(30_000)
+        original_show(self)
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            view = watched.parent() if isinstance(watched, QWidget) else None
+            if ("rows" not in seen and event.type() == QEvent.Type.Paint
+                    and isinstance(view, QTableView) and watched is view.viewport()
+                    and view.accessibleName() == "Scenarios"):
+                seen["rows"] = view.model().rowCount()
+                seen["widths"] = _widths(view)
+            return False
+
+    def finished(w: MainWindow) -> None:
+        seen["final_widths"] = _widths(w.library.table)
+
+    monkeypatch.setattr(MainWindow, "__init__", init)
+    monkeypatch.setattr(MainWindow, "show", show)
+    startup.after.append(finished)
+    watch = FirstPaint()
+    qapp.installEventFilter(watch)
+    try:
+        assert run_app(_args()) == 0
+    finally:
+        qapp.removeEventFilter(watch)
+    assert seen["loading_before_window"] is True
+    assert seen["rows"] >= 1
+    assert seen["widths"] == seen["final_widths"]
+
+
+def _widths(view: QTableView) -> list[int]:
+    return [0 if view.isColumnHidden(c) else view.columnWidth(c)
+            for c in range(view.model().columnCount())]
 
 
 def test_first_run_asks_for_a_profile_after_the_library_is_listed(

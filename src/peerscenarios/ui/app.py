@@ -208,6 +208,10 @@ def run_app(args: argparse.Namespace) -> int:
     from peerscenarios.ui.settings import Settings
 
     ctx = AppContext(None, Settings())
+    # The library loads on the worker while the window is built (a few ms from the cache),
+    # so it is in the list for the first paint: one paint with rows instead of an empty
+    # list painted first and then the whole window again.
+    ctx.reload_library()
     main = MainWindow(ctx)
     window = main
     instance.activation_requested.connect(main.on_instance_activation_requested)
@@ -229,7 +233,6 @@ def run_app(args: argparse.Namespace) -> int:
     # Also when the list never paints (a minimized window, a slow cold load).
     QTimer.singleShot(AFTER_PAINT_FALLBACK_MS, after_first_paint)
     main.show()
-    main.load_library()
     startup.arm()
     try:
         code = app.exec()
