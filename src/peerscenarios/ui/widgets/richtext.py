@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QEvent, Qt, QUrl
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QTextBrowser, QWidget
 
@@ -46,9 +46,59 @@ class InertBrowser(QTextBrowser):
         return None
 
 
+class RichLabel(QLabel):
+    """A word-wrapped rich text QLabel that remembers its height for each width.
+
+    QLabel keeps one text document and lays it out again whenever it is asked
+    about a width other than the last one. A layout pass asks about several
+    (the natural width, the column's width), and painting sets the width
+    back, so the story and the feedback were laid out five or six times for
+    each choice: half of the time from click to feedback. The heights are
+    kept until the text, font or style changes.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._heights: dict[int, int] = {}
+
+    def setText(self, text: str) -> None:
+        if text != self.text():
+            self._heights.clear()
+        super().setText(text)
+
+    def heightForWidth(self, width: int) -> int:
+        height = self._heights.get(width)
+        if height is None:
+            height = self._heights[width] = super().heightForWidth(width)
+        return height
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in _RELAYOUT_EVENTS:
+            self._heights.clear()
+        super().changeEvent(event)
+
+    def setContentsMargins(self, *margins: Any) -> None:
+        self._heights.clear()
+        super().setContentsMargins(*margins)
+
+    def setIndent(self, indent: int) -> None:
+        self._heights.clear()
+        super().setIndent(indent)
+
+    def setMargin(self, margin: int) -> None:
+        self._heights.clear()
+        super().setMargin(margin)
+
+
+# What changes a label's height at a given width, besides its text.
+_RELAYOUT_EVENTS = frozenset({QEvent.Type.FontChange, QEvent.Type.StyleChange,
+                              QEvent.Type.LayoutDirectionChange,
+                              QEvent.Type.ContentsRectChange})
+
+
 def rich_label(text_html: str = "", parent: QWidget | None = None) -> QLabel:
     """A word-wrapped QLabel for inert HTML: rich text format, links never opened."""
-    label = QLabel(parent)
+    label = RichLabel(parent)
     label.setTextFormat(Qt.TextFormat.RichText)
     label.setWordWrap(True)
     label.setOpenExternalLinks(False)
