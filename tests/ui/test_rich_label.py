@@ -16,11 +16,11 @@ WIDTHS = (120, 300, 640, 300, 120)
 KEEP: list[QWidget] = []
 
 
-def twins(qtbot: QtBot) -> tuple[RichLabel, QLabel]:
+def twins(qtbot: QtBot, *, quick_hints: bool = False) -> tuple[RichLabel, QLabel]:
     parent = QWidget()
     qtbot.addWidget(parent)  # closed after the test; the module keeps it alive until then
     KEEP[:] = [parent]
-    cached = rich_label(STORY, parent)
+    cached = rich_label(STORY, parent, quick_hints=quick_hints)
     assert isinstance(cached, RichLabel)
     plain = QLabel(parent)  # the same settings, no memory
     plain.setTextFormat(cached.textFormat())
@@ -53,3 +53,37 @@ def test_new_text_font_and_margins_are_measured_again(qtbot: QtBot) -> None:
     cached.setContentsMargins(0, 20, 0, 20)
     plain.setContentsMargins(0, 20, 0, 20)
     assert cached.heightForWidth(300) == plain.heightForWidth(300)
+
+
+TEXTS = (STORY,
+         "<p><b>You said:</b> “I can drive you there on Thursday.”</p>",
+         "<ul><li>Ask what she wants</li><li>Offer <i>choices</i>, not instructions</li></ul>",
+         "<p>See https://example.org/a/very/long/path/that/never/breaks/anywhere/at/all</p>",
+         "<p>Short.</p><p>Two paragraphs, <b>bold</b><i>italic</i>joined.</p>")
+
+
+def test_the_minimum_width_is_never_narrower_than_qts(qtbot: QtBot) -> None:
+    # Qt works its minimum out by laying the text out at width 0 (each word on a line);
+    # the label's estimate from its widest word in bold may be wider, never narrower,
+    # so no word is ever cut.
+    cached, plain = twins(qtbot, quick_hints=True)
+    for text in TEXTS:
+        for label in (cached, plain):
+            label.setText(text)
+        ours, qts = cached.minimumSizeHint(), plain.minimumSizeHint()
+        assert ours.width() >= qts.width(), text
+        assert ours.width() <= qts.width() * 1.3 + 60, text  # and not wildly wider
+        assert ours.height() > 0
+        hint = cached.sizeHint()
+        assert hint.width() >= ours.width()
+        assert hint.height() >= cached.heightForWidth(max(hint.width(), 1)) or \
+            hint.height() == cached.heightForWidth(cached.width())
+
+
+def test_without_quick_hints_the_hints_are_qts(qtbot: QtBot) -> None:
+    cached, plain = twins(qtbot)
+    for text in TEXTS:
+        for label in (cached, plain):
+            label.setText(text)
+        assert cached.sizeHint() == plain.sizeHint()
+        assert cached.minimumSizeHint() == plain.minimumSizeHint()

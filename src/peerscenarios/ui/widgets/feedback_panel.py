@@ -37,9 +37,10 @@ class FeedbackPanel(QFrame):
         self.badge = QLabel(self)
         self.badge.setObjectName("roleBadge")
         self.badge.setWordWrap(True)
-        self.said = rich_label("", self)
-        self.why = rich_label("", self)
-        self.better = rich_label("", self)
+        # New text with every choice: size hints from the words, not from three layouts.
+        self.said = rich_label("", self, quick_hints=True)
+        self.why = rich_label("", self, quick_hints=True)
+        self.better = rich_label("", self, quick_hints=True)
         for w in (self.intro, self.badge, self.said, self.why, self.better):
             layout.addWidget(w)
         self.step_back_button = QPushButton("Step back and try another", self)
