@@ -63,7 +63,8 @@ class RichLabel(QLabel):
     which puts each word on a line of its own): 0.8 ms a label, for each new
     text. The minimum width is the widest piece between two places a line
     may break, measured in bold, so it is never narrower than Qt's own; the
-    preferred width is the longest paragraph on one line, up to 80 average
+    preferred width is the label's present width once a layout has placed
+    it, and before that the longest paragraph on one line, up to 80 average
     characters. (Qt makes a short wrapped label's preferred width narrower,
     which matters where a label's hint sizes a window, as in a dialog: those
     labels keep Qt's hints.)
@@ -121,15 +122,18 @@ class RichLabel(QLabel):
             frame = margins.left() + margins.right() + 2 * (self.margin() + _DOCUMENT_MARGIN_PX)
             minimum = QSize(widest + frame, metrics.lineSpacing() + 2 * _DOCUMENT_MARGIN_PX
                             + margins.top() + margins.bottom() + 2 * self.margin())
-            # As Qt's: the text on one line, up to 80 average characters.
-            width = max(minimum.width(), min(longest + frame,
-                                             self.fontMetrics().averageCharWidth() * 80 + frame,
-                                             self.maximumWidth()))
-            # Layouts place a label like this by its height for the width they give it; the
-            # hint's height is the one at the label's present width, which the next layout
-            # most likely asks for too (and then finds it already worked out).
-            current = self.width() if self.width() >= minimum.width() else width
-            self._hints = (minimum, QSize(width, self.heightForWidth(current)))
+            if self.width() >= minimum.width():
+                # Already placed by its layout: the width it has. The layouts above it ask
+                # each label for its height at their preferred width less their margins; at
+                # the present width that is the height the layout needs anyway (kept), where
+                # any other width would cost one more layout of the text for each of them.
+                width = self.width()
+            else:
+                # As Qt's: the text on one line, up to 80 average characters.
+                width = max(minimum.width(),
+                            min(longest + frame, self.fontMetrics().averageCharWidth() * 80
+                                + frame, self.maximumWidth()))
+            self._hints = (minimum, QSize(width, self.heightForWidth(width)))
         return self._hints
 
     def changeEvent(self, event: QEvent) -> None:
