@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
+    QFont,
     QFontMetrics,
     QPainter,
     QPaintEvent,
@@ -44,6 +45,11 @@ class ChoiceButton(QPushButton):
         self._doc = QTextDocument(self)
         self._doc.setDocumentMargin(0)
         self._doc.setHtml(to_html(choice.text))
+        # Setting the document's font or width lays it all out again, even to the same
+        # value: each is set only when it changed, and heights are kept per width (the
+        # press and the release each repaint the button on the way to the feedback).
+        self._doc_font: QFont | None = None
+        self._heights: dict[int, int] = {}
         policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
@@ -59,17 +65,29 @@ class ChoiceButton(QPushButton):
         return max(40.0, width - 2 * PAD_X - GAP - self._number_width())
 
     def _laid_out(self, width: int) -> QTextDocument:
-        self._doc.setDefaultFont(self.font())
-        self._doc.setTextWidth(self._text_width(width))
+        font = self.font()
+        if self._doc_font is None or font != self._doc_font:
+            self._doc.setDefaultFont(font)
+            self._doc_font = QFont(font)
+            self._heights.clear()
+        text_width = self._text_width(width)
+        if self._doc.textWidth() != text_width:
+            self._doc.setTextWidth(text_width)
         return self._doc
 
     def hasHeightForWidth(self) -> bool:
         return True
 
     def heightForWidth(self, width: int) -> int:
-        text_h = self._laid_out(width).size().height()
-        line_h = QFontMetrics(self.font()).height()
-        return int(max(text_h, line_h)) + 2 * PAD_Y + 4  # + the frame's border
+        if self._doc_font is not None and self.font() != self._doc_font:
+            self._heights.clear()
+        height = self._heights.get(width)
+        if height is None:
+            text_h = self._laid_out(width).size().height()
+            line_h = QFontMetrics(self.font()).height()
+            height = int(max(text_h, line_h)) + 2 * PAD_Y + 4  # + the frame's border
+            self._heights[width] = height
+        return height
 
     def sizeHint(self) -> QSize:
         width = max(300, self.width())

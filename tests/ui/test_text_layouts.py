@@ -1,4 +1,4 @@
-"""Rich labels remember heights per width, and forget them whenever the answer could change."""
+"""Labels and response buttons keep text layouts per width and measure again on any change."""
 
 from __future__ import annotations
 
@@ -87,3 +87,34 @@ def test_without_quick_hints_the_hints_are_qts(qtbot: QtBot) -> None:
             label.setText(text)
         assert cached.sizeHint() == plain.sizeHint()
         assert cached.minimumSizeHint() == plain.minimumSizeHint()
+
+
+def test_a_response_button_keeps_heights_per_width_and_measures_again_after_a_font_change(
+        qtbot: QtBot) -> None:
+    from peerscenarios.core.model import Choice, Feedback
+    from peerscenarios.core.taxonomy import Role
+    from peerscenarios.ui.widgets.choice_button import ChoiceButton
+
+    choice = Choice(id="c1", text="I'd like to hear more about what a good day used to look "
+                    "like for you, before the job and the move.", role=Role.PEER,
+                    feedback=Feedback(why="Open question.", better=""), next="n2")
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    KEEP[:] = [parent]
+    kept = ChoiceButton(1, choice, parent)
+
+    def fresh(font: QFont | None = None) -> ChoiceButton:
+        button = ChoiceButton(1, choice, parent)
+        if font is not None:
+            button.setFont(font)
+        return button
+
+    widths = (200, 320, 700, 320, 200)
+    assert [kept.heightForWidth(w) for w in widths] == [fresh().heightForWidth(w)
+                                                        for w in widths]
+    big = QFont(kept.font())
+    big.setPointSize(big.pointSize() * 2)
+    kept.setFont(big)
+    after = [kept.heightForWidth(w) for w in widths]
+    assert after == [fresh(big).heightForWidth(w) for w in widths]
+    assert after[1] > fresh().heightForWidth(320)
