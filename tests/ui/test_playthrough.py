@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from peerscenarios.storage import AttemptMode, AttemptStatus
@@ -306,6 +307,36 @@ def test_feedback_border_follows_the_role_without_a_new_style_sheet_each_time(
     assert not feedback.drift
     assert feedback.border_colour.name() == w.ctx.colours.peer
     assert feedback.styleSheet() == sheet  # no style sheet set per choice
+
+
+def test_each_new_feedback_text_is_laid_out_once_per_choice(
+        qtbot: QtBot, make_window: WindowFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Choice-to-feedback speed: each new text is laid out at the width it is shown at,
+    # not also at widths only size hints asked about (that was half the click's time).
+    w = make_window(size=(1280, 760))
+    open_scenario(qtbot, w)
+    feedback = w.player.feedback
+    press_choice(qtbot, w, "tell-story")  # the first feedback places the panel
+    qtbot.mouseClick(feedback.step_back_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(w.player.choice_buttons))
+    laid_out: dict[str, set[int]] = {}
+    original = QLabel.heightForWidth
+    names = {id(feedback.said): "said", id(feedback.why): "why", id(feedback.better): "better"}
+
+    def counting(label: QLabel, width: int) -> int:
+        if id(label) in names:
+            laid_out.setdefault(names[id(label)], set()).add(width)
+        return original(label, width)
+
+    monkeypatch.setattr(QLabel, "heightForWidth", counting)
+    click_choice(qtbot, w, "ask-her")
+    qtbot.waitUntil(lambda: feedback.isVisible() and feedback.said.text() != "")
+    QApplication.processEvents()
+    shown = {name: getattr(feedback, name).width() for name in ("said", "why", "better")
+             if getattr(feedback, name).isVisible()}
+    assert shown
+    for name, width in shown.items():
+        assert laid_out.get(name) == {width}, (name, laid_out.get(name), width)
 
 
 def test_history_catches_up_with_choices_made_while_it_was_hidden(

@@ -34,7 +34,7 @@ from peerscenarios.ui.context import AppContext
 from peerscenarios.ui.screens.warnings import MAX_TEXT_WIDTH, WarningsPage
 from peerscenarios.ui.widgets.announce import announce
 from peerscenarios.ui.widgets.choice_button import ChoiceButton
-from peerscenarios.ui.widgets.common import heading, reading_label
+from peerscenarios.ui.widgets.common import PlacedWidget, heading, reading_label
 from peerscenarios.ui.widgets.feedback_panel import FeedbackPanel
 from peerscenarios.ui.widgets.reflection import ReflectionPanel
 from peerscenarios.ui.widgets.richtext import rich_label
@@ -124,7 +124,8 @@ class PlayerScreen(QWidget):
         # A scroll bar that came and went with the feedback panel would change the
         # text width, so every paragraph above would re-wrap and jump on each choice.
         self.scroll_area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
-        holder = QWidget()
+        # Its width comes from the scroll area; see PlacedSizeHint.
+        holder = PlacedWidget()
         holder.setObjectName("page")
         hold = QHBoxLayout(holder)
         hold.setContentsMargins(8, 8, 8, 8)

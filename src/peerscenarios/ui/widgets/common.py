@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
@@ -47,6 +49,27 @@ def reading_label(parent: QWidget | None = None, text_html: str = "") -> QLabel:
 # WCAG 2.2's minimum target size is 24 by 24 CSS pixels; a few more leave room for the
 # focus ring. Check boxes count their label as part of the target, as Qt does for clicks.
 MIN_TARGET_PX = 28
+
+
+class PlacedSizeHint:
+    """Mixin for a QWidget whose width its parent decides: once placed, its preferred size
+    is its present width with the height for it.
+
+    QWidget's own hint asks the layout for the height at the children's preferred
+    widths, which for wrapped text is a text layout at a width nothing uses, done
+    again for each new text (the feedback on every choice).
+    """
+
+    def sizeHint(self) -> QSize:
+        widget = cast(QWidget, self)
+        if widget.testAttribute(Qt.WidgetAttribute.WA_WState_Polished) and widget.width() > 0:
+            width = max(widget.width(), widget.minimumSizeHint().width())
+            return QSize(width, widget.heightForWidth(width))
+        return cast(QSize, super().sizeHint())  # type: ignore[misc]
+
+
+class PlacedWidget(PlacedSizeHint, QWidget):
+    """A plain container with ``PlacedSizeHint``."""
 
 
 def comfortable_targets(root: QWidget, px: int = MIN_TARGET_PX) -> None:

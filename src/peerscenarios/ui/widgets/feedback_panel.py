@@ -10,14 +10,14 @@ from peerscenarios.core.engine import Outcome
 from peerscenarios.core.markup import to_html
 from peerscenarios.core.taxonomy import ROLE_INFO, Role
 from peerscenarios.ui.theme import Colours, role_colour
-from peerscenarios.ui.widgets.common import ButtonRow
+from peerscenarios.ui.widgets.common import ButtonRow, PlacedSizeHint
 from peerscenarios.ui.widgets.richtext import esc, rich_label, role_text
 
 BORDER_PX = 3
 RADIUS_PX = 8
 
 
-class FeedbackPanel(QFrame):
+class FeedbackPanel(PlacedSizeHint, QFrame):
     """Names the role a response reflects (symbol and words), says why and what would be better."""
 
     continue_requested = Signal()
