@@ -339,6 +339,26 @@ def test_each_new_feedback_text_is_laid_out_once_per_choice(
         assert laid_out.get(name) == {width}, (name, laid_out.get(name), width)
 
 
+def test_pressing_a_response_leaves_focus_on_the_story_until_the_feedback_takes_it(
+        qtbot: QtBot, make_window: WindowFactory) -> None:
+    # A click answers without first moving focus (and a screen reader's attention) onto
+    # the response; the feedback's Continue gets it. Tab still reaches every response.
+    w = make_window()
+    open_scenario(qtbot, w)
+    button = w.player.choice_buttons[0]
+    assert QApplication.focusWidget() is w.player.story
+    qtbot.mousePress(button, Qt.MouseButton.LeftButton)
+    assert QApplication.focusWidget() is w.player.story
+    qtbot.mouseRelease(button, Qt.MouseButton.LeftButton)
+    assert w.player.phase is Phase.FEEDBACK
+    assert QApplication.focusWidget() is w.player.feedback.continue_button
+    qtbot.mouseClick(w.player.feedback.step_back_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(w.player.choice_buttons))
+    w.player.story.setFocus()
+    qtbot.keyClick(w.player.story, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is w.player.choice_buttons[0]
+
+
 def test_history_catches_up_with_choices_made_while_it_was_hidden(
         qtbot: QtBot, make_window: WindowFactory) -> None:
     w = make_window()

@@ -39,7 +39,10 @@ class ChoiceButton(QPushButton):
         self.setObjectName("choice")
         self.setAccessibleName(choice.text)
         self.setAccessibleDescription(f"Response {number}; press {number} to choose it")
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        # Tab reaches it (and Enter or Space then answers); a click does not take focus:
+        # the feedback that follows puts focus on its Continue button at once, and moving
+        # it to the response first only repainted the story and the response for nothing.
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.setCheckable(False)
         self.setAutoDefault(True)  # Enter answers with the focused response, as Space does
         self._doc = QTextDocument(self)
