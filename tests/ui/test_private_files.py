@@ -55,6 +55,27 @@ def test_lock_file_is_private(qtbot: QtBot) -> None:
     assert os.umask(0o022) == 0o022  # the umask was given back
 
 
+def test_the_start_up_log_becomes_the_rotating_log_without_losing_a_line() -> None:
+    # The app logs its first lines with a plain file handler (logging.handlers is slow to
+    # import) and switches to the rotating one after its first paint.
+    root = logging.getLogger("peerscenarios")
+    log_file = setup_logging(logging.INFO, rotating=False)
+    root.info("first line")
+    assert setup_logging(logging.INFO) == log_file
+    root.info("second line")
+    handlers = [h for h in root.handlers if isinstance(h, logging.FileHandler)]
+    try:
+        assert len(handlers) == 1
+        assert isinstance(handlers[0], logging.handlers.RotatingFileHandler)
+        lines = log_file.read_text(encoding="utf-8")
+        assert lines.index("first line") < lines.index("second line")
+        assert _mode(log_file) == 0o600
+    finally:
+        for h in handlers:
+            h.close()
+            root.removeHandler(h)
+
+
 def test_log_files_are_private_also_after_rotation() -> None:
     log_file = setup_logging(logging.INFO)
     root = logging.getLogger("peerscenarios")

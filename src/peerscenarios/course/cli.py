@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
-import secrets
 import sys
 from collections.abc import Callable
 from typing import TextIO
@@ -58,6 +57,8 @@ def configure_parser(p: argparse.ArgumentParser) -> None:
 def _new_password(args: argparse.Namespace, stdin: TextIO) -> str:
     if args.generate_password:
         # 12 random bytes: 16 characters (96 bits), short enough to read out and type.
+        import secrets  # here: the app's start builds this parser, and hmac loads OpenSSL
+
         password = secrets.token_urlsafe(12)
         print(f"password for {args.name}: {password}")
         print("(shown only now: hand it over privately; they can change it in the app)")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import hashlib
 import logging
 import sys
 from pathlib import Path
@@ -42,14 +41,24 @@ class SingleInstance(QObject):
 
     def __init__(self, folder: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self._folder = folder
         self._lock = QLockFile(str(folder / "app.lock"))
         # Stale only when the owning process has died, never by age: a session may last hours.
         self._lock.setStaleLockTime(0)
-        # A hash of the folder: one name per data folder, short enough for a socket path,
-        # and without the slashes that would make Qt read the name as a path.
-        digest = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
-        self.server_name = f"peerscenarios-{digest}"
         self._server: QLocalServer | None = None  # made by listen(), after the first paint
+
+    @property
+    def server_name(self) -> str:
+        """The socket's name: a hash of the folder, one name per data folder, short enough
+        for a socket path, and without the slashes that would make Qt read it as a path.
+
+        Worked out when first needed (after the first paint, or when another instance
+        runs): hashlib loads OpenSSL, 3 ms a start would otherwise wait for.
+        """
+        import hashlib
+
+        digest = hashlib.sha256(str(self._folder.resolve()).encode()).hexdigest()[:16]
+        return f"peerscenarios-{digest}"
 
     def acquire(self) -> bool:
         """Become the running instance (the lock only); False if another one already is."""
@@ -182,7 +191,7 @@ def run_app(args: argparse.Namespace) -> int:
     app.setOrganizationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     app.setDesktopFileName("peerscenarios")
-    setup_logging()
+    setup_logging(rotating=False)  # rotating once the window has painted (see there)
     log.info("starting")
 
     instance = SingleInstance(paths.data_dir())
@@ -217,11 +226,18 @@ def run_app(args: argparse.Namespace) -> int:
     instance.activation_requested.connect(main.on_instance_activation_requested)
     startup = DeferredStorage(main, getattr(args, "db", None))
 
+    painted: list[bool] = []
+
     def after_first_paint() -> None:
-        # Neither is needed to see the library: the icon loads Qt's SVG plugin and
-        # the socket QtNetwork, about 40 ms together on a two-core laptop.
+        if painted:  # the list painted, then the fallback timer fired too
+            return
+        painted.append(True)
+        # None is needed to see the library: the icon loads Qt's SVG plugin, the socket
+        # QtNetwork, and the rotating log logging.handlers, about 50 ms together on a
+        # two-core laptop.
         if app.windowIcon().isNull():
             app.setWindowIcon(app_icon())
+        setup_logging()
         instance.listen()
         # The library's quick YAML reader may only be imported here, on the main thread
         # (see core.validate.quick); loads on the worker thread use it from then on.

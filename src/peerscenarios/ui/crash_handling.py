@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import sys
 import traceback
 from collections.abc import Callable
@@ -19,26 +18,39 @@ log = logging.getLogger("peerscenarios")
 LOG_FILENAME = "peerscenarios.log"
 
 
-def setup_logging(level: int = logging.INFO) -> Path:
+def setup_logging(level: int = logging.INFO, *, rotating: bool = True) -> Path:
     """Log to a rotating file in the log folder; returns the file.
 
     Nothing in the app passes reflection text (or any scenario answer) to the
     logger: messages name ids and counts only, because the log may be shared
     when asking for help.
+
+    ``rotating=False`` appends to the same file without size checks: the app
+    starts that way and calls this again, rotating, once its window has
+    painted, because ``logging.handlers`` imports socket, pickle and queue
+    (7 ms of a start on a two-core laptop) for the few lines in between.
     """
     log_file = paths.private_file(paths.log_dir() / LOG_FILENAME)
-    handler = logging.handlers.RotatingFileHandler(log_file, maxBytes=1_000_000, backupCount=3,
-                                                   encoding="utf-8")
-    # Rotation recreates the log file; this keeps the new one 0600 like the first.
-    handler.rotator = paths.rotate_privately
+    handler: logging.FileHandler
+    if rotating:
+        from logging.handlers import RotatingFileHandler
+
+        handler = RotatingFileHandler(log_file, maxBytes=1_000_000, backupCount=3,
+                                      encoding="utf-8")
+        # Rotation recreates the log file; this keeps the new one 0600 like the first.
+        handler.rotator = paths.rotate_privately
+    else:
+        handler = logging.FileHandler(log_file, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger("peerscenarios")
-    for old in [h for h in root.handlers if isinstance(h, logging.handlers.RotatingFileHandler)]:
+    # The new one first, so no line is lost in between (the worker thread may log).
+    root.addHandler(handler)
+    for old in [h for h in root.handlers if isinstance(h, logging.FileHandler)
+                and h is not handler]:
         # One log file at a time: a handler left from an earlier data folder (another
         # --data-dir, or an earlier test) would keep writing somewhere else.
         root.removeHandler(old)
         old.close()
-    root.addHandler(handler)
     root.setLevel(level)
     return log_file
 
