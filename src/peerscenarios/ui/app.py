@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 APP_NAME = "PeerScenarios"
 ACTIVATE = b"activate\n"
 AFTER_PAINT_FALLBACK_MS = 1500
+LIST_WAIT_MS = 60  # how long the window waits for its library before it is first shown
 # Logged once the window has painted with the library listed.
 FIRST_PAINT_LOG = "window shown with the library listed"
 
@@ -217,10 +218,6 @@ def run_app(args: argparse.Namespace) -> int:
     from peerscenarios.ui.settings import Settings
 
     ctx = AppContext(None, Settings())
-    # The library loads on the worker while the window is built (a few ms from the cache),
-    # so it is in the list for the first paint: one paint with rows instead of an empty
-    # list painted first and then the whole window again.
-    ctx.reload_library()
     main = MainWindow(ctx)
     window = main
     instance.activation_requested.connect(main.on_instance_activation_requested)
@@ -248,6 +245,14 @@ def run_app(args: argparse.Namespace) -> int:
     main.library_listed.connect(after_first_paint)
     # Also when the list never paints (a minimized window, a slow cold load).
     QTimer.singleShot(AFTER_PAINT_FALLBACK_MS, after_first_paint)
+    # The library loads on the worker (a few ms from the cache) before the window is shown,
+    # so the first paint lists it: one paint with rows, where an empty list was painted
+    # first and then the whole window again. Loading it while the window was being built
+    # was slower: both threads share one interpreter lock. A cold load (no cache yet, or
+    # many new files) does not hold the window back: it is shown after LIST_WAIT_MS and
+    # the list fills in when the load is done.
+    main.load_library()
+    ctx.tasks.wait(LIST_WAIT_MS)
     main.show()
     startup.arm()
     try:
