@@ -400,24 +400,3 @@ def test_search_placeholder_reaches_4_5_to_1_in_every_theme(
     finally:
         w.apply_theme()
 
-
-def test_a_load_started_before_the_screen_was_built_still_shows_as_loading(
-        qtbot: QtBot, library_dir: Path) -> None:
-    # The app starts loading before it builds its window: the screen built meanwhile
-    # must still hold Reload back until that load is in, and then list it.
-    from peerscenarios.ui.context import AppContext, LibrarySources
-    from peerscenarios.ui.screens.library import LibraryScreen
-    from peerscenarios.ui.settings import Settings
-
-    ctx = AppContext(None, Settings(), sources=LibrarySources(
-        builtin=(library_dir,), user=(), cache=None))
-    with qtbot.waitSignal(ctx.library_changed, timeout=10_000):
-        ctx.reload_library()
-        assert ctx.library_loading
-        screen = LibraryScreen(ctx)
-        qtbot.addWidget(screen)
-        assert not screen.reload_button.isEnabled()
-    assert not ctx.library_loading
-    assert screen.reload_button.isEnabled()
-    assert screen.model.rowCount() == len(SCENARIOS)
-    ctx.close()

@@ -145,8 +145,7 @@ def test_the_first_paint_lists_the_library_with_its_columns_already_fitted(
     original_show = MainWindow.show
 
     def show(self: MainWindow) -> None:
-        seen["loading_before_show"] = self.ctx.library_loading or bool(
-            self.ctx.library.scenarios)
+        seen["loading_before_show"] = self.ctx.tasks.busy or bool(self.ctx.library.scenarios)
         # The app waits a little for the loader; a slow test machine may need longer.
         assert self.ctx.tasks.wait(30_000)
         original_show(self)

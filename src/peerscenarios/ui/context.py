@@ -66,7 +66,6 @@ class AppContext(QObject):
         self.sources = sources or LibrarySources()
         self.tasks = TaskManager(self)
         self.library = Library()
-        self._library_loads = 0  # loads queued or running on the worker
         self.profile: ProfileRecord | None = None
         # The colours in use, for the few places that draw or tint by hand.
         self.colours: Colours = LIGHT
@@ -112,26 +111,14 @@ class AppContext(QObject):
         self.settings.profile_id = profile.id
         self.profile_changed.emit(profile)
 
-    @property
-    def library_loading(self) -> bool:
-        """True from ``reload_library`` until its ``library_changed``."""
-        return self._library_loads > 0
-
     def reload_library(self) -> None:
-        """Load the library on the worker thread; ``library_changed`` fires when done.
-
-        The app calls this before it builds its window, so the library is
-        usually there by the first paint; screens built meanwhile read
-        ``library_loading`` to show the load they missed the start of.
-        """
-        self._library_loads += 1
+        """Load the library on the worker thread; ``library_changed`` fires when done."""
         self.library_load_started.emit()
         self.tasks.run(self.sources.load, self._on_library_loaded, self._on_library_failed,
                        self.library_progress.emit)
 
     def _on_library_loaded(self, library: object) -> None:
         assert isinstance(library, Library)
-        self._library_loads -= 1
         self.library = library
         log.info("library loaded: %d scenarios, %d problem files",
                  len(library.scenarios), len(library.problems))
@@ -139,7 +126,6 @@ class AppContext(QObject):
 
     def _on_library_failed(self, exc: BaseException) -> None:
         # The loader reports bad files as diagnostics; reaching here is a bug.
-        self._library_loads -= 1
         self.library_changed.emit(self.library)
         raise exc
 

@@ -72,8 +72,7 @@ class MainWindow(ThemeMixin, QMainWindow):
         self.profiles = ProfileController(ctx, self)
         self.library = LibraryScreen(ctx)
         self._screens_built = False
-        # The app starts the first load before it builds the window.
-        self._library_requested = ctx.library_loading
+        self._library_requested = False
         self._library_loaded = False
         self._started = False
         self._build()
@@ -219,11 +218,9 @@ class MainWindow(ThemeMixin, QMainWindow):
     # -------------------------------------------------------------- start-up
 
     def load_library(self) -> None:
-        """Start loading the library in the background (it needs no storage), unless a
-        load is already under way."""
+        """Start loading the library in the background (it needs no storage)."""
         self._library_requested = True
-        if not self.ctx.library_loading:
-            self.ctx.reload_library()
+        self.ctx.reload_library()
 
     def start(self) -> bool:
         """Once storage is open: pick the profile, and load the library unless it is already.

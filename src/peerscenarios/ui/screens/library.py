@@ -83,8 +83,6 @@ class LibraryScreen(QWidget):
         self._build()
         self._connect_signals()
         self._show_details(None)
-        if ctx.library_loading:  # started before this screen was built (app start-up)
-            self.on_ctx_library_load_started()
 
     # ------------------------------------------------------------------ build
 
