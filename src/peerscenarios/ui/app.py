@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,7 +49,7 @@ class SingleInstance(QObject):
         self._lock.setStaleLockTime(0)
         self._server: QLocalServer | None = None  # made by listen(), after the first paint
 
-    @property
+    @cached_property
     def server_name(self) -> str:
         """The socket's name: a hash of the folder, one name per data folder, short enough
         for a socket path, and without the slashes that would make Qt read it as a path.

@@ -67,12 +67,15 @@ class ChoiceButton(QPushButton):
     def _text_width(self, width: int) -> float:
         return max(40.0, width - 2 * PAD_X - GAP - self._number_width())
 
-    def _laid_out(self, width: int) -> QTextDocument:
+    def _sync_font(self) -> None:
         font = self.font()
         if self._doc_font is None or font != self._doc_font:
             self._doc.setDefaultFont(font)
             self._doc_font = QFont(font)
             self._heights.clear()
+
+    def _laid_out(self, width: int) -> QTextDocument:
+        self._sync_font()
         text_width = self._text_width(width)
         if self._doc.textWidth() != text_width:
             self._doc.setTextWidth(text_width)
@@ -82,8 +85,7 @@ class ChoiceButton(QPushButton):
         return True
 
     def heightForWidth(self, width: int) -> int:
-        if self._doc_font is not None and self.font() != self._doc_font:
-            self._heights.clear()
+        self._sync_font()
         height = self._heights.get(width)
         if height is None:
             text_h = self._laid_out(width).size().height()

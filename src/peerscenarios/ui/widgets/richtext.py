@@ -59,15 +59,15 @@ class RichLabel(QLabel):
 
     With ``quick_hints`` (the feedback on a choice, whose width always comes
     from the column it is in), its size hints are worked out from the text's
-    pieces instead of from three more layouts (with no wrapping, at 80 characters, and at width 0,
-    which puts each word on a line of its own): 0.8 ms a label, for each new
-    text. The minimum width is the widest piece between two places a line
-    may break, measured in bold, so it is never narrower than Qt's own; the
-    preferred width is the label's present width once a layout has placed
-    it, and before that the longest paragraph on one line, up to 80 average
-    characters. (Qt makes a short wrapped label's preferred width narrower,
-    which matters where a label's hint sizes a window, as in a dialog: those
-    labels keep Qt's hints.)
+    pieces instead of from three more layouts (with no wrapping, at 80
+    characters, and at width 0, which puts each word on a line of its own):
+    0.8 ms a label, for each new text. The minimum width is the widest piece
+    between two places a line may break, measured in bold, so it is never
+    narrower than Qt's own; the preferred width is the label's present width
+    once a layout has placed it, and before that the longest paragraph on one
+    line, up to 80 average characters. (Qt makes a short wrapped label's
+    preferred width narrower, which matters where a label's hint sizes a
+    window, as in a dialog: those labels keep Qt's hints.)
     """
 
     def __init__(self, parent: QWidget | None = None, *, quick_hints: bool = False) -> None:
